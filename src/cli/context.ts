@@ -1,0 +1,62 @@
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { selectEnvironment, type SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { createLogger } from '../output/logger.js';
+import type { Style } from '../output/style.js';
+import { createRunner } from '../process/runner.js';
+import type { GlobalOptions } from './main.js';
+
+export interface ContextInput {
+  globals: GlobalOptions;
+  signal: AbortSignal;
+  style: Style;
+}
+
+export async function createContext({ globals, signal, style }: ContextInput): Promise<Context> {
+  if (globals.env && globals.environment && globals.env !== globals.environment) {
+    throw new UsageError(`--env ${globals.env} and --environment ${globals.environment} disagree.`, 'Give the environment once.');
+  }
+  if (globals.verbose && globals.quiet) throw new UsageError('--verbose and --quiet cannot be used together.', 'Pick one.');
+  const env = process.env;
+  const interactiveStderr = Boolean(process.stderr.isTTY);
+  const log = await createLogger({
+    stream: process.stderr,
+    style,
+    quiet: Boolean(globals.quiet),
+    verbose: Boolean(globals.verbose),
+    interactive: interactiveStderr && !env.CI,
+  });
+  const runner = createRunner({
+    dryRun: Boolean(globals.dryRun),
+    verbose: Boolean(globals.verbose),
+    signal,
+    // `would run:` lines are the plan: shown even with --quiet.
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const requested = globals.env ?? globals.environment;
+  let loaded: LoadedConfig | undefined;
+  const config = () => (loaded ??= loadConfig({ cwd: process.cwd(), configPath: globals.config, processEnv: env }));
+  let selected: SelectedEnvironment | undefined;
+  const environment = () => (selected ??= selectEnvironment(config(), requested, env.OPSCTL_ENV));
+  return {
+    cwd: process.cwd(),
+    env,
+    runner,
+    log,
+    signal,
+    dryRun: Boolean(globals.dryRun),
+    json: Boolean(globals.json),
+    assumeYes: Boolean(globals.yes),
+    interactive: Boolean(process.stdin.isTTY) && interactiveStderr,
+    config,
+    environment,
+    environmentIfChosen() {
+      const cfg = config();
+      const name = requested ?? (env.OPSCTL_ENV || undefined);
+      if (name || cfg.environments.size === 1) return environment();
+      return undefined;
+    },
+  };
+}
+

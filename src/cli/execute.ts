@@ -1,0 +1,96 @@
+import { InterruptedError, TimeoutError, UsageError, toOpsError, type OpsError } from '../errors.js';
+import { parseDuration } from '../config/duration.js';
+import { runCleanupsSync } from '../process/cleanup.js';
+import { redact, redactData } from '../process/redact.js';
+import { colorEnabled, createStyle, type Style } from '../output/style.js';
+import { createContext } from './context.js';
+import type { GlobalOptions } from './main.js';
+import type { CommandSpec } from './specs.js';
+
+/** A command that ignores its abort signal gets this long to clean up before the process exits anyway. */
+const ABORT_GRACE_MS = 5000;
+
+/** Runs one command: the only place that maps errors to exit codes and writes results to stdout. */
+export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, options: Record<string, unknown>, args: string[]): Promise<number> {
+  const outStyle = createStyle(colorEnabled(process.stdout, { noColorFlag: !globals.color, env: process.env }));
+  const errStyle = createStyle(colorEnabled(process.stderr, { noColorFlag: !globals.color, env: process.env }));
+  const controller = new AbortController();
+  const stopSignals = watchSignals(controller);
+  try {
+    const timer = startTimeout(globals.timeout, controller);
+    const ctx = await createContext({ globals, signal: controller.signal, style: errStyle });
+    const module = await spec.load();
+    const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
+    clearTimeout(timer);
+    const text = globals.json ? JSON.stringify(redactData(result.data), null, 2) : redact(module.render(result.data as never, outStyle));
+    await writeStdout(text);
+    return result.exitCode ?? 0;
+  } catch (raw) {
+    const error = toOpsError(raw);
+    await reportError(error, raw, globals, errStyle);
+    return error.exitCode;
+  } finally {
+    stopSignals();
+  }
+}
+
+function startTimeout(value: string | undefined, controller: AbortController): NodeJS.Timeout | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout ${value} is not a duration.`, 'Use a number with a unit, such as 90s, 5m or 1h.');
+  const timer = setTimeout(() => controller.abort(new TimeoutError(`Timed out after ${value}.`, 'Raise --timeout, or find out with --verbose which step is slow.')), ms);
+  timer.unref();
+  return timer;
+}
+
+/** First Ctrl-C (or SIGTERM) aborts: children are stopped and `finally` blocks release locks. A second one exits at once. */
+function watchSignals(controller: AbortController): () => void {
+  const onSignal = () => {
+    if (controller.signal.aborted) {
+      runCleanupsSync();
+      process.exit(130);
+    }
+    controller.abort(new InterruptedError('Interrupted.', 'Partial work was cleaned up; run the command again when ready.'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+async function untilAbortedTooLong<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    const giveUp = () => {
+      timer = setTimeout(() => {
+        runCleanupsSync();
+        reject(signal.reason);
+      }, ABORT_GRACE_MS);
+      timer.unref();
+    };
+    if (signal.aborted) giveUp();
+    else signal.addEventListener('abort', giveUp, { once: true });
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function reportError(error: OpsError, raw: unknown, globals: GlobalOptions, style: Style): Promise<void> {
+  if (globals.json) {
+    const body = { error: { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode, details: error.details } };
+    await writeStdout(JSON.stringify(redactData(body), null, 2));
+  }
+  process.stderr.write(`${style.red(`error: ${redact(error.message)}`)}\n`);
+  if (error.hint) process.stderr.write(`${style.dim(redact(error.hint))}\n`);
+  if (globals.verbose && raw instanceof Error && raw.stack) process.stderr.write(`${style.dim(redact(raw.stack))}\n`);
+}
+
+function writeStdout(text: string): Promise<void> {
+  if (text === '') return Promise.resolve();
+  return new Promise((resolve) => process.stdout.write(`${text}\n`, () => resolve()));
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { COMMANDS, type CommandSpec } from './specs.js';
+
+export interface GlobalOptions {
+  env?: string;
+  environment?: string;
+  config?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  color: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+  timeout?: string;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function buildProgram(): Command {
+  const program = new Command('opsctl')
+    .description('One CLI for the ops manual: status, health, deploy, backup and more over pm2, docker and databases.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('-e, --env <name>', 'environment from opsctl.yaml (else OPSCTL_ENV, else the only one)')
+    .addOption(new Option('--environment <name>', 'alias of --env').hideHelp())
+    .option('-c, --config <path>', 'config file (else OPSCTL_CONFIG, else opsctl.yaml found upwards)')
+    .option('--json', 'print one JSON document on stdout and nothing else')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('-y, --yes', 'answer yes to confirmations')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('-v, --verbose', 'show each external command as it runs, and stack traces')
+    .option('-q, --quiet', 'only errors on stderr')
+    .option('--timeout <duration>', 'deadline for the whole command, e.g. 90s or 5m')
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addHelpText('after', '\nExit codes: 0 ok, 1 failed/unhealthy, 2 usage or config, 3 degraded, 4 locked, 127 tool missing, 130 interrupted.');
+  for (const spec of COMMANDS) addCommand(program, spec);
+  return program;
+}
+
+function addCommand(program: Command, spec: CommandSpec): void {
+  const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
+  for (const option of spec.options ?? []) sub.option(option.flags, option.description, option.defaultValue);
+  sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
+  sub.action(async (...params: unknown[]) => {
+    const command = params.at(-1) as Command;
+    const args = params.slice(0, -2).flat().map(String);
+    const { executeCommand } = await import('./execute.js');
+    const code = await executeCommand(spec, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
+    process.exitCode = code;
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Help and version exit 0; any other parse problem is bad usage.
+    const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) && error.exitCode === 0;
+    process.exitCode = ok ? 0 : 2;
+  }
+}

@@ -1,0 +1,51 @@
+import type { CommandResult, Context } from '../context.js';
+import type { Style } from '../output/style.js';
+
+/** What every command module exports. Loaded only when its command runs. */
+export interface CommandModule {
+  run(ctx: Context, options: Record<string, unknown>, args: string[]): Promise<CommandResult<unknown>>;
+  render(data: never, style: Style): string;
+}
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  defaultValue?: string | boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  args?: string;
+  summary: string;
+  options?: readonly OptionSpec[];
+  examples: readonly string[];
+  load(): Promise<CommandModule>;
+}
+
+// Static table: `opsctl --help` reads it without importing a single command module.
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'status',
+    summary: 'Show what runs where: processes or containers, release, last operations, lock holder',
+    options: [{ flags: '-n, --history <count>', description: 'how many recent history entries to show', defaultValue: '5' }],
+    examples: ['opsctl status -e production', 'opsctl status -e staging --json | jq .instances'],
+    load: () => import('../commands/status.js') as Promise<CommandModule>,
+  },
+  {
+    name: 'doctor',
+    summary: 'Check tools, daemons, config and disk space; exit 1 when something the config needs is missing',
+    examples: ['opsctl doctor', 'opsctl doctor -e production --json'],
+    load: () => import('../commands/doctor.js') as Promise<CommandModule>,
+  },
+  {
+    name: 'history',
+    summary: 'Show the journal of deploys, rollbacks, backups and other operations, newest first',
+    options: [
+      { flags: '-n, --limit <count>', description: 'how many entries', defaultValue: '20' },
+      { flags: '-t, --type <types>', description: 'only these operation types, comma-separated (deploy,rollback,...)' },
+      { flags: '-a, --all-environments', description: 'entries of every environment, not only the selected one' },
+    ],
+    examples: ['opsctl history -e production -n 10', 'opsctl history --type deploy,rollback --json'],
+    load: () => import('../commands/history.js') as Promise<CommandModule>,
+  },
+];

@@ -1,0 +1,83 @@
+import type { LoadedConfig } from '../config/load.js';
+import { bindEnvironment, resolveFrom, type SelectedEnvironment } from '../config/select.js';
+import type { CommandResult, Context } from '../context.js';
+import { checkAllTools, checkDisk, checkDockerEngine, checkPm2Daemon, checkSwarm, checkWritable, type Check } from '../doctor/checks.js';
+import { COMPOSE, DOCKER_ENGINE, needsOf, SWARM } from '../doctor/needs.js';
+import { ConfigError } from '../errors.js';
+import { paintState, type Style } from '../output/style.js';
+import { renderTable } from '../output/table.js';
+
+export interface DoctorData {
+  config: string | null;
+  environments: string[];
+  ok: boolean;
+  checks: Check[];
+}
+
+export async function run(ctx: Context): Promise<CommandResult<DoctorData>> {
+  const { loaded, scope, configCheck } = loadScope(ctx);
+  const needs = new Set(scope.flatMap((env) => [...needsOf(env.config)]));
+  const tools = await checkAllTools(ctx.runner, ctx.env);
+  const dockerFound = tools.some((t) => t.name === 'docker' && t.status === 'ok');
+  const daemons = await Promise.all([
+    dockerFound ? checkDockerEngine(ctx.runner) : undefined,
+    dockerFound && needs.has(SWARM) ? checkSwarm(ctx.runner) : undefined,
+    needs.has('pm2') ? checkPm2Daemon(ctx.env) : undefined,
+  ]);
+  const disks = await Promise.all(scope.flatMap((env) => diskChecks(env, scope.length > 1)));
+  const checks = [configCheck, ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks];
+  if (needs.has(DOCKER_ENGINE) && !dockerFound) {
+    checks.push({ name: DOCKER_ENGINE, kind: 'daemon', required: true, status: 'missing', detail: 'docker is not installed' });
+  }
+  const ok = checks.every((c) => !c.required || c.status === 'ok' || c.status === 'warn');
+  return { data: { config: loaded?.file ?? null, environments: scope.map((e) => e.name), ok, checks }, exitCode: ok ? 0 : 1 };
+}
+
+interface Scope {
+  loaded?: LoadedConfig;
+  scope: SelectedEnvironment[];
+  configCheck: Check;
+}
+
+/** The selected environment, or every environment when none is chosen; a bad config is a failed check, not a crash. */
+function loadScope(ctx: Context): Scope {
+  try {
+    const loaded = ctx.config();
+    const chosen = ctx.environmentIfChosen();
+    const scope = chosen ? [chosen] : [...loaded.environments].map(([name, config]) => bindEnvironment(loaded, name, config));
+    const detail = `${loaded.file} (${[...loaded.environments.keys()].join(', ')})`;
+    return { loaded, scope, configCheck: { name: 'config', kind: 'config', required: true, status: 'ok', detail } };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { scope: [], configCheck: { name: 'config', kind: 'config', required: true, status: 'fail', detail: error.message } };
+  }
+}
+
+function markRequired(checks: Check[], needs: ReadonlySet<string>): Check[] {
+  const composeOk = checks.some((c) => (c.name === 'docker compose' || c.name === 'docker-compose') && c.status === 'ok');
+  return checks.map((check) => {
+    // Either compose flavour satisfies the need; the other one missing is only information.
+    if (check.name === 'docker compose' || check.name === 'docker-compose') return { ...check, required: needs.has(COMPOSE) && !composeOk };
+    return { ...check, required: needs.has(check.name) };
+  });
+}
+
+function diskChecks(env: SelectedEnvironment, qualify: boolean): Promise<Check>[] {
+  const suffix = qualify ? ` (${env.name})` : '';
+  const checks = [checkWritable(`state dir${suffix}`, env.stateDir)];
+  if (env.config.backup) checks.push(checkDisk(`backup disk${suffix}`, resolveFrom(env, env.config.backup.dir)));
+  return checks;
+}
+
+export function render(data: DoctorData, style: Style): string {
+  const rows = data.checks.map((c) => [
+    c.name,
+    paintState(style, c.status === 'ok' ? 'ok' : c.status),
+    c.version ?? '',
+    c.required ? 'yes' : style.dim('no'),
+    c.detail,
+  ]);
+  const table = renderTable(style, ['check', 'status', 'version', 'needed', 'detail'], rows);
+  const verdict = data.ok ? style.green('Everything the config needs is here.') : style.red('Something the config needs is missing or failing: see the rows marked needed.');
+  return `${table}\n${verdict}`;
+}

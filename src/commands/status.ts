@@ -1,0 +1,104 @@
+import { resolveFrom } from '../config/select.js';
+import type { CommandResult, Context } from '../context.js';
+import { readRepoState, type RepoState } from '../git/git.js';
+import { readEntries, type HistoryEntry } from '../history/journal.js';
+import { readLock, type LockState } from '../history/lock.js';
+import { formatDuration } from '../config/duration.js';
+import { paintState, type Style } from '../output/style.js';
+import { formatBytes, renderPairs, renderTable } from '../output/table.js';
+import { createTarget } from '../targets/index.js';
+import type { TargetStatus } from '../targets/types.js';
+import { UsageError } from '../errors.js';
+
+export interface StatusData {
+  environment: string;
+  app: string;
+  target: TargetStatus;
+  release: (RepoState & { repo: string }) | null;
+  lock: LockState | null;
+  history: HistoryEntry[];
+}
+
+export async function run(ctx: Context, options: { history?: string }): Promise<CommandResult<StatusData>> {
+  const env = ctx.environment();
+  const limit = Number(options.history ?? 5);
+  if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--history ${options.history} is not a count.`, 'Give a whole number, e.g. -n 10.');
+  const target = createTarget(env, { runner: ctx.runner, env: ctx.env });
+  const repo = env.config.source ? resolveFrom(env, env.config.source.repo) : env.dir;
+  const [targetStatus, release, lock, history] = await Promise.all([
+    target.status(),
+    readRepoState(ctx.runner, repo),
+    readLock(env.stateDir, env.name),
+    readEntries(env.stateDir, { environment: env.name, limit }),
+  ]);
+  return {
+    data: {
+      environment: env.name,
+      app: env.app,
+      target: targetStatus,
+      release: release ? { repo, ...release } : null,
+      lock: lock ?? null,
+      history,
+    },
+  };
+}
+
+export function render(data: StatusData, style: Style): string {
+  const { target } = data;
+  const running = target.instances.filter((i) => ['online', 'running'].includes(i.state.split(' ')[0]!)).length;
+  const desired = target.desired === undefined ? '' : `/${target.desired}`;
+  const release = data.release
+    ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(data.release.subject)}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
+    : style.dim('not a git repository');
+  const lock = data.lock
+    ? `${style.yellow(`held by "${data.lock.holder.command}"`)} pid ${data.lock.holder.pid} ${data.lock.holder.user}@${data.lock.holder.host} since ${data.lock.holder.startedAt}${data.lock.stale ? style.red(' (stale: holder is gone)') : ''}`
+    : style.green('free');
+  const header = renderPairs(style, [
+    ['environment', `${style.bold(data.environment)} (${data.app})`],
+    ['target', `${target.kind} ${target.name}: ${running}${desired} running`],
+    ['release', release],
+    ['lock', lock],
+  ]);
+  const parts = [header];
+  if (target.instances.length > 0) parts.push(renderInstances(target, style));
+  for (const note of target.notes) parts.push(style.yellow(note));
+  parts.push(data.history.length > 0 ? renderHistory(data.history, style) : style.dim('No operations recorded yet.'));
+  return parts.join('\n\n');
+}
+
+function renderInstances(target: TargetStatus, style: Style): string {
+  const withNode = target.instances.some((i) => i.node);
+  const head = ['name', 'state', 'restarts', 'cpu', 'memory', 'uptime', target.kind === 'pm2' ? 'version' : 'image', ...(withNode ? ['node'] : [])];
+  const rows = target.instances.map((i) => [
+    i.name,
+    paintState(style, i.state) + (i.message ? style.dim(` ${i.message}`) : ''),
+    i.restarts > 0 ? style.yellow(String(i.restarts)) : '0',
+    i.cpuPercent === undefined ? '-' : `${i.cpuPercent.toFixed(1)}%`,
+    formatBytes(i.memoryBytes),
+    i.uptimeMs === undefined ? '-' : formatDuration(i.uptimeMs),
+    (target.kind === 'pm2' ? i.version : i.image) ?? '-',
+    ...(withNode ? [i.node ?? '-'] : []),
+  ]);
+  return renderTable(style, head, rows);
+}
+
+export function renderHistory(entries: readonly HistoryEntry[], style: Style): string {
+  const rows = entries.map((e) => [
+    e.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    e.type,
+    paintState(style, e.result),
+    `${e.user}@${e.host}`,
+    formatDuration(e.durationMs),
+    e.error ? style.red(e.error.split('\n')[0]!.slice(0, 60)) : summarize(e.details),
+  ]);
+  return renderTable(style, ['when', 'operation', 'result', 'who', 'took', 'details'], rows);
+}
+
+function summarize(details: Record<string, unknown> | undefined): string {
+  if (!details) return '';
+  return Object.entries(details)
+    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
+    .slice(0, 3)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}

@@ -1,0 +1,39 @@
+import { registerSecret, registerUrlSecrets } from '../process/redact.js';
+import { ConfigError } from '../errors.js';
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|WEBHOOK|DSN|CREDENTIAL|AUTH/i;
+
+/**
+ * Replaces ${NAME} in every string. Unknown names stay as written: they are an error only
+ * when a command needs that value (see requireResolved), so `status` works without DATABASE_URL.
+ */
+export function interpolate(value: unknown, vars: Readonly<Record<string, string | undefined>>): unknown {
+  if (typeof value === 'string') return interpolateString(value, vars);
+  if (Array.isArray(value)) return value.map((item) => interpolate(item, vars));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item, vars)]));
+  }
+  return value;
+}
+
+function interpolateString(text: string, vars: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(VARIABLE, (whole, name: string) => {
+    const found = vars[name];
+    if (found === undefined) return whole;
+    registerUrlSecrets(found);
+    if (SECRET_NAME.test(name)) registerSecret(found);
+    return found;
+  });
+}
+
+/** The value, or a ConfigError naming the first unset variable and the key that needs it. */
+export function requireResolved(value: string, key: string, envFile: string): string {
+  const missing = [...value.matchAll(VARIABLE)].map((m) => m[1]!);
+  if (missing.length === 0) return value;
+  const names = missing.map((n) => '${' + n + '}').join(', ');
+  throw new ConfigError(
+    `${key}: ${names} is not set.`,
+    `Set ${missing[0]} in the environment or in ${envFile}.`,
+  );
+}

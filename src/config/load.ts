@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { interpolate } from './interpolate.js';
+import { locateConfig } from './locate.js';
+import { environmentSchema, fileSchema, type EnvironmentConfig } from './schema.js';
+
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  envFile: string;
+  app: string;
+  runbooks?: string;
+  environments: ReadonlyMap<string, EnvironmentConfig>;
+}
+
+export interface LoadOptions {
+  cwd: string;
+  configPath?: string;
+  processEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export function loadConfig(options: LoadOptions): LoadedConfig {
+  const file = locateConfig(options.cwd, options.configPath, options.processEnv.OPSCTL_CONFIG);
+  const dir = path.dirname(file);
+  const envFile = path.join(dir, '.env');
+  const raw = parseYaml(file);
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues, []));
+
+  const dotenv = readDotenv(envFile);
+  const environments = new Map<string, EnvironmentConfig>();
+  const problems: string[] = [];
+  for (const [name, envRaw] of Object.entries(parsed.data.environments)) {
+    const vars = { ...dotenv, ...options.processEnv, OPSCTL_ENV: name };
+    const merged = interpolate(deepMerge(parsed.data.defaults, envRaw), vars);
+    const result = environmentSchema.safeParse(merged);
+    if (result.success) environments.set(name, result.data);
+    else problems.push(...formatEnvironmentIssues(result.error.issues, name, envRaw));
+  }
+  if (problems.length > 0) throw invalid(file, problems);
+  return { file, dir, envFile, app: parsed.data.app, runbooks: parsed.data.runbooks, environments };
+}
+
+function parseYaml(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
+    throw new ConfigError(`${file}: invalid YAML at ${where}: ${first.message.split('\n')[0]}`, 'Fix the YAML syntax and run again.');
+  }
+  return doc.toJS() ?? {};
+}
+
+function readDotenv(file: string): Record<string, string> {
+  try {
+    return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`, 'Check its permissions.');
+  }
+}
+
+/** Objects merge key by key; arrays and scalars of the environment replace those of defaults. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value);
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+type Issue = z.core.$ZodIssue;
+
+function formatEnvironmentIssues(issues: readonly Issue[], name: string, envRaw: Record<string, unknown>): string[] {
+  // A key the environment does not set came from `defaults`: point the user there.
+  return issues.map((issue) => {
+    const fromDefaults = issue.path.length > 0 && !hasPath(envRaw, issue.path);
+    return formatIssue(issue, fromDefaults ? ['defaults'] : ['environments', name]);
+  });
+}
+
+function formatIssues(issues: readonly Issue[], prefix: PropertyKey[]): string[] {
+  return issues.map((issue) => formatIssue(issue, prefix));
+}
+
+function formatIssue(issue: Issue, prefix: PropertyKey[]): string {
+  const keys = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${formatPath([...keys, key])}: unknown key`).join('\n');
+  }
+  return `${formatPath(keys)}: ${issue.message}`;
+}
+
+export function formatPath(keys: readonly PropertyKey[]): string {
+  if (keys.length === 0) return '(file)';
+  return keys.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function hasPath(value: unknown, keys: readonly PropertyKey[]): boolean {
+  let node = value;
+  for (const key of keys.slice(0, -1)) {
+    if (!node || typeof node !== 'object') return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return Boolean(node) && typeof node === 'object' && (keys.at(-1)! as string) in (node as object);
+}
+
+function invalid(file: string, problems: string[]): ConfigError {
+  const lines = problems.flatMap((p) => p.split('\n'));
+  return new ConfigError(`${file} is not valid:\n${lines.map((l) => `  ${l}`).join('\n')}`, 'Fix the keys above (README, "Configuration", lists every key).', {
+    problems: lines,
+  });
+}

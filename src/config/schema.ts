@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+// The one source of every config type. Objects are strict so a typo ("retires") is an error, not a silent default.
+
+const duration = z.string().regex(DURATION_PATTERN, 'expected a duration such as 500ms, 5s, 10m, 168h or 7d');
+const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, ".", "_" and "-"');
+const commandLine = z.string().min(1, 'must not be empty');
+
+const pm2Target = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    script: z.string().min(1).optional(),
+    ecosystem: z.string().min(1).optional(),
+    cwd: z.string().optional(),
+    args: z.array(z.string()).optional(),
+    instances: z.union([z.int().min(1), z.literal('max')]).default(1),
+    env: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((t) => Boolean(t.script) !== Boolean(t.ecosystem), { message: 'set exactly one of script or ecosystem' });
+
+const composeTarget = z.strictObject({
+  file: z.union([z.string(), z.array(z.string()).min(1)]).default('docker-compose.yml'),
+  project: z.string().min(1).optional(),
+  service: z.string().min(1),
+  image: z.string().min(1).optional(),
+});
+
+const swarmTarget = z.strictObject({
+  stack: z.string().min(1),
+  service: z.string().min(1),
+  file: z.string().optional(),
+  image: z.string().min(1).optional(),
+  updateOrder: z.enum(['start-first', 'stop-first']).default('start-first'),
+});
+
+const target = z
+  .strictObject({ pm2: pm2Target.optional(), compose: composeTarget.optional(), swarm: swarmTarget.optional() })
+  .refine((t) => [t.pm2, t.compose, t.swarm].filter(Boolean).length === 1, {
+    message: 'set exactly one of pm2, compose or swarm',
+  });
+
+const source = z.strictObject({
+  repo: z.string().default('.'),
+  ref: z.string().min(1).default('main'),
+  build: z.array(commandLine).default([]),
+  checks: z.array(commandLine).default([]),
+  keepReleases: z.int().min(1).default(5),
+});
+
+const endpoint = z.strictObject({
+  name,
+  url: z.string().min(1),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  headers: z.record(z.string(), z.string()).optional(),
+  expect: z
+    .strictObject({
+      status: z.union([z.int(), z.array(z.int()).min(1)]).optional(),
+      json: z.record(z.string(), z.unknown()).optional(),
+      body: z.string().optional(),
+    })
+    .optional(),
+  warnMs: z.int().positive().optional(),
+  critMs: z.int().positive().optional(),
+  timeout: duration.optional(),
+  role: z.enum(['health', 'liveness', 'readiness']).default('health'),
+});
+
+const thresholds = z.strictObject({ warn: z.number().min(0).max(100), crit: z.number().min(0).max(100) });
+
+const health = z.strictObject({
+  timeout: duration.default('5s'),
+  retries: z.int().min(1).default(3),
+  endpoints: z.array(endpoint).default([]),
+  databases: z.array(z.string()).default([]),
+  host: z
+    .strictObject({
+      disk: thresholds.extend({ paths: z.array(z.string()).optional() }).optional(),
+      memory: thresholds.optional(),
+      load: thresholds.optional(),
+    })
+    .optional(),
+});
+
+const database = z.strictObject({
+  type: z.enum(['postgres', 'mongo', 'redis']),
+  url: z.string().min(1),
+});
+
+const retention = z.strictObject({
+  daily: z.int().min(0).optional(),
+  weekly: z.int().min(0).optional(),
+  monthly: z.int().min(0).optional(),
+  maxAgeDays: z.int().min(1).optional(),
+});
+
+const backup = z.strictObject({
+  dir: z.string().default('backups'),
+  databases: z.array(z.string()).default([]),
+  files: z.array(z.string()).default([]),
+  beforeDeploy: z.boolean().default(false),
+  retention: retention.optional(),
+  ping: z.string().optional(),
+});
+
+const logs = z.strictObject({
+  files: z.array(z.string()).default([]),
+  compose: z.boolean().optional(),
+  swarm: z.boolean().optional(),
+  pm2: z.boolean().optional(),
+  correlationFields: z.array(z.string()).optional(),
+});
+
+const cleanup = z.strictObject({
+  temp: z
+    .array(z.strictObject({ path: z.string().min(1), maxAgeDays: z.number().positive().optional(), maxSizeMB: z.number().positive().optional() }))
+    .default([]),
+  docker: z.union([z.boolean(), z.strictObject({ olderThan: duration.optional(), keepReleases: z.int().min(0).optional() })]).optional(),
+  backups: z.boolean().default(false),
+  pm2Logs: z.strictObject({ maxSizeMB: z.number().positive() }).optional(),
+});
+
+const alerts = z.strictObject({
+  webhook: z.string().optional(),
+  reminder: duration.optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  stateDir: z.string().default('.opsctl'),
+  target,
+  source: source.optional(),
+  health: health.default({ timeout: '5s', retries: 3, endpoints: [], databases: [] }),
+  databases: z.record(name, database).default({}),
+  backup: backup.optional(),
+  logs: logs.optional(),
+  cleanup: cleanup.optional(),
+  alerts: alerts.optional(),
+});
+
+/** The file as written: environments are validated after `defaults` is merged under each. */
+export const fileSchema = z.strictObject({
+  version: z.literal(1, { error: 'must be 1' }),
+  app: name,
+  defaults: z.record(z.string(), z.unknown()).default({}),
+  runbooks: z.string().optional(),
+  environments: z.record(name, z.record(z.string(), z.unknown())).refine((envs) => Object.keys(envs).length > 0, {
+    message: 'define at least one environment',
+  }),
+});
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type TargetConfig = EnvironmentConfig['target'];
+export type Pm2Target = NonNullable<TargetConfig['pm2']>;
+export type ComposeTarget = NonNullable<TargetConfig['compose']>;
+export type SwarmTarget = NonNullable<TargetConfig['swarm']>;
+export type DatabaseConfig = z.infer<typeof database>;
+export type FileConfig = z.infer<typeof fileSchema>;

@@ -1,0 +1,30 @@
+import type { LoadedConfig } from './config/load.js';
+import type { SelectedEnvironment } from './config/select.js';
+import type { Logger } from './output/logger.js';
+import type { Runner } from './process/runner.js';
+
+/** Everything a command may use. Built once by the CLI; commands never read argv, print or exit. */
+export interface Context {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  runner: Runner;
+  log: Logger;
+  signal: AbortSignal;
+  dryRun: boolean;
+  json: boolean;
+  assumeYes: boolean;
+  /** stdin and stderr are TTYs: prompts are possible. */
+  interactive: boolean;
+  /** The config file, loaded on first use (throws ConfigError). */
+  config(): LoadedConfig;
+  /** The environment chosen by -e / OPSCTL_ENV / the only one (throws UsageError). */
+  environment(): SelectedEnvironment;
+  /** The environment only when one can be chosen without guessing. */
+  environmentIfChosen(): SelectedEnvironment | undefined;
+}
+
+export interface CommandResult<T> {
+  data: T;
+  /** Defaults to 0. */
+  exitCode?: number;
+}

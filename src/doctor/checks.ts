@@ -1,0 +1,119 @@
+import { constants } from 'node:fs';
+import { access, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import { formatBytes } from '../output/table.js';
+import type { Runner } from '../process/runner.js';
+import { parseVersion, TOOLS, type ToolInfo } from '../process/tools.js';
+import { which } from '../process/which.js';
+import { dockerCommands } from '../targets/docker/commands.js';
+import { pm2DaemonPid, pm2Home } from '../targets/pm2/daemon.js';
+import { readPm2Version } from './pm2-version.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'missing';
+
+export interface Check {
+  name: string;
+  kind: 'tool' | 'daemon' | 'config' | 'disk';
+  status: CheckStatus;
+  /** Needed by the config: a required check that is not ok makes doctor exit 1. */
+  required: boolean;
+  detail: string;
+  version?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function checkTool(tool: ToolInfo, runner: Runner, env: Env): Promise<Check> {
+  const base = { name: tool.name, kind: 'tool' as const, required: false };
+  const executable = which(tool.versionCommand.file, env);
+  if (!executable) return { ...base, status: 'missing', detail: tool.install };
+  if (tool.name === 'pm2') {
+    const version = readPm2Version(executable);
+    return { ...base, status: 'ok', version, detail: executable };
+  }
+  const result = await runner.run(tool.versionCommand, { allowFailure: true });
+  if (result.exitCode !== 0) {
+    // `docker compose` is a plugin: the docker binary exists but the subcommand may not.
+    return { ...base, status: 'missing', detail: tool.install };
+  }
+  return { ...base, status: 'ok', version: parseVersion(result.stdout), detail: executable };
+}
+
+export function checkAllTools(runner: Runner, env: Env): Promise<Check[]> {
+  return Promise.all(TOOLS.map((tool) => checkTool(tool, runner, env)));
+}
+
+export async function checkDockerEngine(runner: Runner): Promise<Check> {
+  const result = await runner.run(dockerCommands.serverVersion(), { allowFailure: true });
+  const ok = result.exitCode === 0 && result.stdout.trim() !== '';
+  return {
+    name: 'docker engine',
+    kind: 'daemon',
+    required: false,
+    status: ok ? 'ok' : 'fail',
+    version: ok ? result.stdout.trim() : undefined,
+    detail: ok ? 'reachable' : `${firstLine(result.stderr) || 'not reachable'} Start Docker (systemctl start docker, or Docker Desktop).`,
+  };
+}
+
+export async function checkSwarm(runner: Runner): Promise<Check> {
+  const result = await runner.run(dockerCommands.swarmState(), { allowFailure: true });
+  const state = result.stdout.trim() || 'unknown';
+  return {
+    name: 'swarm mode',
+    kind: 'daemon',
+    required: false,
+    status: state === 'active' ? 'ok' : 'fail',
+    detail: state === 'active' ? 'this node is in a swarm' : `node state: ${state}. Run docker swarm init, or join this node to the swarm.`,
+  };
+}
+
+export function checkPm2Daemon(env: Env): Check {
+  const pid = pm2DaemonPid(env);
+  return {
+    name: 'pm2 daemon',
+    kind: 'daemon',
+    required: false,
+    // Not fatal: deploy starts it. Reported so "nothing runs" is not a surprise.
+    status: pid ? 'ok' : 'warn',
+    detail: pid ? `pid ${pid}, PM2_HOME ${pm2Home(env)}` : `not running (PM2_HOME ${pm2Home(env)}); deploy starts it`,
+  };
+}
+
+const DISK_WARN = 0.15;
+const DISK_FAIL = 0.05;
+
+/** Free space on the filesystem that holds `dir` (or its nearest existing parent). */
+export async function checkDisk(label: string, dir: string): Promise<Check> {
+  const existing = await nearestExisting(dir);
+  const stats = await statfs(existing);
+  const free = stats.bavail * stats.bsize;
+  const share = stats.blocks > 0 ? stats.bavail / stats.blocks : 0;
+  const status: CheckStatus = share < DISK_FAIL ? 'fail' : share < DISK_WARN ? 'warn' : 'ok';
+  return { name: label, kind: 'disk', required: true, status, detail: `${formatBytes(free)} free (${Math.round(share * 100)}%) at ${dir}` };
+}
+
+export async function checkWritable(label: string, dir: string): Promise<Check> {
+  try {
+    // Checked on the nearest existing folder: doctor creates nothing.
+    await access(await nearestExisting(dir), constants.W_OK);
+    return { name: label, kind: 'disk', required: true, status: 'ok', detail: `${dir} is writable` };
+  } catch (error) {
+    return { name: label, kind: 'disk', required: true, status: 'fail', detail: `${dir}: ${(error as Error).message}` };
+  }
+}
+
+async function nearestExisting(dir: string): Promise<string> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    try {
+      await access(current);
+      return current;
+    } catch {
+      if (path.dirname(current) === current) return current;
+    }
+  }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split(/\r?\n/)[0] ?? '';
+}

@@ -1,0 +1,31 @@
+import os from 'node:os';
+
+export interface Identity {
+  user: string;
+  host: string;
+  pid: number;
+}
+
+export function currentIdentity(): Identity {
+  return { user: currentUser(), host: os.hostname(), pid: process.pid };
+}
+
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    // Containers without a passwd entry for the uid.
+    return process.env.USER ?? process.env.USERNAME ?? String(process.getuid?.() ?? 'unknown');
+  }
+}
+
+/** True unless the pid is certainly gone. EPERM means it exists but belongs to someone else. */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

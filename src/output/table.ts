@@ -1,0 +1,32 @@
+import Table from 'cli-table3';
+import type { Style } from './style.js';
+
+/** A bordered table; colour comes only from the Style so NO_COLOR output has no escape codes. */
+export function renderTable(style: Style, head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const table = new Table({
+    head: head.map((h) => style.bold(h)),
+    style: { head: [], border: [] },
+    // One rule under the header only: rows stay one line each and easy to grep.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of rows) table.push([...row]);
+  return table.toString();
+}
+
+/** "key  value" lines with keys padded to one column. */
+export function renderPairs(style: Style, pairs: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...pairs.map(([key]) => key.length));
+  return pairs.map(([key, value]) => `${style.dim(key.padEnd(width))}  ${value}`).join('\n');
+}
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '-';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 || value >= 100 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,45 @@
+import type { Instance } from '../types.js';
+
+interface Pm2Process {
+  pid?: number;
+  name?: string;
+  pm_id?: number;
+  monit?: { memory?: number; cpu?: number };
+  pm2_env?: {
+    status?: string;
+    restart_time?: number;
+    unstable_restarts?: number;
+    pm_uptime?: number;
+    version?: string;
+    exec_mode?: string;
+  };
+}
+
+/** `pm2 jlist` prints a JSON array, sometimes after warnings: parse from the first "[" on its own. */
+export function parseJlist(stdout: string): Pm2Process[] {
+  const start = stdout.indexOf('[');
+  if (start < 0) return [];
+  const parsed: unknown = JSON.parse(stdout.slice(start));
+  return Array.isArray(parsed) ? (parsed as Pm2Process[]) : [];
+}
+
+export function toInstances(processes: readonly Pm2Process[], appName: string, now: number): Instance[] {
+  return processes
+    .filter((p) => p.name === appName)
+    .map((p) => {
+      const env = p.pm2_env ?? {};
+      const state = env.status ?? 'unknown';
+      const running = state === 'online' && typeof env.pm_uptime === 'number';
+      return {
+        name: `${p.name}#${p.pm_id ?? '?'}`,
+        id: p.pid ? String(p.pid) : undefined,
+        state,
+        restarts: (env.restart_time ?? 0) + (env.unstable_restarts ?? 0),
+        cpuPercent: running ? p.monit?.cpu : undefined,
+        memoryBytes: running ? p.monit?.memory : undefined,
+        startedAt: running ? new Date(env.pm_uptime!).toISOString() : undefined,
+        uptimeMs: running ? Math.max(0, now - env.pm_uptime!) : undefined,
+        version: env.version,
+      };
+    });
+}
