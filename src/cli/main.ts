@@ -60,6 +60,10 @@ export async function main(argv: string[]): Promise<void> {
     if (!(error instanceof CommanderError)) throw error;
     // Help and version exit 0; any other parse problem is bad usage.
     const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) && error.exitCode === 0;
+    if (!ok && argv.includes('--json')) {
+      const body = { error: { code: 'usage', message: error.message.replace(/^error: /, ''), exitCode: 2 } };
+      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    }
     process.exitCode = ok ? 0 : 2;
   }
 }
