@@ -53,6 +53,11 @@ function addCommand(program: Command, spec: CommandSpec): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `opsctl status | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -48,4 +48,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['opsctl history -e production -n 10', 'opsctl history --type deploy,rollback --json'],
     load: () => import('../commands/history.js') as Promise<CommandModule>,
   },
+  {
+    name: 'lock',
+    args: '<action>',
+    summary: 'Show (lock status) or release (lock release --force) the lock of an environment',
+    options: [{ flags: '--force', description: 'release a lock whose holder may still be running (another host, or a live pid)' }],
+    examples: ['opsctl lock status -e production', 'opsctl lock release -e production --force'],
+    load: () => import('../commands/lock.js') as Promise<CommandModule>,
+  },
 ];

@@ -8,7 +8,7 @@ import { paintState, type Style } from '../output/style.js';
 import { formatBytes, renderPairs, renderTable } from '../output/table.js';
 import { createTarget } from '../targets/index.js';
 import type { TargetStatus } from '../targets/types.js';
-import { UsageError } from '../errors.js';
+import { ToolMissingError, UsageError } from '../errors.js';
 
 export interface StatusData {
   environment: string;
@@ -27,7 +27,12 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
   const repo = env.config.source ? resolveFrom(env, env.config.source.repo) : env.dir;
   const [targetStatus, release, lock, history] = await Promise.all([
     target.status(),
-    readRepoState(ctx.runner, repo),
+    readRepoState(ctx.runner, repo).catch((error: unknown) => {
+      // The release is a nice-to-have here: without git, status still shows the target.
+      if (!(error instanceof ToolMissingError)) throw error;
+      ctx.log.warn(`git is not installed: the deployed release is unknown. ${error.hint ?? ''}`.trim());
+      return undefined;
+    }),
     readLock(env.stateDir, env.name),
     readEntries(env.stateDir, { environment: env.name, limit }),
   ]);
@@ -49,7 +54,7 @@ export function render(data: StatusData, style: Style): string {
   const desired = target.desired === undefined ? '' : `/${target.desired}`;
   const release = data.release
     ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(data.release.subject)}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
-    : style.dim('not a git repository');
+    : style.dim('unknown (no git repository, or git missing)');
   const lock = data.lock
     ? `${style.yellow(`held by "${data.lock.holder.command}"`)} pid ${data.lock.holder.pid} ${data.lock.holder.user}@${data.lock.holder.host} since ${data.lock.holder.startedAt}${data.lock.stale ? style.red(' (stale: holder is gone)') : ''}`
     : style.green('free');

@@ -41,7 +41,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     if (result.success) environments.set(name, result.data);
     else problems.push(...formatEnvironmentIssues(result.error.issues, name, envRaw));
   }
-  if (problems.length > 0) throw invalid(file, problems);
+  // A bad key in `defaults` shows up once per environment: say it once.
+  if (problems.length > 0) throw invalid(file, [...new Set(problems)]);
   return { file, dir, envFile, app: parsed.data.app, runbooks: parsed.data.runbooks, environments };
 }
 
@@ -51,7 +52,8 @@ function parseYaml(file: string): unknown {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
-    throw new ConfigError(`${file}: invalid YAML at ${where}: ${first.message.split('\n')[0]}`, 'Fix the YAML syntax and run again.');
+    const reason = first.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${file}: invalid YAML at ${where}: ${reason}`, 'Fix the YAML syntax and run again.');
   }
   return doc.toJS() ?? {};
 }

@@ -3,7 +3,8 @@ import { DURATION_PATTERN } from './duration.js';
 
 // The one source of every config type. Objects are strict so a typo ("retires") is an error, not a silent default.
 
-const duration = z.string().regex(DURATION_PATTERN, 'expected a duration such as 500ms, 5s, 10m, 168h or 7d');
+const DURATION_HINT = 'expected a duration with a unit, such as 500ms, 5s, 10m, 168h or 7d';
+const duration = z.string({ error: DURATION_HINT }).regex(DURATION_PATTERN, DURATION_HINT);
 const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, ".", "_" and "-"');
 const commandLine = z.string().min(1, 'must not be empty');
 

@@ -108,3 +108,11 @@ async function removeIfUnchanged(file: string, judged: LockInfo): Promise<void> 
   const now = await readLockFile(file);
   if (now && now.pid === judged.pid && now.startedAt === judged.startedAt) await unlink(file).catch(() => undefined);
 }
+
+/** Removes the environment's lock whoever holds it; returns what it removed. For `lock release --force`. */
+export async function forceRemoveLock(stateDir: string, environment: string): Promise<LockInfo | undefined> {
+  const file = lockPath(stateDir, environment);
+  const holder = await readLockFile(file);
+  if (holder) await unlink(file).catch(() => undefined);
+  return holder;
+}
