@@ -1,29 +1,23 @@
 // `npm run example`: starts the example service under pm2, then shows it with opsctl.
-// Every command is an argv array: nothing goes through a shell.
-import { execFileSync } from 'node:child_process';
+// Every command is an argv array run through execa (which resolves pm2's .cmd shim on Windows): no shell.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opsctl = path.join(here, '..', '..', 'bin', 'opsctl.js');
 const config = path.join(here, 'opsctl.yaml');
-const windows = process.platform === 'win32';
 
-function run(file, args) {
-  console.error(`$ ${[file, ...args].join(' ')}`);
-  try {
-    // npm puts node_modules/.bin (and so pm2) on PATH; on Windows pm2 is a .cmd shim.
-    execFileSync(file, args, { stdio: 'inherit', cwd: here, shell: false, windowsHide: true });
-    return 0;
-  } catch (error) {
-    return error.status ?? 1;
-  }
+async function run(file, args) {
+  console.error(`$ ${[path.basename(file), ...args].join(' ')}`);
+  const result = await execa(file, args, { cwd: here, stdio: 'inherit', reject: false });
+  return result.exitCode ?? 1;
 }
 
-const pm2 = windows ? 'pm2.cmd' : 'pm2';
-const started = run(pm2, ['startOrReload', 'ecosystem.config.cjs']);
+// npm puts node_modules/.bin, and so pm2, on PATH.
+const started = await run('pm2', ['startOrReload', 'ecosystem.config.cjs']);
 if (started !== 0) process.exit(started);
-run(process.execPath, [opsctl, '--config', config, 'status']);
-const doctor = run(process.execPath, [opsctl, '--config', config, 'doctor']);
-console.error(`\nThe example runs under pm2 on http://localhost:8080/api/health. Stop it with: npx pm2 delete hello-api`);
+await run(process.execPath, [opsctl, '--config', config, 'status']);
+const doctor = await run(process.execPath, [opsctl, '--config', config, 'doctor']);
+console.error('\nhello-api runs under pm2 on http://localhost:8080/api/health. Stop it with: npx pm2 delete hello-api');
 process.exit(doctor);

@@ -78,6 +78,11 @@ export function render(data: DoctorData, style: Style): string {
     c.detail,
   ]);
   const table = renderTable(style, ['check', 'status', 'version', 'needed', 'detail'], rows);
-  const verdict = data.ok ? style.green('Everything the config needs is here.') : style.red('Something the config needs is missing or failing: see the rows marked needed.');
-  return `${table}\n${verdict}`;
+  const fixes = data.checks.filter((c) => c.required && c.hint && (c.status === 'missing' || c.status === 'fail'));
+  if (data.ok) return `${table}\n${style.green('Everything the config needs is here.')}`;
+  // Both compose flavours share one hint: say it once, naming both.
+  const byHint = new Map<string, string[]>();
+  for (const c of fixes) byHint.set(c.hint!, [...(byHint.get(c.hint!) ?? []), c.name]);
+  const todo = [...byHint].map(([hint, names]) => `  ${style.bold(names.join(' or '))}: ${hint}`).join('\n');
+  return `${table}\n${style.red('Something the config needs is missing or failing:')}\n${todo}`;
 }

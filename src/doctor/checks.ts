@@ -19,6 +19,8 @@ export interface Check {
   required: boolean;
   detail: string;
   version?: string;
+  /** What to do when the check is not ok. */
+  hint?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -26,7 +28,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export async function checkTool(tool: ToolInfo, runner: Runner, env: Env): Promise<Check> {
   const base = { name: tool.name, kind: 'tool' as const, required: false };
   const executable = which(tool.versionCommand.file, env);
-  if (!executable) return { ...base, status: 'missing', detail: tool.install };
+  if (!executable) return { ...base, status: 'missing', detail: 'not found on PATH', hint: tool.install };
   if (tool.name === 'pm2') {
     const version = readPm2Version(executable);
     return { ...base, status: 'ok', version, detail: executable };
@@ -34,7 +36,7 @@ export async function checkTool(tool: ToolInfo, runner: Runner, env: Env): Promi
   const result = await runner.run(tool.versionCommand, { allowFailure: true });
   if (result.exitCode !== 0) {
     // `docker compose` is a plugin: the docker binary exists but the subcommand may not.
-    return { ...base, status: 'missing', detail: tool.install };
+    return { ...base, status: 'missing', detail: `${executable} has no such command`, hint: tool.install };
   }
   return { ...base, status: 'ok', version: parseVersion(result.stdout), detail: executable };
 }
@@ -52,7 +54,8 @@ export async function checkDockerEngine(runner: Runner): Promise<Check> {
     required: false,
     status: ok ? 'ok' : 'fail',
     version: ok ? result.stdout.trim() : undefined,
-    detail: ok ? 'reachable' : `${firstLine(result.stderr) || 'not reachable'} Start Docker (systemctl start docker, or Docker Desktop).`,
+    detail: ok ? 'reachable' : firstLine(result.stderr) || 'not reachable',
+    hint: ok ? undefined : 'Start Docker: systemctl start docker, or start Docker Desktop.',
   };
 }
 
@@ -64,7 +67,8 @@ export async function checkSwarm(runner: Runner): Promise<Check> {
     kind: 'daemon',
     required: false,
     status: state === 'active' ? 'ok' : 'fail',
-    detail: state === 'active' ? 'this node is in a swarm' : `node state: ${state}. Run docker swarm init, or join this node to the swarm.`,
+    detail: state === 'active' ? 'this node is in a swarm' : `node state: ${state}`,
+    hint: state === 'active' ? undefined : 'Run docker swarm init, or join this node to the swarm.',
   };
 }
 
