@@ -4,6 +4,7 @@ import type { CommandResult, Context } from '../context.js';
 import { checkAllTools, checkDisk, checkDockerEngine, checkPm2Daemon, checkSwarm, checkWritable, type Check } from '../doctor/checks.js';
 import { COMPOSE, DOCKER_ENGINE, needsOf, SWARM } from '../doctor/needs.js';
 import { ConfigError } from '../errors.js';
+import { listUnresolved } from '../config/interpolate.js';
 import { paintState, type Style } from '../output/style.js';
 import { renderTable } from '../output/table.js';
 
@@ -25,7 +26,8 @@ export async function run(ctx: Context): Promise<CommandResult<DoctorData>> {
     needs.has('pm2') ? checkPm2Daemon(ctx.env) : undefined,
   ]);
   const disks = await Promise.all(scope.flatMap((env) => diskChecks(env, scope.length > 1)));
-  const checks = [configCheck, ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks];
+  const variables = scope.map((env) => variablesCheck(env, scope.length > 1)).filter((c) => c !== undefined);
+  const checks = [configCheck, ...variables, ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks];
   if (needs.has(DOCKER_ENGINE) && !dockerFound) {
     checks.push({ name: DOCKER_ENGINE, kind: 'daemon', required: true, status: 'missing', detail: 'docker is not installed' });
   }
@@ -62,6 +64,21 @@ function markRequired(checks: Check[], needs: ReadonlySet<string>): Check[] {
   });
 }
 
+/** Unset ${VAR}s are not a config error (a command fails only when it needs one), but worth a warning. */
+function variablesCheck(env: SelectedEnvironment, qualify: boolean): Check | undefined {
+  const unset = listUnresolved(env.config, `environments.${env.name}`);
+  if (unset.length === 0) return undefined;
+  const names = [...new Set(unset.flatMap((line) => [...line.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1])))];
+  return {
+    name: `variables${qualify ? ` (${env.name})` : ''}`,
+    kind: 'config',
+    required: false,
+    status: 'warn',
+    detail: `not set: ${names.join(', ')}`,
+    hint: `${unset.join('; ')}. Set them in the environment or in ${env.envFile}.`,
+  };
+}
+
 function diskChecks(env: SelectedEnvironment, qualify: boolean): Promise<Check>[] {
   const suffix = qualify ? ` (${env.name})` : '';
   const checks = [checkWritable(`state dir${suffix}`, env.stateDir)];
@@ -79,10 +96,17 @@ export function render(data: DoctorData, style: Style): string {
   ]);
   const table = renderTable(style, ['check', 'status', 'version', 'needed', 'detail'], rows);
   const fixes = data.checks.filter((c) => c.required && c.hint && (c.status === 'missing' || c.status === 'fail'));
-  if (data.ok) return `${table}\n${style.green('Everything the config needs is here.')}`;
+  const warnings = data.checks.filter((c) => c.status === 'warn' && c.hint);
+  const parts = [table];
+  if (warnings.length > 0) parts.push(style.yellow('Worth a look:'), hintLines(warnings, style));
+  if (data.ok) parts.push(style.green('Everything the config needs is here.'));
+  else parts.push(style.red('Something the config needs is missing or failing:'), hintLines(fixes, style));
+  return parts.join('\n');
+}
+
+function hintLines(checks: readonly Check[], style: Style): string {
   // Both compose flavours share one hint: say it once, naming both.
   const byHint = new Map<string, string[]>();
-  for (const c of fixes) byHint.set(c.hint!, [...(byHint.get(c.hint!) ?? []), c.name]);
-  const todo = [...byHint].map(([hint, names]) => `  ${style.bold(names.join(' or '))}: ${hint}`).join('\n');
-  return `${table}\n${style.red('Something the config needs is missing or failing:')}\n${todo}`;
+  for (const c of checks) byHint.set(c.hint!, [...(byHint.get(c.hint!) ?? []), c.name]);
+  return [...byHint].map(([hint, names]) => `  ${style.bold(names.join(' or '))}: ${hint}`).join('\n');
 }

@@ -37,3 +37,16 @@ export function requireResolved(value: string, key: string, envFile: string): st
     `Set ${missing[0]} in the environment or in ${envFile}.`,
   );
 }
+
+/** Every key below `value` whose string still holds an unset ${NAME}, as `path.to.key: ${NAME}`. */
+export function listUnresolved(value: unknown, path: string): string[] {
+  if (typeof value === 'string') {
+    const names = [...value.matchAll(VARIABLE)].map((m) => '${' + m[1] + '}');
+    return names.length > 0 ? [`${path}: ${names.join(', ')}`] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => listUnresolved(item, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => listUnresolved(item, path ? `${path}.${key}` : key));
+  }
+  return [];
+}
