@@ -98,7 +98,7 @@ describe('doctor', () => {
     ]);
   });
 
-  // Design problem: src/commands/doctor.ts markRequired (line ~60) marks both compose flavours "needed: no" once one
+  // Design problem: src/commands/doctor.ts markRequired (line 62) marks both compose flavours "needed: no" once one
   // is ok, so the table says compose is not needed at all although the target is compose. Mark the flavour that is
   // ok as required: `required: needs.has(COMPOSE) && (check.status === 'ok' || !composeOk)`.
   it.fails('marks the compose flavour that satisfies the need as needed', async () => {

@@ -51,7 +51,7 @@ describe('validation messages', () => {
     expect(problemsOf(yaml)).toHaveLength(1);
   });
 
-  // src bug: src/config/load.ts:85 decides "from defaults" only by whether the environment lacks the issue's path.
+  // src bug: src/config/load.ts:87 decides "from defaults" only by whether the environment lacks the issue's path.
   // For an unknown key the path is the parent object (health), which the environment also has, so a typo made in
   // `defaults` is blamed on every environment. Check hasPath(envRaw, [...issue.path, key]) for unrecognized_keys.
   it.fails('reports a typo made in defaults under defaults., even when the environment sets the same section', () => {
@@ -59,7 +59,7 @@ describe('validation messages', () => {
     expect(problemsOf(yaml)).toEqual(['defaults.health.retires: unknown key']);
   });
 
-  // src bug: src/config/load.ts:85 blames `defaults` for any key the environment lacks, even a key defaults lacks
+  // src bug: src/config/load.ts:87 blames `defaults` for any key the environment lacks, even a key defaults lacks
   // too. A missing `target` reads "defaults.target: ...", sending the user to the wrong place. Blame defaults only
   // when hasPath(parsed.data.defaults, issue.path) is true.
   it.fails('reports a missing target under the environment, not under defaults', () => {
