@@ -21,6 +21,8 @@ export interface Context {
   environment(): SelectedEnvironment;
   /** The environment only when one can be chosen without guessing. */
   environmentIfChosen(): SelectedEnvironment | undefined;
+  /** The clock, in epoch milliseconds: tests pin it. */
+  now(): number;
 }
 
 export interface CommandResult<T> {

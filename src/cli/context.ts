@@ -1,5 +1,5 @@
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { selectEnvironment, type SelectedEnvironment } from '../config/select.js';
+import { chosenEnvironmentName, selectEnvironment, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../output/logger.js';
@@ -51,12 +51,8 @@ export async function createContext({ globals, signal, style }: ContextInput): P
     interactive: Boolean(process.stdin.isTTY) && interactiveStderr,
     config,
     environment,
-    environmentIfChosen() {
-      const cfg = config();
-      const name = requested ?? (env.OPSCTL_ENV || undefined);
-      if (name || cfg.environments.size === 1) return environment();
-      return undefined;
-    },
+    environmentIfChosen: () => (chosenEnvironmentName(config(), requested, env.OPSCTL_ENV) ? environment() : undefined),
+    now: () => Date.now(),
   };
 }
 

@@ -59,7 +59,9 @@ function markRequired(checks: Check[], needs: ReadonlySet<string>): Check[] {
   const composeOk = checks.some((c) => (c.name === 'docker compose' || c.name === 'docker-compose') && c.status === 'ok');
   return checks.map((check) => {
     // Either compose flavour satisfies the need; the other one missing is only information.
-    if (check.name === 'docker compose' || check.name === 'docker-compose') return { ...check, required: needs.has(COMPOSE) && !composeOk };
+    if (check.name === 'docker compose' || check.name === 'docker-compose') {
+      return { ...check, required: needs.has(COMPOSE) && (check.status === 'ok' || !composeOk) };
+    }
     return { ...check, required: needs.has(check.name) };
   });
 }

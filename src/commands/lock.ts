@@ -26,7 +26,7 @@ export async function run(ctx: Context, options: { force?: boolean }, args: stri
     ctx.log.info(`would remove the lock of ${env.name} held by pid ${lock.holder.pid} (${lock.holder.user}@${lock.holder.host})`);
     return { data: { environment: env.name, action, lock, released: null } };
   }
-  const released = await recordOperation({ stateDir: env.stateDir, environment: env.name, app: env.app }, 'lock-release', async () => {
+  const released = await recordOperation({ stateDir: env.stateDir, environment: env.name, app: env.app, warn: ctx.log.warn }, 'lock-release', async () => {
     const removed = (await forceRemoveLock(env.stateDir, env.name)) ?? null;
     return { value: removed, details: { holder: removed, stale: lock.stale, forced: Boolean(options.force) } };
   });

@@ -23,7 +23,7 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
   const env = ctx.environment();
   const limit = Number(options.history ?? 5);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--history ${options.history} is not a count.`, 'Give a whole number, e.g. -n 10.');
-  const target = createTarget(env, { runner: ctx.runner, env: ctx.env });
+  const target = createTarget(env, { runner: ctx.runner, env: ctx.env, now: ctx.now });
   const repo = env.config.source ? resolveFrom(env, env.config.source.repo) : env.dir;
   const [targetStatus, release, lock, history] = await Promise.all([
     target.status(),

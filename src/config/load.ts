@@ -39,7 +39,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const merged = interpolate(deepMerge(parsed.data.defaults, envRaw), vars);
     const result = environmentSchema.safeParse(merged);
     if (result.success) environments.set(name, result.data);
-    else problems.push(...formatEnvironmentIssues(result.error.issues, name, envRaw));
+    else problems.push(...formatEnvironmentIssues(result.error.issues, name, envRaw, parsed.data.defaults));
   }
   // A bad key in `defaults` shows up once per environment: say it once.
   if (problems.length > 0) throw invalid(file, [...new Set(problems)]);
@@ -81,24 +81,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 type Issue = z.core.$ZodIssue;
 
-function formatEnvironmentIssues(issues: readonly Issue[], name: string, envRaw: Record<string, unknown>): string[] {
-  // A key the environment does not set came from `defaults`: point the user there.
-  return issues.map((issue) => {
-    const fromDefaults = issue.path.length > 0 && !hasPath(envRaw, issue.path);
-    return formatIssue(issue, fromDefaults ? ['defaults'] : ['environments', name]);
-  });
+function formatEnvironmentIssues(issues: readonly Issue[], name: string, envRaw: Record<string, unknown>, defaults: Record<string, unknown>): string[] {
+  // A key the environment does not set but `defaults` does came from `defaults`: point the user there.
+  const prefixFor = (keys: readonly PropertyKey[]) =>
+    keys.length > 0 && !hasPath(envRaw, keys) && hasPath(defaults, keys) ? ['defaults'] : ['environments', name];
+  return issues.flatMap((issue) => formatIssue(issue, prefixFor));
 }
 
 function formatIssues(issues: readonly Issue[], prefix: PropertyKey[]): string[] {
-  return issues.map((issue) => formatIssue(issue, prefix));
+  return issues.flatMap((issue) => formatIssue(issue, () => prefix));
 }
 
-function formatIssue(issue: Issue, prefix: PropertyKey[]): string {
-  const keys = [...prefix, ...issue.path];
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${formatPath([...keys, key])}: unknown key`).join('\n');
-  }
-  return `${formatPath(keys)}: ${issue.message}`;
+/** `path.to.key: message`; each unknown key gets its own line. */
+function formatIssue(issue: Issue, prefixFor: (keys: readonly PropertyKey[]) => PropertyKey[]): string[] {
+  const line = (keys: readonly PropertyKey[], message: string) => `${formatPath([...prefixFor(keys), ...keys])}: ${message}`;
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => line([...issue.path, key], 'unknown key'));
+  return [line(issue.path, issue.message)];
 }
 
 export function formatPath(keys: readonly PropertyKey[]): string {

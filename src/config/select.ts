@@ -16,7 +16,7 @@ export interface SelectedEnvironment {
 /** -e, else OPSCTL_ENV, else the only environment; otherwise a usage error listing the names. */
 export function selectEnvironment(loaded: LoadedConfig, requested: string | undefined, fromEnv: string | undefined): SelectedEnvironment {
   const names = [...loaded.environments.keys()];
-  const name = requested ?? (fromEnv || undefined) ?? (names.length === 1 ? names[0] : undefined);
+  const name = chosenEnvironmentName(loaded, requested, fromEnv);
   if (!name) {
     throw new UsageError(`Several environments are defined: ${names.join(', ')}.`, `Pick one with -e <name> or set OPSCTL_ENV.`);
   }
@@ -25,6 +25,12 @@ export function selectEnvironment(loaded: LoadedConfig, requested: string | unde
     throw new UsageError(`Unknown environment "${name}".`, `Use one of: ${names.join(', ')}.`);
   }
   return bindEnvironment(loaded, name, config);
+}
+
+/** The environment name when one is chosen without guessing (-e, OPSCTL_ENV, or the only one); else undefined. */
+export function chosenEnvironmentName(loaded: LoadedConfig, requested: string | undefined, fromEnv: string | undefined): string | undefined {
+  const names = [...loaded.environments.keys()];
+  return requested ?? (fromEnv || undefined) ?? (names.length === 1 ? names[0] : undefined);
 }
 
 export function bindEnvironment(loaded: LoadedConfig, name: string, config: EnvironmentConfig): SelectedEnvironment {

@@ -81,26 +81,33 @@ export interface Recorded<T> {
   details?: Record<string, unknown>;
 }
 
-/** Runs an operation and journals it, success or failure; the error is rethrown unchanged. */
-export async function recordOperation<T>(
-  where: { stateDir: string; environment: string; app: string },
-  type: string,
-  operation: () => Promise<Recorded<T>>,
-): Promise<T> {
+export interface JournalTarget {
+  stateDir: string;
+  environment: string;
+  app: string;
+  /** Told when the journal cannot be written; the operation's own outcome still stands. */
+  warn?: (message: string) => void;
+}
+
+/** Runs an operation and journals it, success or failure; the operation's error is rethrown unchanged. */
+export async function recordOperation<T>(where: JournalTarget, type: string, operation: () => Promise<Recorded<T>>): Promise<T> {
   const started = Date.now();
   const base = { type, environment: where.environment, app: where.app, startedAt: new Date(started).toISOString() };
+  const journal = async (entry: Pick<HistoryEntry, 'result' | 'details' | 'error'>) => {
+    try {
+      await appendEntry(where.stateDir, { ...base, durationMs: Date.now() - started, ...entry });
+    } catch (error) {
+      where.warn?.(`could not write the history journal in ${where.stateDir}: ${(error as Error).message}`);
+    }
+  };
+  let outcome: Recorded<T>;
   try {
-    const outcome = await operation();
-    await appendEntry(where.stateDir, { ...base, durationMs: Date.now() - started, result: outcome.result ?? 'success', details: outcome.details });
-    return outcome.value;
+    outcome = await operation();
   } catch (error) {
     const interrupted = (error as { code?: string }).code === 'interrupted';
-    await appendEntry(where.stateDir, {
-      ...base,
-      durationMs: Date.now() - started,
-      result: interrupted ? 'interrupted' : 'failed',
-      error: error instanceof Error ? error.message : String(error),
-    });
+    await journal({ result: interrupted ? 'interrupted' : 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
+  await journal({ result: outcome.result ?? 'success', details: outcome.details });
+  return outcome.value;
 }

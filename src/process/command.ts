@@ -20,11 +20,12 @@ export function command(file: string, args: readonly string[], options: Omit<Com
 
 /** The argv as one shell-like line for people to read, quoted where needed and with secrets masked. */
 export function formatCommand(cmd: Pick<Command, 'file' | 'args'>): string {
-  return redact([cmd.file, ...cmd.args].map(quoteArg).join(' '));
+  // Redact before quoting: quoting rewrites a "'" inside a secret, which would then no longer match.
+  return [cmd.file, ...cmd.args].map((arg) => quoteArg(redact(arg))).join(' ');
 }
 
 function quoteArg(arg: string): string {
   if (arg === '') return "''";
-  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (/^[\w@%+=:,./*-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,7 +1,8 @@
 /** Secrets opsctl has seen (passwords from URLs, webhook URLs, ...). Every text leaving the process passes through redact(). */
 const secrets = new Set<string>();
 
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)@/gi;
+// The password runs to the last "@" before the host, so an unencoded "@" in it is masked too.
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^/?#\s]+)@/gi;
 
 export function registerSecret(value: string | undefined): void {
   // Short values would mask ordinary words; they are still kept out of argv by the builders.

@@ -16,7 +16,7 @@ function probe(file: string, args: string[]): Command {
 
 export const TOOLS: readonly ToolInfo[] = [
   { name: 'git', versionCommand: probe('git', ['--version']), install: 'Install git (https://git-scm.com/downloads).' },
-  { name: 'docker', versionCommand: probe('docker', ['version', '--format', '{{.Client.Version}}']), install: 'Install Docker Engine or Docker Desktop (https://docs.docker.com/engine/install/).' },
+  { name: 'docker', versionCommand: probe('docker', ['--version']), install: 'Install Docker Engine or Docker Desktop (https://docs.docker.com/engine/install/).' },
   { name: 'docker compose', versionCommand: probe('docker', ['compose', 'version', '--short']), install: 'Install the Docker Compose plugin (apt-get install docker-compose-plugin) or docker-compose.' },
   { name: 'docker-compose', versionCommand: probe('docker-compose', ['version', '--short']), install: 'Install the Docker Compose plugin (apt-get install docker-compose-plugin) or docker-compose.' },
   { name: 'pm2', versionCommand: probe('pm2', ['--version']), install: 'Install pm2: npm install -g pm2' },

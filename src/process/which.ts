@@ -4,7 +4,10 @@ import path from 'node:path';
 /** The full path of an executable on PATH, honouring PATHEXT on Windows; undefined when absent. */
 export function which(file: string, env: Readonly<Record<string, string | undefined>> = process.env, platform = process.platform): string | undefined {
   const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
-  const exts = platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').map((e) => e.toLowerCase())] : [''];
+  const pathext = (env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean).map((e) => e.toLowerCase());
+  // On Windows an extensionless file (npm's sh shim beside pm2.cmd) is not runnable: only PATHEXT names count.
+  const hasExt = pathext.some((ext) => file.toLowerCase().endsWith(ext));
+  const exts = platform !== 'win32' ? [''] : hasExt ? [''] : pathext;
   for (const dir of dirs) {
     for (const ext of exts) {
       const candidate = path.join(dir, file + ext);

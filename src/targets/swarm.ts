@@ -54,7 +54,20 @@ export function createSwarmTarget(config: SwarmTarget, deps: SwarmDeps): Target 
   };
 }
 
-/** The task each slot should be running now: desired Running (or Ready while it starts). */
+const isWanted = (t: TaskInfo) => t.desiredState === 'Running' || t.desiredState === 'Ready';
+
+/**
+ * One task per slot: the one desired Running (or Ready while it starts); for a slot swarm gave up
+ * on, its newest task (docker lists newest first) so the failure and its error stay visible. Slots
+ * shut down on purpose (scaled down) are left out.
+ */
 function currentTasks(tasks: readonly TaskInfo[]): TaskInfo[] {
-  return tasks.filter((t) => t.desiredState === 'Running' || t.desiredState === 'Ready');
+  const slots = [...new Set(tasks.map((t) => t.slot))];
+  return slots.flatMap((slot) => {
+    const ofSlot = tasks.filter((t) => t.slot === slot);
+    const wanted = ofSlot.find(isWanted);
+    if (wanted) return [wanted];
+    const newest = ofSlot[0]!;
+    return CRASHED.test(newest.currentState) || newest.error ? [newest] : [];
+  });
 }

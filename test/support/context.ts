@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { loadConfig, type LoadedConfig } from '../../src/config/load.js';
-import { selectEnvironment, type SelectedEnvironment } from '../../src/config/select.js';
+import { chosenEnvironmentName, selectEnvironment, type SelectedEnvironment } from '../../src/config/select.js';
 import type { Context } from '../../src/context.js';
 import { buildLogger } from '../../src/output/logger.js';
 import { createStyle } from '../../src/output/style.js';
@@ -26,6 +26,8 @@ export interface TestContextOptions {
   verbose?: boolean;
   json?: boolean;
   assumeYes?: boolean;
+  /** Pins the clock (epoch ms). */
+  now?: () => number;
   interactive?: boolean;
 }
 
@@ -80,12 +82,8 @@ export function createTestContext(options: TestContextOptions): TestContext {
     interactive: Boolean(options.interactive),
     config,
     environment,
-    // Same rule as src/cli/context.ts, which keeps it inline (see the report).
-    environmentIfChosen() {
-      const name = options.environment ?? (env.OPSCTL_ENV || undefined);
-      if (name || config().environments.size === 1) return environment();
-      return undefined;
-    },
+    environmentIfChosen: () => (chosenEnvironmentName(config(), options.environment, env.OPSCTL_ENV) ? environment() : undefined),
+    now: options.now ?? (() => Date.now()),
   };
   return { ctx, runner, logs, controller, dir, configFile, stateDir: path.join(dir, '.opsctl'), binDir, pm2Home };
 }

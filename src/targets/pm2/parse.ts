@@ -15,12 +15,22 @@ interface Pm2Process {
   };
 }
 
-/** `pm2 jlist` prints a JSON array, sometimes after warnings: parse from the first "[" on its own. */
+/**
+ * `pm2 jlist` prints the list as JSON, sometimes after a banner and "[PM2] ..." lines (when it had
+ * to start its daemon): the list is the rest of the output from the first line that parses as an array.
+ */
 export function parseJlist(stdout: string): Pm2Process[] {
-  const start = stdout.indexOf('[');
-  if (start < 0) return [];
-  const parsed: unknown = JSON.parse(stdout.slice(start));
-  return Array.isArray(parsed) ? (parsed as Pm2Process[]) : [];
+  const lines = stdout.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i += 1) {
+    if (!lines[i]!.startsWith('[')) continue;
+    try {
+      const parsed: unknown = JSON.parse(lines.slice(i).join('\n'));
+      if (Array.isArray(parsed)) return parsed as Pm2Process[];
+    } catch {
+      // A "[PM2] ..." message line: keep looking.
+    }
+  }
+  return [];
 }
 
 export function toInstances(processes: readonly Pm2Process[], appName: string, now: number): Instance[] {

@@ -108,7 +108,7 @@ describe('status on a swarm target', () => {
   // up on a crashing service (restart-max-attempts reached) every task is desired Shutdown, so status prints
   // "0/1 running" with no instance, no restarts and no reason. When a slot has no current task, show its latest task
   // (state "failed", its Error) or add a note such as "opsctlunit_gaveup.1: task: non-zero exit (7), 3 attempts".
-  it.fails('explains a service whose tasks have all failed and that swarm stopped restarting', async () => {
+  it('explains a service whose tasks have all failed and that swarm stopped restarting', async () => {
     const t = createTestContext({
       config: swarmConfig('gaveup'),
       // Local containers do not matter here: none of them runs.

@@ -54,7 +54,7 @@ describe('validation messages', () => {
   // src bug: src/config/load.ts:87 decides "from defaults" only by whether the environment lacks the issue's path.
   // For an unknown key the path is the parent object (health), which the environment also has, so a typo made in
   // `defaults` is blamed on every environment. Check hasPath(envRaw, [...issue.path, key]) for unrecognized_keys.
-  it.fails('reports a typo made in defaults under defaults., even when the environment sets the same section', () => {
+  it('reports a typo made in defaults under defaults., even when the environment sets the same section', () => {
     const yaml = pm2Env('    health: { timeout: 2s }').replace('environments:', 'defaults:\n  health: { retires: 3 }\nenvironments:');
     expect(problemsOf(yaml)).toEqual(['defaults.health.retires: unknown key']);
   });
@@ -62,7 +62,7 @@ describe('validation messages', () => {
   // src bug: src/config/load.ts:87 blames `defaults` for any key the environment lacks, even a key defaults lacks
   // too. A missing `target` reads "defaults.target: ...", sending the user to the wrong place. Blame defaults only
   // when hasPath(parsed.data.defaults, issue.path) is true.
-  it.fails('reports a missing target under the environment, not under defaults', () => {
+  it('reports a missing target under the environment, not under defaults', () => {
     const yaml = 'version: 1\napp: api\nenvironments:\n  prod:\n    stateDir: state\n';
     expect(problemsOf(yaml)[0]).toMatch(/^environments\.prod\.target: /);
   });

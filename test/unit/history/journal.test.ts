@@ -119,7 +119,7 @@ describe('recordOperation', () => {
   // written (state dir on a full or read-only disk, or a file in its place) the operation's own error is replaced by
   // an fs error such as ENOTDIR, and the user never learns why the deploy failed. Catch a journaling failure there,
   // log it as a warning, and rethrow the original error.
-  it.fails('rethrows the operation\'s own error even when the journal cannot be written', async () => {
+  it('rethrows the operation\'s own error even when the journal cannot be written', async () => {
     const blocked = path.join(tempDir(), 'state');
     writeFileSync(blocked, 'a file where the state dir should be');
     const failure = new ToolError('docker compose up failed with exit code 1.');

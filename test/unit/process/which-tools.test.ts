@@ -55,7 +55,7 @@ describe('which on a simulated win32 PATH', () => {
   // extensionless sh shim npm writes next to pm2.cmd (node_modules/.bin/pm2) is returned, though Windows cannot run
   // it; a stray extensionless file also counts as "installed". On win32 try '' only when `file` already ends with an
   // extension listed in PATHEXT.
-  it.fails('prefers pm2.cmd over the extensionless npm shell shim beside it', () => {
+  it('prefers pm2.cmd over the extensionless npm shell shim beside it', () => {
     const dir = tempDir();
     file(dir, 'pm2', 0o644);
     const shim = file(dir, 'pm2.cmd', 0o644);
@@ -71,6 +71,7 @@ describe('parseVersion on real --version outputs', () => {
     ['versions/docker-compose-short.txt', '1.29.2'],
     ['versions/docker-compose.txt', '1.29.2'],
     ['versions/docker-client.txt', '28.2.2'],
+    ['versions/docker-version.txt', '28.2.2'],
   ])('%s -> %s', (name, version) => expect(parseVersion(fixture(name))).toBe(version));
 
   it('finds nothing in an error message', () => {
