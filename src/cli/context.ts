@@ -20,7 +20,7 @@ export async function createContext({ globals, signal, style }: ContextInput): P
   if (globals.verbose && globals.quiet) throw new UsageError('--verbose and --quiet cannot be used together.', 'Pick one.');
   const env = process.env;
   const interactiveStderr = Boolean(process.stderr.isTTY);
-  const log = await createLogger({
+  const log = createLogger({
     stream: process.stderr,
     style,
     quiet: Boolean(globals.quiet),
@@ -32,7 +32,8 @@ export async function createContext({ globals, signal, style }: ContextInput): P
     verbose: Boolean(globals.verbose),
     signal,
     // `would run:` lines are the plan: shown even with --quiet.
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => log.plan(line),
+    env,
   });
   const requested = globals.env ?? globals.environment;
   let loaded: LoadedConfig | undefined;

@@ -4,6 +4,7 @@ import { runCleanupsSync } from '../process/cleanup.js';
 import { redact, redactData } from '../process/redact.js';
 import { colorEnabled, createStyle, type Style } from '../output/style.js';
 import { createContext } from './context.js';
+import { errorDocument } from './error-document.js';
 import type { GlobalOptions } from './main.js';
 import type { CommandSpec } from './specs.js';
 
@@ -28,6 +29,11 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
   } catch (raw) {
     const error = toOpsError(raw);
     await reportError(error, raw, globals, errStyle);
+    // Interrupted or timed out: a child's child may still hold a pipe open; do not wait for it.
+    if (controller.signal.aborted) {
+      runCleanupsSync();
+      process.exit(error.exitCode);
+    }
     return error.exitCode;
   } finally {
     stopSignals();
@@ -81,10 +87,7 @@ async function untilAbortedTooLong<T>(work: Promise<T>, signal: AbortSignal): Pr
 }
 
 async function reportError(error: OpsError, raw: unknown, globals: GlobalOptions, style: Style): Promise<void> {
-  if (globals.json) {
-    const body = { error: { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode, details: error.details } };
-    await writeStdout(JSON.stringify(redactData(body), null, 2));
-  }
+  if (globals.json) await writeStdout(errorDocument(error));
   process.stderr.write(`${style.red(`error: ${redact(error.message)}`)}\n`);
   if (error.hint) process.stderr.write(`${style.dim(redact(error.hint))}\n`);
   if (globals.verbose && raw instanceof Error && raw.stack) process.stderr.write(`${style.dim(redact(raw.stack))}\n`);

@@ -65,10 +65,14 @@ export async function main(argv: string[]): Promise<void> {
     if (!(error instanceof CommanderError)) throw error;
     // Help and version exit 0; any other parse problem is bad usage.
     const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) && error.exitCode === 0;
-    if (!ok && argv.includes('--json')) {
-      const body = { error: { code: 'usage', message: error.message.replace(/^error: /, ''), exitCode: 2 } };
-      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-    }
+    if (!ok && argv.includes('--json')) await printUsageErrorJson(error);
     process.exitCode = ok ? 0 : 2;
   }
+}
+
+async function printUsageErrorJson(error: CommanderError): Promise<void> {
+  const [{ UsageError }, { errorDocument }] = await Promise.all([import('../errors.js'), import('./error-document.js')]);
+  // Without a command commander prints the help and reports "(outputHelp)".
+  const message = error.code === 'commander.help' ? 'No command given.' : error.message.replace(/^error: /, '');
+  process.stdout.write(`${errorDocument(new UsageError(message, 'Run opsctl --help to see the commands and options.'))}\n`);
 }

@@ -28,7 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'status',
     summary: 'Show what runs where: processes or containers, release, last operations, lock holder',
     options: [{ flags: '-n, --history <count>', description: 'how many recent history entries to show', defaultValue: '5' }],
-    examples: ['opsctl status -e production', 'opsctl status -e staging --json | jq .instances'],
+    examples: ['opsctl status -e production', 'opsctl status -e staging --json | jq .target.instances'],
     load: () => import('../commands/status.js') as Promise<CommandModule>,
   },
   {

@@ -32,7 +32,9 @@ export async function run(ctx: Context): Promise<CommandResult<DoctorData>> {
     checks.push({ name: DOCKER_ENGINE, kind: 'daemon', required: true, status: 'missing', detail: 'docker is not installed' });
   }
   const ok = checks.every((c) => !c.required || c.status === 'ok' || c.status === 'warn');
-  return { data: { config: loaded?.file ?? null, environments: scope.map((e) => e.name), ok, checks }, exitCode: ok ? 0 : 1 };
+  // An invalid config is a usage problem (exit 2) as everywhere else; the table still shows the rest.
+  const exitCode = configCheck.status !== 'ok' ? 2 : ok ? 0 : 1;
+  return { data: { config: loaded?.file ?? null, environments: scope.map((e) => e.name), ok, checks }, exitCode };
 }
 
 interface Scope {
@@ -70,14 +72,15 @@ function markRequired(checks: Check[], needs: ReadonlySet<string>): Check[] {
 function variablesCheck(env: SelectedEnvironment, qualify: boolean): Check | undefined {
   const unset = listUnresolved(env.config, `environments.${env.name}`);
   if (unset.length === 0) return undefined;
-  const names = [...new Set(unset.flatMap((line) => [...line.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1])))];
+  const names = [...new Set(unset.flatMap((u) => u.names))];
+  const keys = unset.map((u) => `${u.key} (${u.names.join(', ')})`).join('; ');
   return {
     name: `variables${qualify ? ` (${env.name})` : ''}`,
     kind: 'config',
     required: false,
     status: 'warn',
     detail: `not set: ${names.join(', ')}`,
-    hint: `${unset.join('; ')}. Set them in the environment or in ${env.envFile}.`,
+    hint: `used by ${keys}. Set them in the environment or in ${env.envFile}.`,
   };
 }
 

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { readEntries, type HistoryEntry } from '../history/journal.js';
 import type { Style } from '../output/style.js';
 import { bindEnvironment } from '../config/select.js';
-import { renderHistory } from './status.js';
+import { renderHistory } from '../output/history-table.js';
 
 export interface HistoryOptions {
   limit?: string;

@@ -23,7 +23,7 @@ export async function run(ctx: Context, options: { force?: boolean }, args: stri
   // A live holder (or one on another host, which cannot be checked from here) is released only on purpose.
   if (!lock.stale && !options.force) throw lockedBy(lock.holder);
   if (ctx.dryRun) {
-    ctx.log.info(`would remove the lock of ${env.name} held by pid ${lock.holder.pid} (${lock.holder.user}@${lock.holder.host})`);
+    ctx.log.plan(`would remove the lock of ${env.name} held by pid ${lock.holder.pid} (${lock.holder.user}@${lock.holder.host})`);
     return { data: { environment: env.name, action, lock, released: null } };
   }
   const released = await recordOperation({ stateDir: env.stateDir, environment: env.name, app: env.app, warn: ctx.log.warn }, 'lock-release', async () => {

@@ -1,11 +1,12 @@
 import { resolveFrom } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
-import { readRepoState, type RepoState } from '../git/git.js';
+import { readRepoState, type RepoRead, type RepoState } from '../git/git.js';
 import { readEntries, type HistoryEntry } from '../history/journal.js';
 import { readLock, type LockState } from '../history/lock.js';
 import { formatDuration } from '../config/duration.js';
 import { paintState, type Style } from '../output/style.js';
 import { formatBytes, renderPairs, renderTable } from '../output/table.js';
+import { renderHistory } from '../output/history-table.js';
 import { createTarget } from '../targets/index.js';
 import type { TargetStatus } from '../targets/types.js';
 import { ToolMissingError, UsageError } from '../errors.js';
@@ -15,6 +16,8 @@ export interface StatusData {
   app: string;
   target: TargetStatus;
   release: (RepoState & { repo: string }) | null;
+  /** Why the release is unknown, in git's words. */
+  releaseProblem: string | null;
   lock: LockState | null;
   history: HistoryEntry[];
 }
@@ -27,11 +30,10 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
   const repo = env.config.source ? resolveFrom(env, env.config.source.repo) : env.dir;
   const [targetStatus, release, lock, history] = await Promise.all([
     target.status(),
-    readRepoState(ctx.runner, repo).catch((error: unknown) => {
+    readRepoState(ctx.runner, repo).catch((error: unknown): RepoRead => {
       // The release is a nice-to-have here: without git, status still shows the target.
       if (!(error instanceof ToolMissingError)) throw error;
-      ctx.log.warn(`git is not installed: the deployed release is unknown. ${error.hint ?? ''}`.trim());
-      return undefined;
+      return { problem: `git is not installed. ${error.hint ?? ''}`.trim() };
     }),
     readLock(env.stateDir, env.name),
     readEntries(env.stateDir, { environment: env.name, limit }),
@@ -41,7 +43,8 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
       environment: env.name,
       app: env.app,
       target: targetStatus,
-      release: release ? { repo, ...release } : null,
+      release: release.state ? { repo, ...release.state } : null,
+      releaseProblem: release.problem ?? null,
       lock: lock ?? null,
       history,
     },
@@ -50,11 +53,12 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
 
 export function render(data: StatusData, style: Style): string {
   const { target } = data;
-  const running = target.instances.filter((i) => ['online', 'running'].includes(i.state.split(' ')[0]!)).length;
+  const own = target.instances.filter((i) => !target.service || i.service === target.service);
+  const running = own.filter((i) => ['online', 'running'].includes(i.state.split(' ')[0]!)).length;
   const desired = target.desired === undefined ? '' : `/${target.desired}`;
   const release = data.release
     ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(data.release.subject)}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
-    : style.dim('unknown (no git repository, or git missing)');
+    : style.dim(`unknown: ${data.releaseProblem ?? 'no git repository'}`);
   const lock = data.lock
     ? `${style.yellow(`held by "${data.lock.holder.command}"`)} pid ${data.lock.holder.pid} ${data.lock.holder.user}@${data.lock.holder.host} since ${data.lock.holder.startedAt}${data.lock.stale ? style.red(' (stale: holder is gone)') : ''}`
     : style.green('free');
@@ -73,8 +77,10 @@ export function render(data: StatusData, style: Style): string {
 
 function renderInstances(target: TargetStatus, style: Style): string {
   const withNode = target.instances.some((i) => i.node);
-  const head = ['name', 'state', 'restarts', 'cpu', 'memory', 'uptime', target.kind === 'pm2' ? 'version' : 'image', ...(withNode ? ['node'] : [])];
+  const withService = target.kind === 'compose';
+  const head = [...(withService ? ['service'] : []), 'name', 'state', 'restarts', 'cpu', 'memory', 'uptime', target.kind === 'pm2' ? 'version' : 'image', ...(withNode ? ['node'] : [])];
   const rows = target.instances.map((i) => [
+    ...(withService ? [i.service === target.service ? style.bold(i.service ?? '-') : (i.service ?? '-')] : []),
     i.name,
     paintState(style, i.state) + (i.message ? style.dim(` ${i.message}`) : ''),
     i.restarts > 0 ? style.yellow(String(i.restarts)) : '0',
@@ -85,25 +91,4 @@ function renderInstances(target: TargetStatus, style: Style): string {
     ...(withNode ? [i.node ?? '-'] : []),
   ]);
   return renderTable(style, head, rows);
-}
-
-export function renderHistory(entries: readonly HistoryEntry[], style: Style): string {
-  const rows = entries.map((e) => [
-    e.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    e.type,
-    paintState(style, e.result),
-    `${e.user}@${e.host}`,
-    formatDuration(e.durationMs),
-    e.error ? style.red(e.error.split('\n')[0]!.slice(0, 60)) : summarize(e.details),
-  ]);
-  return renderTable(style, ['when', 'operation', 'result', 'who', 'took', 'details'], rows);
-}
-
-function summarize(details: Record<string, unknown> | undefined): string {
-  if (!details) return '';
-  return Object.entries(details)
-    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
-    .slice(0, 3)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ');
 }

@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { registerSecret, registerUrlSecrets } from '../process/redact.js';
 import { interpolate } from './interpolate.js';
 import { locateConfig } from './locate.js';
 import { environmentSchema, fileSchema, type EnvironmentConfig } from './schema.js';
@@ -38,7 +39,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const vars = { ...dotenv, ...options.processEnv, OPSCTL_ENV: name };
     const merged = interpolate(deepMerge(parsed.data.defaults, envRaw), vars);
     const result = environmentSchema.safeParse(merged);
-    if (result.success) environments.set(name, result.data);
+    if (result.success) environments.set(name, registerSecrets(result.data));
     else problems.push(...formatEnvironmentIssues(result.error.issues, name, envRaw, parsed.data.defaults));
   }
   // A bad key in `defaults` shows up once per environment: say it once.
@@ -46,8 +47,21 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   return { file, dir, envFile, app: parsed.data.app, runbooks: parsed.data.runbooks, environments };
 }
 
+/** Webhook URLs carry their token in the path; connection URLs their password: mask them wherever they are written. */
+function registerSecrets(config: EnvironmentConfig): EnvironmentConfig {
+  if (config.alerts?.webhook && !config.alerts.webhook.includes('${')) registerSecret(config.alerts.webhook);
+  if (config.backup?.ping) registerUrlSecrets(config.backup.ping);
+  for (const db of Object.values(config.databases)) registerUrlSecrets(db.url);
+  return config;
+}
+
 function parseYaml(file: string): unknown {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`, 'Check that it is a readable file.');
+  }
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;

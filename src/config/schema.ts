@@ -130,7 +130,7 @@ export const environmentSchema = z.strictObject({
   stateDir: z.string().default('.opsctl'),
   target,
   source: source.optional(),
-  health: health.default({ timeout: '5s', retries: 3, endpoints: [], databases: [] }),
+  health: health.prefault({}),
   databases: z.record(name, database).default({}),
   backup: backup.optional(),
   logs: logs.optional(),

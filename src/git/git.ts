@@ -26,15 +26,17 @@ export function parseHead(stdout: string): Pick<RepoState, 'sha' | 'shortSha' | 
   return { sha, shortSha: shortSha ?? sha.slice(0, 7), committedAt: committedAt ?? '', subject: subject ?? '' };
 }
 
-/** The working copy's HEAD, or undefined when the folder is not a git repository (or has no commit). */
-export async function readRepoState(runner: Runner, repo: string): Promise<RepoState | undefined> {
+export type RepoRead = { state: RepoState; problem?: undefined } | { state?: undefined; problem: string };
+
+/** The working copy's HEAD, or git's own words on why there is none (not a repository, no commit, dubious ownership). */
+export async function readRepoState(runner: Runner, repo: string): Promise<RepoRead> {
   const head = await runner.run(gitCommands.head(repo), { allowFailure: true });
   const parsed = head.exitCode === 0 ? parseHead(head.stdout) : undefined;
-  if (!parsed) return undefined;
+  if (!parsed) return { problem: head.stderr.trim().split(/\r?\n/)[0]?.replace(/^fatal:\s*/, '') || `no commit in ${repo}` };
   const [branch, status] = await Promise.all([
     runner.run(gitCommands.branch(repo), { allowFailure: true }),
     runner.run(gitCommands.porcelain(repo), { allowFailure: true }),
   ]);
   const name = branch.stdout.trim();
-  return { ...parsed, branch: name && name !== 'HEAD' ? name : undefined, dirty: status.stdout.trim() !== '' };
+  return { state: { ...parsed, branch: name && name !== 'HEAD' ? name : undefined, dirty: status.stdout.trim() !== '' } };
 }

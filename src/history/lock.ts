@@ -1,18 +1,12 @@
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LockedError } from '../errors.js';
 import { registerCleanup } from '../process/cleanup.js';
 import { currentIdentity, isProcessAlive } from './identity.js';
+import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, UNREADABLE, type LockInfo } from './lock-file.js';
 
-export interface LockInfo {
-  environment: string;
-  pid: number;
-  host: string;
-  user: string;
-  command: string;
-  startedAt: string;
-}
+export type { LockInfo } from './lock-file.js';
 
 export interface LockState {
   holder: LockInfo;
@@ -25,6 +19,10 @@ export interface HeldLock {
   reclaimed?: LockInfo;
   release(): Promise<void>;
 }
+
+const UNREADABLE_GRACE_MS = 5000;
+const RECLAIM_GRACE_MS = 10_000;
+const ATTEMPTS = 50;
 
 export function lockPath(stateDir: string, environment: string): string {
   return path.join(stateDir, 'locks', `${environment}.lock`);
@@ -45,28 +43,49 @@ export async function acquireLock(stateDir: string, environment: string, command
   const { user, host, pid } = currentIdentity();
   const info: LockInfo = { environment, pid, host, user, command, startedAt: new Date().toISOString() };
   let reclaimed: LockInfo | undefined;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    try {
-      await writeFile(file, `${JSON.stringify(info)}\n`, { flag: 'wx' });
-      const unregister = registerCleanup(() => unlinkSync(file));
-      return {
-        info,
-        reclaimed,
-        async release() {
-          unregister();
-          await unlink(file).catch(() => undefined);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    if (await createExclusive(file, info)) return held(file, info, reclaimed);
     const state = await readLock(stateDir, environment);
     if (state && !state.stale) throw lockedBy(state.holder);
-    // Dead holder (or a lock file removed meanwhile): remove what we judged stale and try again.
-    reclaimed = state?.holder;
-    if (state) await removeIfUnchanged(file, state.holder);
+    if (state) reclaimed = (await reclaimStaleLock(file, state.holder)) ?? reclaimed;
   }
-  throw new LockedError(`Could not take the lock for ${environment}: another opsctl keeps taking it.`, 'Try again in a moment.');
+  throw new LockedError(`Could not take the lock for ${environment}: other opsctl processes keep taking it.`, 'Try again in a moment.');
+}
+
+function held(file: string, info: LockInfo, reclaimed: LockInfo | undefined): HeldLock {
+  const unregister = registerCleanup(() => removeIfOwnedSync(file, info));
+  return {
+    info,
+    reclaimed,
+    async release() {
+      unregister();
+      await removeIfOwned(file, info);
+    },
+  };
+}
+
+/**
+ * Removes a stale lock, one reclaimer at a time (a `.reclaim` file taken exclusively): without it, a
+ * slow reclaimer could delete the fresh lock that a faster one just took. Returns what it removed.
+ */
+export async function reclaimStaleLock(file: string, stale: LockInfo): Promise<LockInfo | undefined> {
+  const mutex = `${file}.reclaim`;
+  try {
+    await writeFile(mutex, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A reclaimer that died mid-way leaves its mutex behind: it expires.
+    if (await isOlderThan(mutex, RECLAIM_GRACE_MS)) await unlink(mutex).catch(() => undefined);
+    await sleep(20 + Math.random() * 30);
+    return undefined;
+  }
+  try {
+    if (!sameHolder(await readLockFile(file), stale)) return undefined;
+    await unlink(file).catch(() => undefined);
+    return stale;
+  } finally {
+    await unlink(mutex).catch(() => undefined);
+  }
 }
 
 export async function withLock<T>(stateDir: string, environment: string, command: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
@@ -84,29 +103,6 @@ export function lockedBy(holder: LockInfo): LockedError {
     'Wait for it to finish. If that process is gone on another host, release the lock with: opsctl lock release --force',
     { holder },
   );
-}
-
-async function readLockFile(file: string): Promise<LockInfo | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as LockInfo;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Being written this instant, or corrupt: readLock lets a grace period pass before reclaiming it.
-    return { environment: path.basename(file, '.lock'), pid: UNREADABLE, host: 'unknown', user: 'unknown', command: 'unknown', startedAt: 'unknown' };
-  }
-}
-
-const UNREADABLE = -1;
-const UNREADABLE_GRACE_MS = 5000;
-
-async function isOlderThan(file: string, ms: number): Promise<boolean> {
-  const info = await stat(file).catch(() => undefined);
-  return !info || Date.now() - info.mtimeMs > ms;
-}
-
-async function removeIfUnchanged(file: string, judged: LockInfo): Promise<void> {
-  const now = await readLockFile(file);
-  if (now && now.pid === judged.pid && now.startedAt === judged.startedAt) await unlink(file).catch(() => undefined);
 }
 
 /** Removes the environment's lock whoever holds it; returns what it removed. For `lock release --force`. */

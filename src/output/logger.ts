@@ -9,6 +9,8 @@ export interface Logger {
   error(message: string): void;
   /** Shown only with --verbose. */
   debug(message: string): void;
+  /** The plan (`would run: ...`) and verbose command lines: shown even with --quiet. */
+  plan(message: string): void;
   /** A step that ends in done or fail: a spinner on an interactive TTY, timestamped lines elsewhere. */
   step(message: string): StepHandle;
 }
@@ -31,13 +33,37 @@ export interface LoggerOptions {
 type Spinner = { start(): Spinner; succeed(text?: string): void; fail(text?: string): void };
 type SpinnerFactory = (text: string) => Spinner;
 
-export async function createLogger(options: LoggerOptions): Promise<Logger> {
-  let spinnerFactory: SpinnerFactory | undefined;
-  if (options.interactive && !options.quiet) {
-    const { default: ora } = await import('ora');
-    spinnerFactory = (text) => ora({ text, stream: options.stream, color: 'cyan' }) as unknown as Spinner;
-  }
-  return buildLogger(options, spinnerFactory);
+export function createLogger(options: LoggerOptions): Logger {
+  return buildLogger(options, options.interactive && !options.quiet ? lazySpinners(options.stream) : undefined);
+}
+
+/** ora costs ~50 ms to import: load it when the first step starts, not for commands that never show one. */
+function lazySpinners(stream: Writable): SpinnerFactory {
+  let loading: Promise<(opts: object) => Spinner> | undefined;
+  return (text) => {
+    let real: Spinner | undefined;
+    let finished = false;
+    const spinner: Spinner = {
+      start() {
+        loading ??= import('ora').then((m) => m.default as unknown as (opts: object) => Spinner);
+        loading.then((ora) => {
+          if (!finished) real = ora({ text, stream, color: 'cyan' }).start();
+        }, () => undefined);
+        return spinner;
+      },
+      succeed(line) {
+        finished = true;
+        if (real) real.succeed(line);
+        else stream.write(`✔ ${line ?? text}\n`);
+      },
+      fail(line) {
+        finished = true;
+        if (real) real.fail(line);
+        else stream.write(`✖ ${line ?? text}\n`);
+      },
+    };
+    return spinner;
+  };
 }
 
 export function buildLogger(options: LoggerOptions, spinnerFactory?: SpinnerFactory): Logger {
@@ -56,6 +82,7 @@ export function buildLogger(options: LoggerOptions, spinnerFactory?: SpinnerFact
     debug: (message) => {
       if (options.verbose) write(stamp(style.dim(message)));
     },
+    plan: (message) => write(stamp(message)),
     step(message) {
       const started = Date.now();
       const took = () => style.dim(` (${((Date.now() - started) / 1000).toFixed(1)}s)`);

@@ -3,6 +3,8 @@ const secrets = new Set<string>();
 
 // The password runs to the last "@" before the host, so an unencoded "@" in it is masked too.
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^/?#\s]+)@/gi;
+// libpq and mongo URLs may carry the password as a query parameter instead.
+const QUERY_SECRET = /([?&](?:password|pass|pwd|secret|token|api[_-]?key|access[_-]?key)=)([^&#\s]+)/gi;
 
 export function registerSecret(value: string | undefined): void {
   // Short values would mask ordinary words; they are still kept out of argv by the builders.
@@ -11,7 +13,7 @@ export function registerSecret(value: string | undefined): void {
 
 /** Registers the password of a connection URL, if it has one. */
 export function registerUrlSecrets(url: string): void {
-  for (const match of url.matchAll(URL_PASSWORD)) {
+  for (const match of [...url.matchAll(URL_PASSWORD), ...url.matchAll(QUERY_SECRET)]) {
     const password = match[2]!;
     registerSecret(password);
     registerSecret(safeDecode(password));
@@ -19,7 +21,7 @@ export function registerUrlSecrets(url: string): void {
 }
 
 export function redact(text: string): string {
-  let out = text.replace(URL_PASSWORD, '$1***@');
+  let out = text.replace(URL_PASSWORD, '$1***@').replace(QUERY_SECRET, '$1***');
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }

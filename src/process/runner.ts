@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { InterruptedError, OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
 import { redact } from './redact.js';
 import { installHint } from './tools.js';
+import { which } from './which.js';
 
 export interface RunResult {
   stdout: string;
@@ -28,6 +30,8 @@ export interface RunnerOptions {
   signal: AbortSignal;
   /** Where `would run:` and verbose `$ ...` lines go (stderr in the CLI). */
   log: (line: string) => void;
+  /** The environment executables are looked up in; the child inherits process.env plus cmd.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const STDERR_TAIL_LINES = 12;
@@ -41,8 +45,9 @@ export function createRunner(options: RunnerOptions): Runner {
         return { stdout: '', stderr: '', exitCode: 0, skipped: true };
       }
       if (options.signal.aborted) throw abortReason(options.signal);
+      assertRunnable(cmd, { ...(options.env ?? process.env), ...cmd.env });
       if (options.verbose) options.log(`$ ${formatCommand(cmd)}`);
-      const result = await execa(cmd.file, [...cmd.args], {
+      const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
         input: cmd.input,
@@ -51,29 +56,69 @@ export function createRunner(options: RunnerOptions): Runner {
         windowsHide: true,
         stdin: cmd.input === undefined ? 'ignore' : 'pipe',
       });
-      if (result.isCanceled) throw abortReason(options.signal);
-      if (result.code === 'ENOENT') {
-        throw new ToolMissingError(`${cmd.file} is not installed or not on PATH.`, installHint(cmd.file), { tool: cmd.file });
-      }
-      const outcome: RunResult = {
-        stdout: result.stdout,
-        stderr: result.stderr,
-        exitCode: result.exitCode ?? 1,
-        skipped: false,
-      };
+      const result = await untilAborted(subprocess, options.signal);
+      if (result.code === 'ENOENT') throw missingTool(cmd.file);
+      const outcome: RunResult = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1, skipped: false };
       if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
       return outcome;
     },
   };
 }
 
-export function toolFailure(cmd: Command, result: Pick<RunResult, 'exitCode' | 'stderr' | 'stdout'>): ToolError {
-  const tail = lastLines(result.stderr || result.stdout, STDERR_TAIL_LINES);
-  const message = `${formatCommand(cmd)} failed with exit code ${result.exitCode}.` + (tail ? `\n${redact(tail)}` : '');
-  return new ToolError(message, `Check the output above; run with --verbose to see every command opsctl runs.`, {
+/**
+ * Looked up before spawning: on Windows an unknown command would run as `cmd.exe /c name` and fail
+ * with exit 1 instead of ENOENT. A missing working directory is said as such, not as a missing tool.
+ */
+function assertRunnable(cmd: Command, env: Readonly<Record<string, string | undefined>>): void {
+  const bare = !/[\\/]/.test(cmd.file);
+  if (bare ? !which(cmd.file, env) : !existsSync(cmd.file)) throw missingTool(cmd.file);
+  if (cmd.cwd && !existsSync(cmd.cwd)) {
+    throw new OpsError(`Cannot run ${cmd.file}: its working directory ${cmd.cwd} does not exist.`, 'Check the paths in opsctl.yaml.');
+  }
+}
+
+function missingTool(file: string): ToolMissingError {
+  return new ToolMissingError(`${file} is not installed or not on PATH.`, installHint(file), { tool: file });
+}
+
+/**
+ * Settles as soon as the signal aborts: a grandchild holding the output pipe open (a .cmd shim's node,
+ * a script's background job) must not keep a timed-out or interrupted opsctl waiting.
+ */
+async function untilAborted<T extends { isCanceled: boolean }>(subprocess: Promise<T> & { pid?: number }, signal: AbortSignal): Promise<T> {
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      killTree(subprocess.pid);
+      reject(abortReason(signal));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const result = await Promise.race([subprocess, aborted]);
+    if (result.isCanceled) throw abortReason(signal);
+    return result;
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+    aborted.catch(() => undefined);
+  }
+}
+
+/** execa stops the child itself; on Windows the child of a .cmd shim survives that, so end the whole tree. */
+function killTree(pid: number | undefined): void {
+  if (process.platform !== 'win32' || !pid) return;
+  execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' }).catch(() => undefined);
+}
+
+export function toolFailure(cmd: Command, result: Pick<RunResult, 'exitCode' | 'stderr'>): ToolError {
+  // Only stderr: stdout may hold data with secrets nobody registered (pm2 jlist prints every app's env).
+  const tail = redact(lastLines(result.stderr, STDERR_TAIL_LINES));
+  const message = `${formatCommand(cmd)} failed with exit code ${result.exitCode}.` + (tail ? `\n${tail}` : '');
+  return new ToolError(message, 'Check the output above; run with --verbose to see every command opsctl runs.', {
     argv: formatCommand(cmd),
     exitCode: result.exitCode,
-    stderrTail: redact(tail),
+    stderrTail: tail,
   });
 }
 

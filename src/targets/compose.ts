@@ -40,7 +40,7 @@ export function createComposeTarget(config: ComposeTarget, app: string, deps: Co
           service: c.labels[SERVICE],
         }));
       const notes = instances.length === 0 ? [`No containers of compose project ${project}; if the project has another name, set target.compose.project.`] : [];
-      return { kind: 'compose', name: `${project}/${config.service}`, instances, notes };
+      return { kind: 'compose', name: `${project}/${config.service}`, service: config.service, instances, notes };
     },
   };
 }

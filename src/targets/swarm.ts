@@ -1,5 +1,5 @@
 import type { SwarmTarget } from '../config/schema.js';
-import type { Runner } from '../process/runner.js';
+import { toolFailure, type Runner } from '../process/runner.js';
 import { dockerCommands } from './docker/commands.js';
 import { listContainers, uptimeOf } from './docker/containers.js';
 import { parseServiceInspect, parseServicePs, type TaskInfo } from './docker/parse.js';
@@ -22,9 +22,12 @@ export function createSwarmTarget(config: SwarmTarget, deps: SwarmDeps): Target 
     kind: 'swarm',
     name: service,
     async status(): Promise<TargetStatus> {
-      const inspected = await deps.runner.run(dockerCommands.serviceInspect(service), { allowFailure: true });
+      const inspectCommand = dockerCommands.serviceInspect(service);
+      const inspected = await deps.runner.run(inspectCommand, { allowFailure: true });
       if (inspected.exitCode !== 0) {
-        return { kind: 'swarm', name: service, instances: [], notes: [`No swarm service ${service} (${inspected.stderr.trim() || 'not deployed'}).`] };
+        // Only "no such service" is a state worth showing; a down engine or a worker node is an error.
+        if (!/no such service/i.test(inspected.stderr)) throw toolFailure(inspectCommand, inspected);
+        return { kind: 'swarm', name: service, instances: [], notes: [`No swarm service ${service}: the stack is not deployed.`] };
       }
       const info = parseServiceInspect(inspected.stdout);
       const tasks = parseServicePs((await deps.runner.run(dockerCommands.servicePs(service))).stdout);

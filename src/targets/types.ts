@@ -23,6 +23,8 @@ export interface TargetStatus {
   /** pm2 app name, compose project/service or swarm stack_service. */
   name: string;
   instances: Instance[];
+  /** The compose service that deploy, scale and rollback act on; the project's other services are listed too. */
+  service?: string;
   /** Instances asked for (pm2 instances, swarm replicas); undefined when the target does not say. */
   desired?: number;
   /** Why the list may be empty or partial, e.g. "pm2 daemon is not running". */

@@ -114,6 +114,12 @@ describe.skipIf(!hasGit)('choosing the environment', () => {
     expect(jsonError(result)).toMatchObject({ code: 'usage' });
     expect(jsonError(result).message).toContain('--no-such-option');
   });
+
+  it('no command at all exits 2, and under --json says so in one error document', async () => {
+    const result = await runCli(['--json'], { cwd: dir, env: env() });
+    expect(result.exitCode).toBe(2);
+    expect(jsonError(result)).toMatchObject({ code: 'usage', message: 'No command given.' });
+  });
 });
 
 describe.skipIf(!hasGit)('a required tool that is not installed exits 127 with an install hint', () => {

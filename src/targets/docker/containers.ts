@@ -10,9 +10,12 @@ export interface LiveContainer extends ContainerInfo {
 export async function listContainers(runner: Runner, labels: readonly string[]): Promise<LiveContainer[]> {
   const ids = (await runner.run(dockerCommands.containerIds(labels))).stdout.split(/\s+/).filter(Boolean);
   if (ids.length === 0) return [];
-  const containers = parseContainerInspect((await runner.run(dockerCommands.inspect(ids))).stdout);
+  // A container removed between `ps` and these calls (compose recreating it) makes them exit 1 while
+  // still printing the others: keep what they printed.
+  const inspected = await runner.run(dockerCommands.inspect(ids), { allowFailure: true });
+  const containers = parseContainerInspect(inspected.stdout.trim() || '[]');
   const running = containers.filter((c) => c.state === 'running').map((c) => c.id);
-  const stats = running.length > 0 ? parseStats((await runner.run(dockerCommands.stats(running))).stdout) : [];
+  const stats = running.length > 0 ? parseStats((await runner.run(dockerCommands.stats(running), { allowFailure: true })).stdout) : [];
   return containers.map((c) => ({ ...c, stats: stats.find((s) => s.id === c.id) }));
 }
 

@@ -8,7 +8,6 @@ interface Pm2Process {
   pm2_env?: {
     status?: string;
     restart_time?: number;
-    unstable_restarts?: number;
     pm_uptime?: number;
     version?: string;
     exec_mode?: string;
@@ -44,7 +43,8 @@ export function toInstances(processes: readonly Pm2Process[], appName: string, n
         name: `${p.name}#${p.pm_id ?? '?'}`,
         id: p.pid ? String(p.pid) : undefined,
         state,
-        restarts: (env.restart_time ?? 0) + (env.unstable_restarts ?? 0),
+        // restart_time already counts the unstable (fast-crash) restarts too.
+        restarts: env.restart_time ?? 0,
         cpuPercent: running ? p.monit?.cpu : undefined,
         memoryBytes: running ? p.monit?.memory : undefined,
         startedAt: running ? new Date(env.pm_uptime!).toISOString() : undefined,

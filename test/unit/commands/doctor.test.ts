@@ -144,10 +144,10 @@ describe('doctor', () => {
     expect((await run(t.ctx)).data.checks.map((c) => c.name)).not.toContain('swarm mode');
   });
 
-  it('reports an invalid config as a failed check instead of crashing', async () => {
+  it('reports an invalid config as a failed check instead of crashing, with the config exit code 2', async () => {
     const t = createTestContext({ config: PM2.replace('version: 1', 'version: 2') });
     const { data, exitCode } = await run(t.ctx);
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(2);
     expect(data.config).toBeNull();
     expect(data.checks[0]).toMatchObject({ name: 'config', status: 'fail', required: true, detail: expect.stringContaining('version: must be 1') });
   });

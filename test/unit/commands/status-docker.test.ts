@@ -51,6 +51,24 @@ describe('status on a compose target', () => {
     expect(text).toMatch(/│ opsctlunit_app_1 +│ running \(healthy\) +│ 0 +│ 1\.0% +│ 552 KB +│ [^│]+│ opsctl-test\/busybox:1 +│/);
     expect(text).toMatch(/│ opsctlunit_flaky_1 +│ exited +│ 2 +│/);
   });
+
+  it('counts only the configured service as running, and names each container\'s service', async () => {
+    const t = createTestContext({ config: COMPOSE_CONFIG.replace('service: app', 'service: flaky'), commands: ({ dir }) => [...composeDocker, ...notARepo(dir)] });
+    const text = render((await run(t.ctx, {})).data, plain);
+    expect(text).toMatch(/target +compose opsctlunit\/flaky: 0 running/);
+    expect(text).toMatch(/│ app +│ opsctlunit_app_1 +│ running/);
+    expect(text).toMatch(/│ flaky +│ opsctlunit_flaky_1 +│ exited/);
+  });
+
+  it('keeps what docker inspect printed when a container vanished between ps and inspect (exit 1)', async () => {
+    const [ps, inspect, stats] = composeDocker;
+    const t = createTestContext({
+      config: COMPOSE_CONFIG,
+      commands: ({ dir }) => [ps!, { ...inspect!, exitCode: 1, stderr: 'Error: No such object: 5e1f0c2d9a7b' }, stats!, ...notARepo(dir)],
+    });
+    const { data } = await run(t.ctx, {});
+    expect(data.target.instances.map((i) => i.name)).toEqual(['opsctlunit_flaky_1', 'opsctlunit_app_1']);
+  });
 });
 
 const swarmConfig = (service: string) => `
@@ -118,13 +136,21 @@ describe('status on a swarm target', () => {
     expect(JSON.stringify([data.target.instances, data.target.notes])).toContain('task: non-zero exit (7)');
   });
 
-  it('says the service is not deployed, with docker\'s reason, and asks docker nothing more', async () => {
+  it('says the service is not deployed when docker knows no such service, and asks docker nothing more', async () => {
     const t = createTestContext({
       config: swarmConfig('nope'),
       commands: ({ dir }) => [{ ...inspect('nope', ''), exitCode: 1, stderr: fixture('docker/swarm/service-inspect-missing.stderr') }, ...notARepo(dir)],
     });
     const { data } = await run(t.ctx, {});
     expect(data.target.instances).toEqual([]);
-    expect(data.target.notes).toEqual(['No swarm service opsctlunit_nope (Error: no such service: opsctlunit_nope).']);
+    expect(data.target.notes).toEqual(['No swarm service opsctlunit_nope: the stack is not deployed.']);
+  });
+
+  it('fails with docker\'s words when the service cannot be inspected for another reason (engine down, worker node)', async () => {
+    const t = createTestContext({
+      config: swarmConfig('app'),
+      commands: ({ dir }) => [{ ...inspect('app', ''), exitCode: 1, stderr: 'Error response from daemon: This node is not a swarm manager.' }, ...notARepo(dir).map((c) => ({ ...c, optional: true }))],
+    });
+    await expect(run(t.ctx, {})).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('not a swarm manager') });
   });
 });

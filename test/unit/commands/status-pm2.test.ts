@@ -116,14 +116,15 @@ describe('status on a pm2 target', () => {
     await expect(run(t.ctx, { history: 'ten' })).rejects.toBeInstanceOf(UsageError);
   });
 
-  it('still shows the target when git is not installed, with a warning', async () => {
+  it('still shows the target when git is not installed, and says why the release is unknown', async () => {
     const t = createTestContext({
       config: PM2_CONFIG,
       commands: ({ dir }) => [{ file: 'git', args: ['-C', dir, 'log', '-1', GIT_FORMAT], error: new ToolMissingError('git is not installed or not on PATH.', 'Install git.') }],
     });
     const { data } = await run(t.ctx, {});
     expect(data.release).toBeNull();
-    expect(t.logs).toEqual([expect.stringMatching(/^warning: git is not installed/)]);
+    expect(data.releaseProblem).toMatch(/^git is not installed/);
+    expect(render(data, createStyle(false))).toContain('unknown: git is not installed');
   });
 });
 

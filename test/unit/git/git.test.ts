@@ -31,7 +31,7 @@ describe('git', () => {
       { file: 'git', args: BRANCH, stdout: fixture('git/branch.txt') },
       { file: 'git', args: PORCELAIN, stdout: fixture('git/porcelain-dirty.txt') },
     ]);
-    expect(await readRepoState(runner, '/srv/app')).toMatchObject({ shortSha: 'f172099', branch: 'release/2026.11', dirty: true });
+    expect(await readRepoState(runner, '/srv/app')).toMatchObject({ state: { shortSha: 'f172099', branch: 'release/2026.11', dirty: true } });
   });
 
   it('readRepoState gives a detached HEAD no branch and a clean tree no changes', async () => {
@@ -40,12 +40,12 @@ describe('git', () => {
       { file: 'git', args: BRANCH, stdout: fixture('git/branch-detached.txt') },
       { file: 'git', args: PORCELAIN, stdout: '' },
     ]);
-    expect(await readRepoState(runner, '/srv/app')).toMatchObject({ branch: undefined, dirty: false });
+    expect(await readRepoState(runner, '/srv/app')).toMatchObject({ state: { branch: undefined, dirty: false } });
   });
 
-  it('readRepoState is undefined outside a repository, and asks git nothing more', async () => {
+  it('readRepoState gives git\'s reason outside a repository, and asks git nothing more', async () => {
     const runner = scriptedRunner([{ file: 'git', args: HEAD, exitCode: 128, stderr: fixture('git/not-a-repo.stderr') }]);
-    expect(await readRepoState(runner, '/srv/app')).toBeUndefined();
+    expect(await readRepoState(runner, '/srv/app')).toEqual({ problem: 'not a git repository (or any of the parent directories): .git' });
     expect(runner.ran).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockedError } from '../../../src/errors.js';
 import { currentIdentity } from '../../../src/history/identity.js';
-import { acquireLock, lockPath, readLock, withLock, type LockInfo } from '../../../src/history/lock.js';
+import { acquireLock, forceRemoveLock, lockPath, readLock, reclaimStaleLock, withLock, type LockInfo } from '../../../src/history/lock.js';
 import { tempDir } from '../helpers.js';
 
 /** The pid of a process that has already exited. */
@@ -124,4 +124,41 @@ describe('release and withLock', () => {
     expect(existsSync(lockPath(dir, 'production'))).toBe(false);
     await (await acquireLock(dir, 'production', 'deploy again')).release();
   });
+
+  it('release leaves alone a lock that was force-released and taken by someone else meanwhile', async () => {
+    const dir = tempDir();
+    const mine = await acquireLock(dir, 'production', 'deploy');
+    await forceRemoveLock(dir, 'production');
+    const theirs = writeLock(dir, 'production', { pid: process.pid, startedAt: '2026-11-23T01:00:00.000Z', command: 'backup' });
+    await mine.release();
+    expect(JSON.parse(readFileSync(lockPath(dir, 'production'), 'utf8'))).toEqual(theirs);
+  });
 });
+
+describe('reclaimStaleLock', () => {
+  it('does not delete a lock that another process took after this one judged it stale', async () => {
+    const dir = tempDir();
+    const judged = writeLock(dir, 'prod', { pid: deadPid(), startedAt: '2026-11-23T00:00:00.000Z' });
+    // Meanwhile a faster process reclaimed it and now holds it.
+    const fresh = writeLock(dir, 'prod', { pid: process.pid, startedAt: '2026-11-23T00:00:01.000Z' });
+    expect(await reclaimStaleLock(lockPath(dir, 'prod'), judged)).toBeUndefined();
+    expect(JSON.parse(readFileSync(lockPath(dir, 'prod'), 'utf8'))).toEqual(fresh);
+  });
+
+  it('waits its turn while another process is reclaiming (its .reclaim file is there)', async () => {
+    const dir = tempDir();
+    const judged = writeLock(dir, 'prod', { pid: deadPid() });
+    writeFileSync(`${lockPath(dir, 'prod')}.reclaim`, '12345');
+    expect(await reclaimStaleLock(lockPath(dir, 'prod'), judged)).toBeUndefined();
+    expect(existsSync(lockPath(dir, 'prod'))).toBe(true);
+  });
+
+  it('removes the stale lock it judged, and says so', async () => {
+    const dir = tempDir();
+    const judged = writeLock(dir, 'prod', { pid: deadPid() });
+    expect(await reclaimStaleLock(lockPath(dir, 'prod'), judged)).toEqual(judged);
+    expect(existsSync(lockPath(dir, 'prod'))).toBe(false);
+    expect(existsSync(`${lockPath(dir, 'prod')}.reclaim`)).toBe(false);
+  });
+});
+

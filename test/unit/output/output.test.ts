@@ -54,6 +54,13 @@ describe('buildLogger', () => {
     expect(lines).toEqual(['2026-11-23T01:00:00.000Z pulling images\n', '2026-11-23T01:00:00.000Z warning: disk 91% full\n']);
   });
 
+  it('shows the plan (would run: ...) even with --quiet, stamped and with secrets masked', () => {
+    const { log, lines } = logger({ quiet: true });
+    log.info('hidden');
+    log.plan('would run: pg_dump postgres://app:plan-secret@db/main');
+    expect(lines).toEqual(['2026-11-23T01:00:00.000Z would run: pg_dump postgres://app:***@db/main\n']);
+  });
+
   it('writes a step as a start line and an end line, each stamped', () => {
     const { log, lines } = logger();
     const step = log.step('backup main');

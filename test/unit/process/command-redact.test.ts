@@ -78,3 +78,16 @@ describe('redactData', () => {
     ).toEqual({ url: 'postgres://u:***@h/db', steps: [{ cmd: 'curl https://hooks/***' }], count: 3, ok: true, none: null, when });
   });
 });
+
+describe('redact, passwords as query parameters', () => {
+  it('masks password= and friends in a URL query', () => {
+    expect(redact('postgresql://db/app?user=app&password=s3cretpw&sslmode=require')).toBe('postgresql://db/app?user=app&password=***&sslmode=require');
+    expect(redact('https://api.example.test/x?token=abcd1234')).toBe('https://api.example.test/x?token=***');
+  });
+
+  it('registers a query password so it is masked on its own too', () => {
+    registerUrlSecrets('postgresql://db/app?password=qp-secret-77');
+    expect(redact('authentication failed: qp-secret-77')).toBe('authentication failed: ***');
+  });
+});
+

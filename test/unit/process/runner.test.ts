@@ -150,4 +150,31 @@ describe('createRunner', () => {
       expect(existsSync(marker)).toBe(false);
     });
   });
+
+  it('settles at once when aborted even if a grandchild keeps the output pipe open', async () => {
+    // The child starts a grandchild that inherits stdout and outlives it, as a .cmd shim's node or a
+    // script's background job does; opsctl must not wait for that pipe to close.
+    const grandparent = nodeScript(
+      'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 8000)"], { stdio: "inherit" }); setTimeout(() => {}, 8000)',
+    );
+    const controller = new AbortController();
+    const { runner } = runnerWith({ signal: controller.signal });
+    const started = Date.now();
+    setTimeout(() => controller.abort(new TimeoutError('Timed out after 1s.')), 300);
+    expect(await caught(runner.run(grandparent))).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('says a missing working directory is missing, not that the tool is', async () => {
+    const { runner } = runnerWith();
+    const error = await caught(runner.run(command(node, ['-e', '0'], { readOnly: true, cwd: path.join(tempDir(), 'gone') })));
+    expect(error).not.toBeInstanceOf(ToolMissingError);
+    expect(error).toMatchObject({ exitCode: 1, message: expect.stringContaining('working directory') });
+  });
+
+  it('looks the tool up on the PATH the command will run with', async () => {
+    const { runner } = runnerWith();
+    const error = await caught(runner.run(command('node', ['-e', '0'], { readOnly: true, env: { PATH: tempDir() } })));
+    expect(error).toBeInstanceOf(ToolMissingError);
+  });
 });

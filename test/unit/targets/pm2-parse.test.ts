@@ -27,6 +27,11 @@ describe('pm2 jlist', () => {
     expect(stopped).toEqual({ name: 'hello#1', id: undefined, state: 'stopped', restarts: 0, cpuPercent: undefined, memoryBytes: undefined, startedAt: undefined, uptimeMs: undefined, version: '1.0.0' });
   });
 
+  it('counts restarts as pm2 list does: restart_time, which already includes the unstable ones', () => {
+    const crashLooping = [{ name: 'api', pm_id: 0, pid: 0, pm2_env: { status: 'errored', restart_time: 13, unstable_restarts: 13 } }];
+    expect(toInstances(crashLooping, 'api', now)[0]!.restarts).toBe(13);
+  });
+
   it('leaves out processes of other apps', () => {
     const processes = parseJlist(fixture('pm2/jlist-mixed.json'));
     expect(processes).toHaveLength(3);
