@@ -90,6 +90,12 @@ export function createTestContext(options: TestContextOptions): TestContext {
 
 /** An executable file named `name` in `dir` (a stand-in whose presence is all that is checked). */
 export function fakeExecutable(dir: string, name: string): string {
+  // On Windows only PATHEXT names count as executables.
+  if (process.platform === 'win32') {
+    const file = path.join(dir, `${name}.cmd`);
+    writeFileSync(file, '@exit /b 0\r\n');
+    return file;
+  }
   const file = path.join(dir, name);
   writeFileSync(file, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   return file;
