@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LockedError } from '../../../src/errors.js';
 import { currentIdentity } from '../../../src/history/identity.js';
 import { acquireLock, forceRemoveLock, lockPath, readLock, reclaimStaleLock, withLock, type LockInfo } from '../../../src/history/lock.js';
-import { tempDir } from '../helpers.js';
+import { caught, tempDir } from '../helpers.js';
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -18,15 +18,6 @@ function writeLock(stateDir: string, environment: string, info: Partial<LockInfo
   mkdirSync(path.dirname(lockPath(stateDir, environment)), { recursive: true });
   writeFileSync(lockPath(stateDir, environment), `${JSON.stringify(full)}\n`);
   return full;
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('acquireLock', () => {

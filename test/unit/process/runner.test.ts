@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InterruptedError, TimeoutError, ToolError, ToolMissingError } from '../../../src/errors.js';
 import { command } from '../../../src/process/command.js';
 import { createRunner } from '../../../src/process/runner.js';
-import { tempDir } from '../helpers.js';
+import { caught, tempDir } from '../helpers.js';
 
 const node = process.execPath;
 
@@ -22,15 +22,6 @@ function runnerWith(options: { dryRun?: boolean; verbose?: boolean; signal?: Abo
 /** `node -e <script> [args]`: a real child process that needs nothing but node. */
 function nodeScript(script: string, args: string[] = [], readOnly = true, extra: { env?: Record<string, string>; input?: string } = {}) {
   return command(node, ['-e', script, ...args], { readOnly, ...extra });
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('createRunner', () => {
