@@ -58,10 +58,11 @@ function loadScope(ctx: Context): Scope {
 }
 
 function markRequired(checks: Check[], needs: ReadonlySet<string>): Check[] {
-  const composeOk = checks.some((c) => (c.name === 'docker compose' || c.name === 'docker-compose') && c.status === 'ok');
+  const isCompose = (c: Check) => c.name === 'docker compose' || c.name === 'docker-compose';
+  const composeOk = checks.some((c) => isCompose(c) && c.status === 'ok');
   return checks.map((check) => {
     // Either compose flavour satisfies the need; the other one missing is only information.
-    if (check.name === 'docker compose' || check.name === 'docker-compose') {
+    if (isCompose(check)) {
       return { ...check, required: needs.has(COMPOSE) && (check.status === 'ok' || !composeOk) };
     }
     return { ...check, required: needs.has(check.name) };

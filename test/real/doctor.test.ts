@@ -86,7 +86,8 @@ describe.skipIf(!available)('doctor with the real tools', () => {
     expect(gitSays).toContain(tools.find((t) => t.name === 'git')!.version!);
     const docker = tools.find((t) => t.name === 'docker')!;
     if (docker.status === 'ok') {
-      expect((await execa('docker', ['version', '--format', '{{.Client.Version}}'])).stdout.trim()).toBe(docker.version);
+      // `docker --version` answers without an engine, as doctor's own probe does.
+      expect((await execa('docker', ['--version'])).stdout).toContain(docker.version!);
     }
     // Both environments together: compose and pm2 are needed.
     expect(tools.find((t) => t.name === 'pm2')!.required).toBe(true);
