@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
 import { COMMANDS, type CommandSpec } from './specs.js';
 
 export interface GlobalOptions {
@@ -14,8 +14,6 @@ export interface GlobalOptions {
   quiet?: boolean;
   timeout?: string;
 }
-
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function buildProgram(): Command {
   const program = new Command('opsctl')

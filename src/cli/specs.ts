@@ -32,6 +32,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/status.js') as Promise<CommandModule>,
   },
   {
+    name: 'health-check',
+    summary: 'Probe every endpoint, database and the host at once; exit 0 healthy, 3 degraded, 1 unhealthy',
+    options: [{ flags: '--only <probes>', description: 'only these probes, comma-separated: names, or the groups endpoints, databases, host' }],
+    examples: ['opsctl health-check -e production', 'opsctl health-check --only api,main --json', 'opsctl health-check -e staging || notify-team'],
+    load: () => import('../commands/health-check.js') as Promise<CommandModule>,
+  },
+  {
+    name: 'monitor',
+    summary: 'Run health-check every interval and alert alerts.webhook when a probe goes down, degrades or recovers',
+    options: [
+      { flags: '-i, --interval <duration>', description: 'time between rounds', defaultValue: '60s' },
+      { flags: '--once', description: 'one round, then exit with health-check\'s codes (for cron)' },
+      { flags: '--only <probes>', description: 'only these probes, comma-separated' },
+      { flags: '--reminder <duration>', description: 'repeat the alert while a probe stays down this long (default: alerts.reminder)' },
+    ],
+    examples: ['opsctl monitor -e production --interval 5m', '*/5 * * * * opsctl monitor -e production --once  # from cron'],
+    load: () => import('../commands/monitor.js') as Promise<CommandModule>,
+  },
+  {
     name: 'doctor',
     summary: 'Check tools, daemons, config and disk space; exit 1 when something the config needs is missing',
     examples: ['opsctl doctor', 'opsctl doctor -e production --json'],

@@ -64,23 +64,37 @@ const endpoint = z.strictObject({
   warnMs: z.int().positive().optional(),
   critMs: z.int().positive().optional(),
   timeout: duration.optional(),
+  retries: z.int().min(1).optional(),
+  /** PEM file of a CA to trust for this endpoint (self-signed or internal CA). */
+  ca: z.string().min(1).optional(),
+  /** Certificate expiring within this many days: degraded. */
+  certWarnDays: z.int().min(0).default(30),
   role: z.enum(['health', 'liveness', 'readiness']).default('health'),
 });
 
-const thresholds = z.strictObject({ warn: z.number().min(0).max(100), crit: z.number().min(0).max(100) });
+const percentThresholds = z
+  .strictObject({ warn: z.number().min(0).max(100), crit: z.number().min(0).max(100) })
+  .refine((t) => t.warn <= t.crit, { message: 'warn must not be above crit' });
+
+const hostProbes = z.strictObject({
+  disk: z.union([z.literal(false), percentThresholds.safeExtend({ paths: z.array(z.string().min(1)).optional() })]).optional(),
+  memory: z.union([z.literal(false), percentThresholds]).optional(),
+  /** Load average (5 min) per CPU core. */
+  load: z
+    .union([
+      z.literal(false),
+      z.strictObject({ warn: z.number().positive(), crit: z.number().positive() }).refine((t) => t.warn <= t.crit, { message: 'warn must not be above crit' }),
+    ])
+    .optional(),
+});
 
 const health = z.strictObject({
   timeout: duration.default('5s'),
   retries: z.int().min(1).default(3),
   endpoints: z.array(endpoint).default([]),
   databases: z.array(z.string()).default([]),
-  host: z
-    .strictObject({
-      disk: thresholds.extend({ paths: z.array(z.string()).optional() }).optional(),
-      memory: thresholds.optional(),
-      load: thresholds.optional(),
-    })
-    .optional(),
+  /** false: no host probes; absent: disk, memory and load with the manuals' thresholds. */
+  host: z.union([z.literal(false), hostProbes]).optional(),
 });
 
 const database = z.strictObject({
@@ -136,7 +150,22 @@ export const environmentSchema = z.strictObject({
   logs: logs.optional(),
   cleanup: cleanup.optional(),
   alerts: alerts.optional(),
-});
+})
+  .superRefine((env, ctx) => {
+    // A name under health.databases or backup.databases must be defined under databases.
+    const lists: [string, readonly string[]][] = [['health', env.health.databases], ['backup', env.backup?.databases ?? []]];
+    for (const [section, names] of lists) {
+      names.forEach((dbName, index) => {
+        if (dbName in env.databases) return;
+        const known = Object.keys(env.databases);
+        ctx.addIssue({
+          code: 'custom',
+          path: [section, 'databases', index],
+          message: `"${dbName}" is not defined under databases${known.length > 0 ? ` (defined: ${known.join(', ')})` : ''}`,
+        });
+      });
+    }
+  });
 
 /** The file as written: environments are validated after `defaults` is merged under each. */
 export const fileSchema = z.strictObject({
@@ -155,4 +184,6 @@ export type Pm2Target = NonNullable<TargetConfig['pm2']>;
 export type ComposeTarget = NonNullable<TargetConfig['compose']>;
 export type SwarmTarget = NonNullable<TargetConfig['swarm']>;
 export type DatabaseConfig = z.infer<typeof database>;
+export type HealthConfig = EnvironmentConfig['health'];
+export type EndpointConfig = HealthConfig['endpoints'][number];
 export type FileConfig = z.infer<typeof fileSchema>;

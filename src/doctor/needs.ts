@@ -18,5 +18,11 @@ export function needsOf(config: EnvironmentConfig): Set<Need> {
     if (db.type === 'postgres') ['pg_dump', 'pg_restore', 'psql'].forEach((n) => needs.add(n));
     if (db.type === 'mongo') ['mongodump', 'mongorestore'].forEach((n) => needs.add(n));
   }
+  // health-check pings its databases with their shell clients.
+  for (const name of config.health.databases) {
+    const type = config.databases[name]?.type;
+    if (type === 'mongo') needs.add('mongosh');
+    if (type === 'redis') needs.add('redis-cli');
+  }
   return needs;
 }

@@ -30,3 +30,8 @@ export function formatBytes(bytes: number | undefined): string {
   }
   return `${value.toFixed(unit === 0 || value >= 100 ? 0 : 1)} ${units[unit]}`;
 }
+
+/** "1 probe", "3 probes". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -17,6 +17,8 @@ export interface RunResult {
 export interface RunOptions {
   /** Return a non-zero exit instead of throwing ToolError. */
   allowFailure?: boolean;
+  /** Stops this command only (a probe's own timeout); its reason is what the run rejects with. */
+  signal?: AbortSignal;
 }
 
 export interface Runner {
@@ -44,19 +46,20 @@ export function createRunner(options: RunnerOptions): Runner {
         options.log(`would run: ${formatCommand(cmd)}`);
         return { stdout: '', stderr: '', exitCode: 0, skipped: true };
       }
-      if (options.signal.aborted) throw abortReason(options.signal);
+      const signal = runOptions.signal ? AbortSignal.any([options.signal, runOptions.signal]) : options.signal;
+      if (signal.aborted) throw abortReason(signal);
       assertRunnable(cmd, { ...(options.env ?? process.env), ...cmd.env });
       if (options.verbose) options.log(`$ ${formatCommand(cmd)}`);
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
         input: cmd.input,
-        cancelSignal: options.signal,
+        cancelSignal: signal,
         reject: false,
         windowsHide: true,
         stdin: cmd.input === undefined ? 'ignore' : 'pipe',
       });
-      const result = await untilAborted(subprocess, options.signal);
+      const result = await untilAborted(subprocess, signal);
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
       const outcome: RunResult = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1, skipped: false };
       if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
@@ -126,7 +129,10 @@ function lastLines(text: string, count: number): string {
   return text.trimEnd().split(/\r?\n/).slice(-count).join('\n');
 }
 
-function abortReason(signal: AbortSignal): OpsError {
+function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof OpsError ? reason : new InterruptedError('Interrupted.');
+  if (reason instanceof OpsError) return reason;
+  // A caller's own deadline (AbortSignal.timeout) rejects with its TimeoutError, for the caller to recognise.
+  if (reason instanceof Error && reason.name === 'TimeoutError') return reason;
+  return new InterruptedError('Interrupted.');
 }

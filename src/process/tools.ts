@@ -25,6 +25,8 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'psql', versionCommand: probe('psql', ['--version']), install: POSTGRES_HINT },
   { name: 'mongodump', versionCommand: probe('mongodump', ['--version']), install: MONGO_HINT },
   { name: 'mongorestore', versionCommand: probe('mongorestore', ['--version']), install: MONGO_HINT },
+  { name: 'mongosh', versionCommand: probe('mongosh', ['--version']), install: 'Install the MongoDB Shell (https://www.mongodb.com/try/download/shell) and put mongosh on PATH.' },
+  { name: 'redis-cli', versionCommand: probe('redis-cli', ['--version']), install: 'Install the Redis command-line client (Debian/Ubuntu: apt-get install redis-tools; Windows: Memurai or WSL).' },
 ];
 
 export function installHint(file: string): string {

@@ -1,0 +1,136 @@
+import { parseDuration, formatDuration } from '../config/duration.js';
+import { requireResolved } from '../config/interpolate.js';
+import type { SelectedEnvironment } from '../config/select.js';
+import type { CommandResult, Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { planProbes, runProbes, selectProbes } from '../health/check.js';
+import { exitCodeFor, type HealthReport } from '../health/types.js';
+import { alertText, describeEvent } from '../monitor/alerts.js';
+import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
+import { postAlert } from '../monitor/webhook.js';
+import { delay } from '../process/delay.js';
+import { paintState, type Style } from '../output/style.js';
+import { plural } from '../output/table.js';
+import { parseList, renderProbes } from './health-check.js';
+
+export interface MonitorOptions {
+  interval?: string;
+  once?: boolean;
+  only?: string;
+  reminder?: string;
+}
+
+export interface SentAlert {
+  at: string;
+  text: string;
+  events: AlertEvent[];
+  delivered: boolean | null;
+  error?: string;
+}
+
+export interface MonitorData {
+  environment: string;
+  rounds: number;
+  state: HealthReport['state'] | null;
+  /** The last round's report. */
+  last: HealthReport | null;
+  alerts: SentAlert[];
+  stateFile: string;
+}
+
+const DEFAULT_INTERVAL = '60s';
+
+export async function run(ctx: Context, options: MonitorOptions): Promise<CommandResult<MonitorData>> {
+  const env = ctx.environment();
+  const intervalMs = durationOption('--interval', options.interval ?? DEFAULT_INTERVAL);
+  const reminder = options.reminder ?? env.config.alerts?.reminder;
+  const reminderMs = reminder === undefined ? undefined : durationOption('--reminder', reminder);
+  const probes = selectProbes(planProbes(env, { runner: ctx.runner, now: ctx.now }), parseList(options.only));
+  if (probes.length === 0) throw new UsageError(`Environment ${env.name} has no probes.`, 'Add health.endpoints or health.databases to opsctl.yaml.');
+  const webhook = webhookOf(ctx, env);
+  const file = statePath(env.stateDir, env.name);
+  const loaded = await loadState(file, env.name);
+  if (loaded.problem) ctx.log.warn(loaded.problem);
+  let memory: MonitorState | undefined = loaded.state;
+
+  const data: MonitorData = { environment: env.name, rounds: 0, state: null, last: null, alerts: [], stateFile: file };
+  if (!options.once) ctx.log.info(`Monitoring ${env.name}: ${plural(probes.length, 'probe')} every ${formatDuration(intervalMs)}${webhook ? ', alerts to alerts.webhook' : ''}. Ctrl-C stops.`);
+  for (;;) {
+    const started = ctx.now();
+    let report: HealthReport;
+    try {
+      report = await runProbes(env.name, probes, { signal: ctx.signal, now: ctx.now });
+    } catch (error) {
+      // Ctrl-C or SIGTERM between or during rounds is how a monitor is stopped: not a failure.
+      if (ctx.signal.aborted && !options.once) break;
+      throw error;
+    }
+    data.rounds += 1;
+    data.last = report;
+    data.state = report.state;
+    const { next, events } = evaluate(memory, report, ctx.now(), reminderMs);
+    if (!options.once) ctx.log.info(roundLine(ctx, report));
+    if (events.length > 0) data.alerts.push(await sendAlert(ctx, env, webhook, events));
+    memory = next;
+    if (!ctx.dryRun) await saveState(file, next);
+    if (options.once) break;
+    const waited = await delay(Math.max(0, intervalMs - (ctx.now() - started)), ctx.signal);
+    if (!waited) break;
+  }
+  if (!options.once) ctx.log.info(`Monitor stopped after ${plural(data.rounds, 'round')}; ${plural(data.alerts.length, 'alert')}.`);
+  return { data, exitCode: options.once && data.last ? exitCodeFor(data.last.state) : 0 };
+}
+
+function durationOption(flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} ${value} is not a duration.`, 'Use a number with a unit, such as 30s, 5m or 1h.');
+  return ms;
+}
+
+/** The webhook URL, or undefined (alerts then only printed): said once at start, not per alert. */
+function webhookOf(ctx: Context, env: SelectedEnvironment): string | undefined {
+  const configured = env.config.alerts?.webhook;
+  if (!configured) {
+    ctx.log.warn('alerts.webhook is not set: alerts are printed only.');
+    return undefined;
+  }
+  return requireResolved(configured, 'alerts.webhook', env.envFile);
+}
+
+async function sendAlert(ctx: Context, env: SelectedEnvironment, webhook: string | undefined, events: AlertEvent[]): Promise<SentAlert> {
+  const text = alertText(env.app, env.name, events);
+  const at = new Date(ctx.now()).toISOString();
+  for (const event of events) {
+    const line = `ALERT ${describeEvent(event)}`;
+    if (event.kind === 'recovered') ctx.log.info(line);
+    else ctx.log.error(line);
+  }
+  if (!webhook) return { at, text, events, delivered: null };
+  if (ctx.dryRun) {
+    ctx.log.plan('would post the alert to alerts.webhook');
+    return { at, text, events, delivered: null };
+  }
+  const delivery = await postAlert(webhook, text, { signal: ctx.signal });
+  if (!delivery.delivered && delivery.error !== 'interrupted') {
+    ctx.log.warn(`alert not delivered to alerts.webhook after ${delivery.attempts} attempts (${delivery.error}); monitoring goes on.`);
+  }
+  return { at, text, events, delivered: delivery.delivered, ...(delivery.error ? { error: delivery.error } : {}) };
+}
+
+function roundLine(ctx: Context, report: HealthReport): string {
+  const bad = report.probes.filter((p) => p.state !== 'healthy').map((p) => `${p.name} ${p.state}`);
+  const time = ctx.interactive ? `${new Date(ctx.now()).toLocaleTimeString()} ` : '';
+  return `${time}${report.state}: ${plural(report.probes.length, 'probe')} in ${report.durationMs} ms${bad.length > 0 ? ` (${bad.join(', ')})` : ''}`;
+}
+
+export function render(data: MonitorData, style: Style): string {
+  const parts: string[] = [];
+  if (data.last) parts.push(renderProbes(data.last.probes, style));
+  for (const alert of data.alerts) {
+    const delivery = alert.delivered === null ? 'printed only' : alert.delivered ? 'sent' : `not delivered: ${alert.error ?? 'unknown error'}`;
+    parts.push(`${alert.text} ${style.dim(`(${delivery})`)}`);
+  }
+  const state = data.state ? paintState(style, data.state) : style.dim('no round completed');
+  parts.push(`${style.bold(data.environment)}: ${state} ${style.dim(`(${plural(data.rounds, 'round')}, ${plural(data.alerts.length, 'alert')})`)}`);
+  return parts.join('\n\n');
+}

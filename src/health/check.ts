@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseDuration } from '../config/duration.js';
+import { requireResolved } from '../config/interpolate.js';
+import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { delay } from '../process/delay.js';
+import { redact } from '../process/redact.js';
+import type { Runner } from '../process/runner.js';
+import { databaseProbe, probeDatabase } from './database.js';
+import { HOST_DEFAULTS, probeDisk, probeLoad, probeMemory } from './host.js';
+import { probeHttp, type Attempt } from './http.js';
+import { worst, type HealthReport, type ProbeKind, type ProbeResult } from './types.js';
+
+/** Pause between two attempts of a failing probe. */
+const RETRY_DELAY_MS = 500;
+
+export interface PlannedProbe {
+  name: string;
+  kind: ProbeKind;
+  /** Attempts before an unhealthy answer counts (health.retries); measurements of the host are taken once. */
+  retries: number;
+  attempt(signal: AbortSignal): Promise<Attempt>;
+}
+
+export interface ProbeDeps {
+  runner: Runner;
+  now: () => number;
+}
+
+/** Every probe of an environment: its endpoints, the databases under health.databases, then the host. */
+export function planProbes(env: SelectedEnvironment, deps: ProbeDeps): PlannedProbe[] {
+  const { health } = env.config;
+  const defaultTimeout = parseDuration(health.timeout)!;
+  const endpoints = health.endpoints.map((endpoint, index): PlannedProbe => {
+    const key = `health.endpoints[${index}]`;
+    const url = requireResolved(endpoint.url, `${key}.url`, env.envFile);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new ConfigError(`${key}.url: ${redact(url)} is not an http:// or https:// URL.`, 'Write the full URL, such as http://localhost:8080/api/health.');
+    }
+    const headers = endpoint.headers && Object.fromEntries(Object.entries(endpoint.headers).map(([k, v]) => [k, requireResolved(v, `${key}.headers.${k}`, env.envFile)]));
+    const ca = endpoint.ca === undefined ? undefined : readCa(resolveFrom(env, endpoint.ca), `${key}.ca`);
+    const probe = { ...endpoint, url, ...(headers ? { headers } : {}), ...(ca ? { ca } : {}), timeoutMs: endpoint.timeout ? parseDuration(endpoint.timeout)! : defaultTimeout };
+    return { name: endpoint.name, kind: 'http', retries: endpoint.retries ?? health.retries, attempt: (signal) => probeHttp(probe, signal, deps.now) };
+  });
+  const databases = health.databases.map((name): PlannedProbe => {
+    const db = env.config.databases[name]!;
+    const url = requireResolved(db.url, `databases.${name}.url`, env.envFile);
+    const probe = databaseProbe(name, { ...db, url }, defaultTimeout);
+    return { name, kind: db.type, retries: health.retries, attempt: () => probeDatabase(probe, db.type, deps.runner, defaultTimeout) };
+  });
+  return [...endpoints, ...databases, ...hostProbes(env)];
+}
+
+function hostProbes(env: SelectedEnvironment): PlannedProbe[] {
+  const host = env.config.health.host;
+  if (host === false) return [];
+  const probes: PlannedProbe[] = [];
+  const once = (name: string, kind: ProbeKind, measure: () => Promise<Omit<ProbeResult, 'attempts' | 'durationMs'>> | Omit<ProbeResult, 'attempts' | 'durationMs'>): PlannedProbe => ({
+    name,
+    kind,
+    retries: 1,
+    attempt: async () => {
+      const { name: _name, ...rest } = await measure();
+      return rest;
+    },
+  });
+  if (host?.disk !== false) {
+    const limits = { warn: host?.disk?.warn ?? HOST_DEFAULTS.disk.warn, crit: host?.disk?.crit ?? HOST_DEFAULTS.disk.crit };
+    const configured = host?.disk?.paths ?? [env.config.stateDir, ...(env.config.backup ? [env.config.backup.dir] : [])];
+    const seen = new Set<string>();
+    for (const p of configured) {
+      const dir = resolveFrom(env, p);
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      const name = `disk:${path.isAbsolute(p) ? p : path.normalize(p)}`;
+      probes.push(once(name, 'disk', () => probeDisk(name, dir, limits)));
+    }
+  }
+  if (host?.memory !== false) probes.push(once('memory', 'memory', () => probeMemory(host?.memory || HOST_DEFAULTS.memory)));
+  if (host?.load !== false) probes.push(once('load', 'load', () => probeLoad(host?.load || HOST_DEFAULTS.load)));
+  return probes;
+}
+
+function readCa(file: string, key: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Point it at the PEM file of the CA that signed the endpoint certificate.');
+  }
+}
+
+/**
+ * `--only api,main`: probes by name; `disk` also picks every `disk:<path>`; the group words
+ * `endpoints`, `databases` and `host` pick whole groups.
+ */
+export function selectProbes(probes: readonly PlannedProbe[], only: readonly string[] | undefined): PlannedProbe[] {
+  if (!only || only.length === 0) return [...probes];
+  const groups: Record<string, (p: PlannedProbe) => boolean> = {
+    endpoints: (p) => p.kind === 'http',
+    databases: (p) => ['postgres', 'mongo', 'redis'].includes(p.kind),
+    host: (p) => ['disk', 'memory', 'load'].includes(p.kind),
+  };
+  const unknown = only.filter((word) => !groups[word] && !probes.some((p) => matches(p, word)));
+  if (unknown.length > 0) {
+    const names = probes.map((p) => p.name);
+    throw new UsageError(`--only: no probe named ${unknown.map((u) => `"${u}"`).join(', ')}.`, `Probes of this environment: ${names.join(', ') || 'none'} (or the groups endpoints, databases, host).`);
+  }
+  return probes.filter((p) => only.some((word) => groups[word]?.(p) ?? matches(p, word)));
+}
+
+function matches(probe: PlannedProbe, word: string): boolean {
+  return probe.name === word || (probe.kind === 'disk' && word === 'disk');
+}
+
+/** Runs every probe at once, each with its own retries: the whole check takes as long as the slowest probe. */
+export async function runProbes(environment: string, probes: readonly PlannedProbe[], options: { signal: AbortSignal; now: () => number }): Promise<HealthReport> {
+  const started = performance.now();
+  const checkedAt = new Date(options.now()).toISOString();
+  const results = await Promise.all(probes.map((probe) => runWithRetries(probe, options.signal)));
+  return {
+    environment,
+    state: worst(results.map((r) => r.state)),
+    checkedAt,
+    durationMs: Math.round(performance.now() - started),
+    probes: results,
+  };
+}
+
+async function runWithRetries(probe: PlannedProbe, signal: AbortSignal): Promise<ProbeResult> {
+  const started = performance.now();
+  let attempts = 0;
+  let last: Attempt;
+  do {
+    if (attempts > 0 && !(await delay(RETRY_DELAY_MS, signal))) throw signal.reason;
+    attempts += 1;
+    last = await probe.attempt(signal);
+    if (signal.aborted) throw signal.reason;
+  } while (last.state === 'unhealthy' && attempts < probe.retries);
+  const reason = last.state === 'unhealthy' && attempts > 1 ? `${last.reason} (${attempts} attempts)` : last.reason;
+  return { name: probe.name, ...last, reason, attempts, durationMs: Math.round(performance.now() - started) };
+}

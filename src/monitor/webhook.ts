@@ -1,0 +1,53 @@
+import { delay } from '../process/delay.js';
+import { VERSION } from '../version.js';
+
+export interface DeliveryOptions {
+  signal: AbortSignal;
+  /** Waits before the 2nd, 3rd, ... attempt. */
+  backoffMs?: readonly number[];
+  timeoutMs?: number;
+}
+
+export interface Delivery {
+  delivered: boolean;
+  attempts: number;
+  /** Why the last attempt failed; never holds the URL (its path is the secret). */
+  error?: string;
+}
+
+const DEFAULT_BACKOFF_MS = [1000, 3000];
+
+/** Posts `{"text": ...}` (Slack, Mattermost, Teams workflows, Discord's /slack endpoint), retrying with backoff. Never throws for a dead webhook. */
+export async function postAlert(url: string, text: string, options: DeliveryOptions): Promise<Delivery> {
+  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  let error = '';
+  for (let attempt = 1; attempt <= backoff.length + 1; attempt += 1) {
+    if (attempt > 1) {
+      const waited = await delay(backoff[attempt - 2]!, options.signal);
+      if (!waited) return { delivered: false, attempts: attempt - 1, error: 'interrupted' };
+    }
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': `opsctl/${VERSION}` },
+        body: JSON.stringify({ text }),
+        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)]),
+      });
+      await response.body?.cancel();
+      if (response.ok) return { delivered: true, attempts: attempt };
+      error = `HTTP ${response.status}`;
+      // A 4xx other than 429 will not get better by retrying (wrong URL, revoked token).
+      if (response.status < 500 && response.status !== 429) return { delivered: false, attempts: attempt, error };
+    } catch (failure) {
+      if (options.signal.aborted) return { delivered: false, attempts: attempt, error: 'interrupted' };
+      error = describe(failure);
+    }
+  }
+  return { delivered: false, attempts: backoff.length + 1, error };
+}
+
+function describe(failure: unknown): string {
+  const err = failure as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return 'no answer in time';
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}
