@@ -9,10 +9,12 @@
  * which a CI job sets for the tools its machines cannot have (e.g. Linux containers on Windows runners).
  * Gate names: git, pm2, docker (a reachable engine running Linux containers), docker-compose (v2 plugin
  * or v1), docker-swarm (an engine that can be a swarm node), busybox (a static busybox to build the
- * test image), posix-signals (SIGINT delivery and shebang fake tools: not on Windows).
+ * test image), posix-signals (SIGINT delivery and shebang fake tools: not on Windows), openssl (makes the
+ * TLS test certificates), postgres (server binaries for a throwaway cluster, plus psql), redis (redis-server
+ * and redis-cli).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './real-cli.js';
 
@@ -112,6 +114,35 @@ function probeGit(): string | undefined {
   return probeCommand('git', ['--version']).problem;
 }
 
+function probeOpenssl(): string | undefined {
+  return probeCommand('openssl', ['version']).problem;
+}
+
+/** The PostgreSQL server binaries (initdb, pg_ctl, postgres) and the psql client. */
+export function postgresBinDir(): string | undefined {
+  const fromEnv = process.env.OPSCTL_TEST_PG_BIN;
+  if (fromEnv && existsSync(path.join(fromEnv, 'initdb'))) return fromEnv;
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  return versions.map((v) => path.join(root, v, 'bin')).find((dir) => existsSync(path.join(dir, 'initdb')));
+}
+
+function probePostgres(): string | undefined {
+  if (process.platform === 'win32') return 'the throwaway cluster helper is POSIX-only';
+  const bin = postgresBinDir();
+  if (!bin) return 'no PostgreSQL server binaries in /usr/lib/postgresql/<version>/bin (Debian/Ubuntu: apt-get install postgresql) or OPSCTL_TEST_PG_BIN';
+  const psql = probeCommand('psql', ['--version']).problem;
+  if (psql) return psql;
+  // The server refuses to run as root: as root the tests run it as the postgres user.
+  if (process.getuid?.() === 0 && probeCommand('id', ['-u', 'postgres']).problem) return 'running as root and there is no "postgres" user to run the server as';
+  return undefined;
+}
+
+function probeRedis(): string | undefined {
+  return probeCommand('redis-server', ['--version']).problem ?? probeCommand('redis-cli', ['--version']).problem;
+}
+
 /** pm2's own entry point, run with this node: works the same on every OS. */
 export const PM2_BIN = path.join(REPO_ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
 
@@ -123,4 +154,7 @@ const PROBES: Record<string, Probe> = {
   'docker-swarm': probeSwarm,
   busybox: probeBusybox,
   'posix-signals': probePosix,
+  openssl: probeOpenssl,
+  postgres: probePostgres,
+  redis: probeRedis,
 };
