@@ -18,6 +18,8 @@ async function run(file, args) {
 const started = await run('pm2', ['startOrReload', 'ecosystem.config.cjs']);
 if (started !== 0) process.exit(started);
 await run(process.execPath, [opsctl, '--config', config, 'status']);
+// Health-check retries a refused connection, so the instances pm2 has just started get a moment to listen.
+await run(process.execPath, [opsctl, '--config', config, 'health-check']);
 const doctor = await run(process.execPath, [opsctl, '--config', config, 'doctor']);
 console.error('\nhello-api runs under pm2 on http://localhost:8080/api/health. Stop it with: npx pm2 delete hello-api');
 process.exit(doctor);
