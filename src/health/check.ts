@@ -135,7 +135,11 @@ async function runWithRetries(probe: PlannedProbe, signal: AbortSignal): Promise
   do {
     if (attempts > 0 && !(await delay(RETRY_DELAY_MS, signal))) throw signal.reason;
     attempts += 1;
-    last = await probe.attempt(signal);
+    last = await probe.attempt(signal).catch((error: unknown): Attempt => {
+      if (signal.aborted) throw signal.reason;
+      // A probe that breaks (a disk path we may not read, a bug) is reported as such, never the end of the check or of a monitor.
+      return { kind: probe.kind, target: '', state: 'unhealthy', reason: `probe failed: ${error instanceof Error ? error.message : String(error)}` };
+    });
     if (signal.aborted) throw signal.reason;
   } while (last.state === 'unhealthy' && attempts < probe.retries);
   const reason = last.state === 'unhealthy' && attempts > 1 ? `${last.reason} (${attempts} attempts)` : last.reason;
