@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import type { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import { InterruptedError, OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
@@ -21,9 +23,23 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+export interface StreamOptions extends RunOptions {
+  /** Where the child's stdout goes (a file), after `through`; the run settles once all of it is written. */
+  to: Writable;
+  /** Transforms between the child's stdout and `to` (a hash, a byte count). */
+  through?: readonly Transform[];
+}
+
 export interface Runner {
   readonly dryRun: boolean;
   run(cmd: Command, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Runs a command whose stdout is data (a dump): piped with backpressure into `to`, never held in
+   * memory. Its `stdout` is ''. A failed write (a full disk) stops the child and rejects with the
+   * write's error; a failed child rejects with ToolError as `run` does. `to` is ended or destroyed
+   * by the run in every case.
+   */
+  stream(cmd: Command, options: StreamOptions): Promise<RunResult>;
 }
 
 export interface RunnerOptions {
@@ -38,18 +54,26 @@ export interface RunnerOptions {
 
 const STDERR_TAIL_LINES = 12;
 
+const SKIPPED: RunResult = { stdout: '', stderr: '', exitCode: 0, skipped: true };
+
 export function createRunner(options: RunnerOptions): Runner {
+  /** The combined signal, or undefined when --dry-run keeps the command from running. */
+  const prepare = (cmd: Command, runOptions: RunOptions, shown: string): AbortSignal | undefined => {
+    if (options.dryRun && !cmd.readOnly) {
+      options.log(`would run: ${shown}`);
+      return undefined;
+    }
+    const signal = runOptions.signal ? AbortSignal.any([options.signal, runOptions.signal]) : options.signal;
+    if (signal.aborted) throw abortReason(signal);
+    assertRunnable(cmd, { ...(options.env ?? process.env), ...cmd.env });
+    if (options.verbose) options.log(`$ ${shown}`);
+    return signal;
+  };
   return {
     dryRun: options.dryRun,
     async run(cmd, runOptions = {}) {
-      if (options.dryRun && !cmd.readOnly) {
-        options.log(`would run: ${formatCommand(cmd)}`);
-        return { stdout: '', stderr: '', exitCode: 0, skipped: true };
-      }
-      const signal = runOptions.signal ? AbortSignal.any([options.signal, runOptions.signal]) : options.signal;
-      if (signal.aborted) throw abortReason(signal);
-      assertRunnable(cmd, { ...(options.env ?? process.env), ...cmd.env });
-      if (options.verbose) options.log(`$ ${formatCommand(cmd)}`);
+      const signal = prepare(cmd, runOptions, formatCommand(cmd));
+      if (!signal) return { ...SKIPPED };
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
@@ -62,6 +86,39 @@ export function createRunner(options: RunnerOptions): Runner {
       const result = await untilAborted(subprocess, signal);
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
       const outcome: RunResult = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1, skipped: false };
+      if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
+      return outcome;
+    },
+    async stream(cmd, { to, through = [], ...runOptions }) {
+      let signal: AbortSignal | undefined;
+      try {
+        signal = prepare(cmd, runOptions, `${formatCommand(cmd)} > (stream)`);
+      } finally {
+        // `to` belongs to the run from the call on: closed when nothing will flow into it.
+        if (!signal) to.destroy();
+      }
+      if (!signal) return { ...SKIPPED };
+      const subprocess = execa(cmd.file, [...cmd.args], {
+        cwd: cmd.cwd,
+        env: cmd.env,
+        cancelSignal: signal,
+        reject: false,
+        windowsHide: true,
+        stdin: 'ignore',
+        buffer: { stdout: false },
+      });
+      // A write that fails (ENOSPC) must stop the child, or it would block on a full pipe forever.
+      let writeError: unknown;
+      const piped = pipeline([subprocess.stdout, ...through, to]).catch((error: unknown) => {
+        writeError ??= error;
+        subprocess.kill();
+      });
+      const result = await untilAborted(subprocess, signal);
+      await piped;
+      if (result.code === 'ENOENT') throw missingTool(cmd.file);
+      if (writeError !== undefined && !signal.aborted) throw writeError;
+      if (signal.aborted) throw abortReason(signal);
+      const outcome: RunResult = { stdout: '', stderr: String(result.stderr), exitCode: result.exitCode ?? 1, skipped: false };
       if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
       return outcome;
     },

@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { onTestFinished } from 'vitest';
 import { formatCommand, type Command } from '../../src/process/command.js';
-import { toolFailure, type Runner, type RunOptions, type RunResult } from '../../src/process/runner.js';
+import { toolFailure, type Runner, type RunOptions, type RunResult, type StreamOptions } from '../../src/process/runner.js';
 
 /** One command the code under test is allowed to run, and what it gets back. */
 export interface Expected {
@@ -76,6 +78,14 @@ export function scriptedRunner(script: readonly Expected[], options: ScriptOptio
       const result: RunResult = { stdout: expected.stdout ?? '', stderr: expected.stderr ?? '', exitCode: expected.exitCode ?? 0, skipped: false };
       if (result.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, result);
       return result;
+    },
+    // The scripted stdout is the data: it flows through the same transforms into the same sink.
+    async stream(cmd: Command, { to, through = [], ...runOptions }: StreamOptions): Promise<RunResult> {
+      const result = await runner.run(cmd, { ...runOptions, allowFailure: true });
+      if (result.skipped) return result;
+      await pipeline([Readable.from([Buffer.from(result.stdout)]), ...through, to]);
+      if (result.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, result);
+      return { ...result, stdout: '' };
     },
     verify() {
       const missing = pending.filter((p) => !p.used && !p.expected.optional).map((p) => `scripted runner: expected but never ran: ${formatCommand(p.expected)}`);

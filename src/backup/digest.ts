@@ -1,0 +1,34 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** A pass-through that hashes (sha256) and counts what flows through it: a part is checksummed as it is written. */
+export class Digest extends Transform {
+  bytes = 0;
+  private readonly hash: Hash = createHash('sha256');
+  private hex: string | undefined;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  /** The hex digest; call once everything has flowed through. */
+  sha256(): string {
+    return (this.hex ??= this.hash.digest('hex'));
+  }
+}
+
+/** A sink that drops what it gets: for reading a stream to its end only to check it (gunzip, hash). */
+export function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, callback) => callback() });
+}
+
+/** sha256 and size of a file, streamed. */
+export async function hashFile(file: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+  const digest = new Digest();
+  await pipeline(createReadStream(file), digest, discard(), { signal });
+  return { sha256: digest.sha256(), bytes: digest.bytes };
+}
