@@ -23,10 +23,17 @@ export interface Context {
   environmentIfChosen(): SelectedEnvironment | undefined;
   /** The clock, in epoch milliseconds: tests pin it. */
   now(): number;
+  /**
+   * stdout for a command that streams its data as it goes (logs) instead of returning it: secrets are
+   * masked, and the promise resolves when more may be written (backpressure). Such a command returns `streamed: true`.
+   */
+  out(text: string): Promise<void>;
 }
 
 export interface CommandResult<T> {
   data: T;
   /** Defaults to 0. */
   exitCode?: number;
+  /** The data already went to stdout through ctx.out: the CLI prints nothing more (neither render nor JSON). */
+  streamed?: boolean;
 }

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../output/logger.js';
 import type { Style } from '../output/style.js';
+import { redact } from '../process/redact.js';
 import { createRunner } from '../process/runner.js';
 import type { GlobalOptions } from './main.js';
 
@@ -54,6 +55,15 @@ export async function createContext({ globals, signal, style }: ContextInput): P
     environment,
     environmentIfChosen: () => (chosenEnvironmentName(config(), requested, env.OPSCTL_ENV) ? environment() : undefined),
     now: () => Date.now(),
+    out: writeOut,
   };
+}
+
+/** Resolves once stdout takes more: a slow reader (a pager, a pipe) slows the producer instead of filling memory. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(redact(text))) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
 }
 

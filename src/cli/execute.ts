@@ -23,8 +23,10 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
     const module = await spec.load();
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);
-    const text = globals.json ? JSON.stringify(redactData(result.data), null, 2) : redact(module.render(result.data as never, outStyle));
-    await writeStdout(text);
+    if (!result.streamed) {
+      const text = globals.json ? JSON.stringify(redactData(result.data), null, 2) : redact(module.render(result.data as never, outStyle));
+      await writeStdout(text);
+    }
     return result.exitCode ?? 0;
   } catch (raw) {
     const error = toOpsError(raw);

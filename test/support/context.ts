@@ -36,6 +36,8 @@ export interface TestContext {
   runner: ScriptedRunner;
   /** Every line the logger wrote (no timestamps, no colour). */
   logs: string[];
+  /** What the command streamed to stdout through ctx.out, chunk by chunk (join('') for the text). */
+  stdout: string[];
   controller: AbortController;
   /** The temp folder holding opsctl.yaml; removed when the test ends. */
   dir: string;
@@ -65,6 +67,7 @@ export function createTestContext(options: TestContextOptions): TestContext {
   const script = typeof options.commands === 'function' ? options.commands({ dir }) : (options.commands ?? []);
   const runner = scriptedRunner(script, { dryRun: options.dryRun });
   const controller = new AbortController();
+  const stdout: string[] = [];
 
   let loaded: LoadedConfig | undefined;
   const config = () => (loaded ??= loadConfig({ cwd: dir, configPath: configFile, processEnv: env }));
@@ -84,8 +87,11 @@ export function createTestContext(options: TestContextOptions): TestContext {
     environment,
     environmentIfChosen: () => (chosenEnvironmentName(config(), options.environment, env.OPSCTL_ENV) ? environment() : undefined),
     now: options.now ?? (() => Date.now()),
+    out: async (text) => {
+      stdout.push(text);
+    },
   };
-  return { ctx, runner, logs, controller, dir, configFile, stateDir: path.join(dir, '.opsctl'), binDir, pm2Home };
+  return { ctx, runner, logs, stdout, controller, dir, configFile, stateDir: path.join(dir, '.opsctl'), binDir, pm2Home };
 }
 
 /** An executable file named `name` in `dir` (a stand-in whose presence is all that is checked). */
