@@ -1,5 +1,5 @@
 import type { CommandResult, Context } from '../context.js';
-import { planProbes, runProbes, selectProbes } from '../health/check.js';
+import { planProbes, runProbes } from '../health/check.js';
 import { exitCodeFor, type HealthReport, type ProbeResult } from '../health/types.js';
 import { UsageError } from '../errors.js';
 import { paintState, type Style } from '../output/style.js';
@@ -11,7 +11,7 @@ export interface HealthCheckOptions {
 
 export async function run(ctx: Context, options: HealthCheckOptions): Promise<CommandResult<HealthReport>> {
   const env = ctx.environment();
-  const probes = selectProbes(planProbes(env, { runner: ctx.runner, now: ctx.now }), parseList(options.only));
+  const probes = planProbes(env, { runner: ctx.runner, now: ctx.now }, parseList(options.only));
   if (probes.length === 0) {
     throw new UsageError(`Environment ${env.name} has no probes.`, 'Add health.endpoints or health.databases to opsctl.yaml (host probes are off with health.host: false).');
   }

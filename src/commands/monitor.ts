@@ -3,7 +3,7 @@ import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { planProbes, runProbes, selectProbes } from '../health/check.js';
+import { planProbes, runProbes } from '../health/check.js';
 import { exitCodeFor, type HealthReport } from '../health/types.js';
 import { alertText, describeEvent } from '../monitor/alerts.js';
 import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
@@ -45,7 +45,7 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
   const intervalMs = durationOption('--interval', options.interval ?? DEFAULT_INTERVAL);
   const reminder = options.reminder ?? env.config.alerts?.reminder;
   const reminderMs = reminder === undefined ? undefined : durationOption('--reminder', reminder);
-  const probes = selectProbes(planProbes(env, { runner: ctx.runner, now: ctx.now }), parseList(options.only));
+  const probes = planProbes(env, { runner: ctx.runner, now: ctx.now }, parseList(options.only));
   if (probes.length === 0) throw new UsageError(`Environment ${env.name} has no probes.`, 'Add health.endpoints or health.databases to opsctl.yaml.');
   const webhook = webhookOf(ctx, env);
   const file = statePath(env.stateDir, env.name);

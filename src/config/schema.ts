@@ -152,6 +152,18 @@ export const environmentSchema = z.strictObject({
   alerts: alerts.optional(),
 })
   .superRefine((env, ctx) => {
+    // Probe names key --only and the monitor's memory: each must be unique and not a host probe's or group's name.
+    const reserved = new Set(['memory', 'load', 'disk', 'endpoints', 'databases', 'host']);
+    const seen = new Set<string>();
+    const probeNames: [string, (string | number)[]][] = [
+      ...env.health.endpoints.map((e, i): [string, (string | number)[]] => [e.name, ['health', 'endpoints', i, 'name']]),
+      ...env.health.databases.map((d, i): [string, (string | number)[]] => [d, ['health', 'databases', i]]),
+    ];
+    for (const [probe, path] of probeNames) {
+      if (reserved.has(probe)) ctx.addIssue({ code: 'custom', path, message: `"${probe}" is the name of a host probe or probe group; choose another name` });
+      else if (seen.has(probe)) ctx.addIssue({ code: 'custom', path, message: `probe name "${probe}" is used twice; endpoint and database probe names must be unique` });
+      seen.add(probe);
+    }
     // A name under health.databases or backup.databases must be defined under databases.
     const lists: [string, readonly string[]][] = [['health', env.health.databases], ['backup', env.backup?.databases ?? []]];
     for (const [section, names] of lists) {

@@ -29,28 +29,50 @@ export interface ProbeDeps {
   now: () => number;
 }
 
-/** Every probe of an environment: its endpoints, the databases under health.databases, then the host. */
-export function planProbes(env: SelectedEnvironment, deps: ProbeDeps): PlannedProbe[] {
+/** A probe not yet prepared: reading its URL, headers and CA file waits until it is selected. */
+interface ProbeSpec {
+  name: string;
+  kind: ProbeKind;
+  build(): PlannedProbe;
+}
+
+/**
+ * The probes of an environment (its endpoints, the databases under health.databases, then the host),
+ * or those `only` names. Only the chosen ones are prepared, so `--only host` works while an endpoint's
+ * ${VAR} is unset; a chosen probe's config problem is a ConfigError before anything runs.
+ */
+export function planProbes(env: SelectedEnvironment, deps: ProbeDeps, only?: readonly string[]): PlannedProbe[] {
   const { health } = env.config;
   const defaultTimeout = parseDuration(health.timeout)!;
-  const endpoints = health.endpoints.map((endpoint, index): PlannedProbe => {
-    const key = `health.endpoints[${index}]`;
-    const url = requireResolved(endpoint.url, `${key}.url`, env.envFile);
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-      throw new ConfigError(`${key}.url: ${redact(url)} is not an http:// or https:// URL.`, 'Write the full URL, such as http://localhost:8080/api/health.');
-    }
-    const headers = endpoint.headers && Object.fromEntries(Object.entries(endpoint.headers).map(([k, v]) => [k, requireResolved(v, `${key}.headers.${k}`, env.envFile)]));
-    const ca = endpoint.ca === undefined ? undefined : readCa(resolveFrom(env, endpoint.ca), `${key}.ca`);
-    const probe = { ...endpoint, url, ...(headers ? { headers } : {}), ...(ca ? { ca } : {}), timeoutMs: endpoint.timeout ? parseDuration(endpoint.timeout)! : defaultTimeout };
-    return { name: endpoint.name, kind: 'http', retries: endpoint.retries ?? health.retries, attempt: (signal) => probeHttp(probe, signal, deps.now) };
-  });
-  const databases = health.databases.map((name): PlannedProbe => {
+  const endpoints = health.endpoints.map((endpoint, index): ProbeSpec => ({
+    name: endpoint.name,
+    kind: 'http',
+    build: () => {
+      const key = `health.endpoints[${index}]`;
+      const url = requireResolved(endpoint.url, `${key}.url`, env.envFile);
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        throw new ConfigError(`${key}.url: ${redact(url)} is not an http:// or https:// URL.`, 'Write the full URL, such as http://localhost:8080/api/health.');
+      }
+      const headers = endpoint.headers && Object.fromEntries(Object.entries(endpoint.headers).map(([k, v]) => [k, requireResolved(v, `${key}.headers.${k}`, env.envFile)]));
+      const ca = endpoint.ca === undefined ? undefined : readCa(resolveFrom(env, endpoint.ca), `${key}.ca`);
+      const probe = { ...endpoint, url, ...(headers ? { headers } : {}), ...(ca ? { ca } : {}), timeoutMs: endpoint.timeout ? parseDuration(endpoint.timeout)! : defaultTimeout };
+      return { name: endpoint.name, kind: 'http', retries: endpoint.retries ?? health.retries, attempt: (signal) => probeHttp(probe, signal, deps.now) };
+    },
+  }));
+  const databases = health.databases.map((name): ProbeSpec => {
     const db = env.config.databases[name]!;
-    const url = requireResolved(db.url, `databases.${name}.url`, env.envFile);
-    const probe = databaseProbe(name, { ...db, url }, defaultTimeout);
-    return { name, kind: db.type, retries: health.retries, attempt: () => probeDatabase(probe, db.type, deps.runner, defaultTimeout) };
+    return {
+      name,
+      kind: db.type,
+      build: () => {
+        const url = requireResolved(db.url, `databases.${name}.url`, env.envFile);
+        const probe = databaseProbe(name, { ...db, url }, defaultTimeout);
+        return { name, kind: db.type, retries: health.retries, attempt: () => probeDatabase(probe, db.type, deps.runner, defaultTimeout) };
+      },
+    };
   });
-  return [...endpoints, ...databases, ...hostProbes(env)];
+  const host = hostProbes(env).map((probe): ProbeSpec => ({ name: probe.name, kind: probe.kind, build: () => probe }));
+  return selectProbes([...endpoints, ...databases, ...host], only).map((spec) => spec.build());
 }
 
 function hostProbes(env: SelectedEnvironment): PlannedProbe[] {
@@ -95,9 +117,9 @@ function readCa(file: string, key: string): string {
  * `--only api,main`: probes by name; `disk` also picks every `disk:<path>`; the group words
  * `endpoints`, `databases` and `host` pick whole groups.
  */
-export function selectProbes(probes: readonly PlannedProbe[], only: readonly string[] | undefined): PlannedProbe[] {
+export function selectProbes<P extends Pick<PlannedProbe, 'name' | 'kind'>>(probes: readonly P[], only: readonly string[] | undefined): P[] {
   if (!only || only.length === 0) return [...probes];
-  const groups: Record<string, (p: PlannedProbe) => boolean> = {
+  const groups: Record<string, (p: P) => boolean> = {
     endpoints: (p) => p.kind === 'http',
     databases: (p) => ['postgres', 'mongo', 'redis'].includes(p.kind),
     host: (p) => ['disk', 'memory', 'load'].includes(p.kind),
@@ -107,10 +129,14 @@ export function selectProbes(probes: readonly PlannedProbe[], only: readonly str
     const names = probes.map((p) => p.name);
     throw new UsageError(`--only: no probe named ${unknown.map((u) => `"${u}"`).join(', ')}.`, `Probes of this environment: ${names.join(', ') || 'none'} (or the groups endpoints, databases, host).`);
   }
-  return probes.filter((p) => only.some((word) => groups[word]?.(p) ?? matches(p, word)));
+  const chosen = probes.filter((p) => only.some((word) => groups[word]?.(p) ?? matches(p, word)));
+  if (chosen.length === 0) {
+    throw new UsageError(`--only ${only.join(',')}: this environment has no such probe.`, `Probes of this environment: ${probes.map((p) => p.name).join(', ') || 'none'}.`);
+  }
+  return chosen;
 }
 
-function matches(probe: PlannedProbe, word: string): boolean {
+function matches(probe: Pick<PlannedProbe, 'name' | 'kind'>, word: string): boolean {
   return probe.name === word || (probe.kind === 'disk' && word === 'disk');
 }
 

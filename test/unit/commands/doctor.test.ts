@@ -34,8 +34,8 @@ function check(checks: Check[], name: string): Pick<Check, 'status' | 'required'
 describe('needsOf', () => {
   const environments = loadConfig({ cwd: repoRoot, configPath: 'examples/opsctl.example.yaml', processEnv: {} }).environments;
 
-  it('a pm2 target with a git source and postgres + mongo needs pm2, git and both database clients', () => {
-    expect(needsOf(environments.get('production')!)).toEqual(new Set(['pm2', 'git', 'pg_dump', 'pg_restore', 'psql', 'mongodump', 'mongorestore']));
+  it('a pm2 target with a git source and postgres + mongo needs pm2, git, both database clients and mongosh for the health ping', () => {
+    expect(needsOf(environments.get('production')!)).toEqual(new Set(['pm2', 'git', 'pg_dump', 'pg_restore', 'psql', 'mongodump', 'mongorestore', 'mongosh']));
   });
 
   it('a compose target needs compose, docker and the engine', () => {

@@ -68,6 +68,27 @@ describe('validation messages', () => {
   });
 });
 
+describe('cross-references and probe names', () => {
+  it('a database named under health or backup must be defined under databases', () => {
+    const yaml = pm2Env("    databases: { main: { type: postgres, url: 'postgres://db/app' } }\n    health: { databases: [main, cache] }\n    backup: { databases: [mian] }");
+    expect(problemsOf(yaml)).toEqual([
+      'environments.prod.health.databases[1]: "cache" is not defined under databases (defined: main)',
+      'environments.prod.backup.databases[0]: "mian" is not defined under databases (defined: main)',
+    ]);
+  });
+
+  it('probe names are unique and not those of host probes or groups, since --only and monitor key on them', () => {
+    const yaml = pm2Env(
+      "    databases: { main: { type: redis, url: 'redis://cache' } }\n    health:\n      endpoints: [{ name: api, url: 'http://a' }, { name: api, url: 'http://b' }, { name: load, url: 'http://c' }, { name: main, url: 'http://d' }]\n      databases: [main]",
+    );
+    expect(problemsOf(yaml)).toEqual([
+      'environments.prod.health.endpoints[1].name: probe name "api" is used twice; endpoint and database probe names must be unique',
+      'environments.prod.health.endpoints[2].name: "load" is the name of a host probe or probe group; choose another name',
+      'environments.prod.health.databases[0]: probe name "main" is used twice; endpoint and database probe names must be unique',
+    ]);
+  });
+});
+
 describe('YAML errors', () => {
   it('names the line of a syntax error', () => {
     const dir = tempDir();

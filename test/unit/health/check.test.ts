@@ -77,8 +77,8 @@ describe('selectProbes', () => {
     expect(error.hint).toBe('Probes of this environment: api, web, main, cache, disk:.opsctl, disk:/var/backups, memory, load (or the groups endpoints, databases, host).');
   });
 
-  it('a group word with no member selects nothing rather than failing', () => {
-    expect(selectProbes([fake('api', ['healthy'])], ['databases'])).toEqual([]);
+  it('a group word with no member is a usage error saying so, not "add probes"', () => {
+    expect(() => selectProbes([fake('api', ['healthy'])], ['databases'])).toThrow('--only databases: this environment has no such probe.');
   });
 });
 
@@ -186,6 +186,13 @@ describe('planProbes', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain('health.endpoints[0].url');
     expect(error.message).not.toContain('pw-secret');
+  });
+
+  it('only the selected probes are prepared: --only host works while an endpoint variable is unset', () => {
+    const env = environment(`      endpoints: [{ name: api, url: '\${UNSET_API_URL}' }]\n`);
+    const deps = { runner: scriptedRunner([]), now: Date.now };
+    expect(planProbes(env, deps, ['host']).map((p) => p.name)).toEqual(['disk:.opsctl', 'memory', 'load']);
+    expect(() => planProbes(env, deps, ['api'])).toThrow(/health\.endpoints\[0\]\.url: \$\{UNSET_API_URL\} is not set/);
   });
 
   it('an unreadable ca file is a config error naming the key', () => {

@@ -21,6 +21,12 @@ describe('checkJsonExpectations', () => {
     expect(checkJsonExpectations(body, { checks: { cache: { status: 'up' } } })).toEqual({ state: 'unhealthy', reason: 'checks.cache.status is "down", expected "up"' });
   });
 
+  it('an empty map asks only that an object is there', () => {
+    expect(checkJsonExpectations(body, { checks: {} })).toEqual({ state: 'healthy' });
+    expect(checkJsonExpectations(body, { metrics: {} })).toEqual({ state: 'unhealthy', reason: 'metrics is missing, expected {}' });
+    expect(checkJsonExpectations(body, { status: {} })).toEqual({ state: 'unhealthy', reason: 'status is "ok", expected {}' });
+  });
+
   it('addresses array items by index and compares whole arrays', () => {
     expect(checkJsonExpectations(body, { 'items.0.status': 'up', 'items.1.status': 'down', tags: ['a', 'b'] })).toEqual({ state: 'healthy' });
     expect(checkJsonExpectations(body, { 'items.1.status': 'up' }).reason).toBe('items.1.status is "down", expected "up"');
