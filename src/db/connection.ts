@@ -5,8 +5,9 @@ import { ConfigError } from '../errors.js';
  * which reaches the client tools only through their environment.
  */
 export interface Connection {
-  /** The URL without password: safe to print and to pass in argv. */
+  /** The URL without password: safe to print and to pass in argv. Everything else is kept as written. */
   safeUrl: string;
+  /** The first host of the URL (a mongo seed list may name several); a socket folder from `?host=`. */
   host: string;
   port: number | undefined;
   user: string | undefined;
@@ -16,34 +17,66 @@ export interface Connection {
   tls: boolean;
 }
 
-const SECRET_PARAMS = ['password', 'pass', 'pwd'];
+const SECRET_PARAMS = new Set(['password', 'pass', 'pwd']);
+
+// scheme://[userinfo@]hosts[/path][?query][#fragment], read by hand: WHATWG URL refuses a mongo seed
+// list (h1:27017,h2:27017) and an empty host (a libpq socket URL), and re-encodes the query.
+const SHAPE = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i;
 
 export function parseConnectionUrl(url: string, key: string, protocols: readonly string[]): Connection {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`${key}: not a URL.`, `Write it as ${protocols[0]}//user:password@host:port/name.`);
+  const form = `${protocols[0]}//user@host:port/name (a password goes after the user, separated by ":")`;
+  const match = SHAPE.exec(url.trim());
+  if (!match) throw new ConfigError(`${key}: not a URL.`, `Write it as ${form}.`);
+  const [, scheme, authority, path = '', query = ''] = match as unknown as [string, string, string, string | undefined, string | undefined];
+  const protocol = scheme.toLowerCase();
+  if (!protocols.includes(protocol)) {
+    throw new ConfigError(`${key}: expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got ${protocol}//.`, `Write it as ${form}.`);
   }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(`${key}: expected a ${protocols.join(' or ')}// URL, got ${parsed.protocol}//.`, `Write it as ${protocols[0]}//user:password@host:port/name.`);
+  // The password runs to the last "@": an unencoded "@" in it still parses.
+  const at = authority.lastIndexOf('@');
+  const userinfo = at === -1 ? undefined : authority.slice(0, at);
+  const hosts = at === -1 ? authority : authority.slice(at + 1);
+  const colon = userinfo?.indexOf(':') ?? -1;
+  const rawUser = userinfo === undefined ? undefined : colon === -1 ? userinfo : userinfo.slice(0, colon);
+  let password = userinfo !== undefined && colon !== -1 ? decode(userinfo.slice(colon + 1), key) : undefined;
+
+  const kept: string[] = [];
+  const params = new Map<string, string>();
+  for (const pair of query.replace(/^\?/, '').split('&').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const name = decode(eq === -1 ? pair : pair.slice(0, eq), key).toLowerCase();
+    const value = eq === -1 ? '' : decode(pair.slice(eq + 1), key);
+    if (SECRET_PARAMS.has(name)) password ??= value;
+    else {
+      kept.push(pair);
+      params.set(name, value);
+    }
   }
-  let password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
-  for (const param of SECRET_PARAMS) {
-    const value = parsed.searchParams.get(param);
-    if (value !== null) password ??= value;
-    parsed.searchParams.delete(param);
-  }
-  parsed.password = '';
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined;
-  const tlsParam = parsed.searchParams.get('ssl') ?? parsed.searchParams.get('tls');
+  const first = parseHost(hosts.split(',')[0] ?? '', key);
+  const user = rawUser ? decode(rawUser, key) : undefined;
+  const tlsParam = params.get('ssl') ?? params.get('tls');
   return {
-    safeUrl: parsed.toString(),
-    host: parsed.hostname.replace(/^\[|\]$/g, '') || 'localhost',
-    port: parsed.port ? Number(parsed.port) : undefined,
-    user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password,
-    database,
-    tls: parsed.protocol === 'rediss:' || tlsParam === 'true',
+    safeUrl: `${protocol}//${rawUser ? `${rawUser}@` : ''}${hosts}${path}${kept.length > 0 ? `?${kept.join('&')}` : ''}`,
+    host: first.host || params.get('host') || 'localhost',
+    port: first.port,
+    user,
+    password: password || undefined,
+    database: decode(path.replace(/^\//, ''), key) || undefined,
+    tls: protocol === 'rediss:' || tlsParam === 'true',
   };
+}
+
+function parseHost(text: string, key: string): { host: string; port: number | undefined } {
+  const bracketed = /^\[([^\]]*)\](?::(\d*))?$/.exec(text);
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : (text.split(':') as [string, string | undefined]);
+  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) throw new ConfigError(`${key}: the port "${port}" is not a number.`, 'Write host:port, such as db:5432.');
+  return { host: decode(host, key), port: port ? Number(port) : undefined };
+}
+
+function decode(text: string, key: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ConfigError(`${key}: a "%" in the URL is not followed by two hex digits.`, 'Percent-encode special characters in the user name and password: write "%" as %25, "@" as %40, "/" as %2F.');
+  }
 }

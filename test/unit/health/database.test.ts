@@ -120,7 +120,7 @@ describe('databaseProbe: mongo (mongosh)', () => {
   // src bug: src/db/connection.ts parses with new URL(), which rejects a mongodb:// seed list
   // (host1:27017,host2:27017), the usual replica-set URI: health-check exits 2 "databases.<name>.url:
   // not a URL." for a valid connection string. Flip to it() once fixed.
-  it.fails('a replica-set URI with a seed list is accepted and passed on as it is', () => {
+  it('a replica-set URI with a seed list is accepted and passed on as it is', () => {
     const probe = databaseProbe('content', { type: 'mongo', url }, 5000);
     expect(probe.command.env).toEqual({ OPSCTL_MONGO_URI: url });
     expect(probe.target).toBe('mongodb://admin@mongo-1:27017,mongo-2:27017/content?replicaSet=rs0&authSource=admin');
@@ -259,21 +259,31 @@ describe('parseConnectionUrl', () => {
   it('a wrong scheme: ConfigError naming the key, the schemes expected and the one given', () => {
     const attempt = () => parseConnectionUrl('https://app:s3cret@db/shop', 'databases.main.url', pgProtocols);
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/^databases\.main\.url: expected a postgres: or postgresql:\/\/ URL, got https:\/\/\.$/);
+    expect(attempt).toThrow(/^databases\.main\.url: expected a postgres:\/\/ or postgresql:\/\/ URL, got https:\/\/\.$/);
   });
 
   // src bug: src/db/connection.ts calls parsed.searchParams.delete(), which re-serializes the whole query
   // form-style, a space as "+"; libpq does not read "+" as a space, so options=-c%20statement_timeout%3D5000
   // reaches the server as "-c+statement_timeout=5000" and a healthy database is reported unhealthy
   // (FATAL: unrecognized configuration parameter "+statement_timeout"). Flip to it() once fixed.
-  it.fails('keeps the rest of the query exactly as written (libpq reads "+" literally)', () => {
+  it('keeps the rest of the query exactly as written (libpq reads "+" literally)', () => {
     const conn = parseConnectionUrl('postgres://app:pw@db/shop?options=-c%20statement_timeout%3D5000&application_name=health%20check', 'k', pgProtocols);
     expect(conn.safeUrl).toBe('postgres://app@db/shop?options=-c%20statement_timeout%3D5000&application_name=health%20check');
   });
 
   // src bug: decodeURIComponent throws URIError on a password with a bare "%" ("50%off"): health-check
   // exits 1 with "URI malformed" instead of a ConfigError (exit 2) naming databases.<name>.url. Flip once fixed.
-  it.fails('a password with a bare "%" is a ConfigError naming the key', () => {
+  it('a libpq socket URL (empty host, ?host=/run/postgresql) is accepted: the socket folder is the host', () => {
+    const conn = parseConnectionUrl('postgresql://app:pw-sock@/shop?host=/run/postgresql', 'k', pgProtocols);
+    expect(conn).toMatchObject({ safeUrl: 'postgresql://app@/shop?host=/run/postgresql', host: '/run/postgresql', password: 'pw-sock', database: 'shop' });
+  });
+
+  it('IPv6 hosts keep their brackets and give their port', () => {
+    const conn = parseConnectionUrl('postgres://app:pw@[::1]:6543/shop', 'k', pgProtocols);
+    expect(conn).toMatchObject({ safeUrl: 'postgres://app@[::1]:6543/shop', host: '::1', port: 6543 });
+  });
+
+  it('a password with a bare "%" is a ConfigError naming the key', () => {
     expect(() => parseConnectionUrl('postgres://app:50%off@db/shop', 'databases.main.url', pgProtocols)).toThrow(ConfigError);
   });
 });
