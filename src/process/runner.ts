@@ -28,6 +28,8 @@ export interface StreamOptions extends RunOptions {
   to: Writable;
   /** Transforms between the child's stdout and `to` (a hash, a byte count). */
   through?: readonly Transform[];
+  /** Where the child's stderr goes instead of being kept for the error message (a log reader's second stream). */
+  stderrTo?: Writable;
 }
 
 export interface Runner {
@@ -89,13 +91,16 @@ export function createRunner(options: RunnerOptions): Runner {
       if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
       return outcome;
     },
-    async stream(cmd, { to, through = [], ...runOptions }) {
+    async stream(cmd, { to, through = [], stderrTo, ...runOptions }) {
       let signal: AbortSignal | undefined;
       try {
         signal = prepare(cmd, runOptions, `${formatCommand(cmd)} > (stream)`);
       } finally {
         // `to` belongs to the run from the call on: closed when nothing will flow into it.
-        if (!signal) to.destroy();
+        if (!signal) {
+          to.destroy();
+          stderrTo?.destroy();
+        }
       }
       if (!signal) return { ...SKIPPED };
       const subprocess = execa(cmd.file, [...cmd.args], {
@@ -105,21 +110,25 @@ export function createRunner(options: RunnerOptions): Runner {
         reject: false,
         windowsHide: true,
         stdin: 'ignore',
-        buffer: { stdout: false },
+        buffer: { stdout: false, stderr: !stderrTo },
       });
       // A write that fails (ENOSPC) must stop the child, or it would block on a full pipe forever.
       let writeError: unknown;
-      const piped = pipeline([subprocess.stdout, ...through, to]).catch((error: unknown) => {
+      const onWriteError = (error: unknown) => {
         writeError ??= error;
         subprocess.kill();
-      });
+      };
+      const piped = Promise.all([
+        pipeline([subprocess.stdout, ...through, to]).catch(onWriteError),
+        stderrTo ? pipeline(subprocess.stderr, stderrTo).catch(onWriteError) : undefined,
+      ]);
       const result = await untilAborted(subprocess, signal);
       await piped;
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
       if (writeError !== undefined && !signal.aborted) throw writeError;
       if (signal.aborted) throw abortReason(signal);
-      const outcome: RunResult = { stdout: '', stderr: String(result.stderr), exitCode: result.exitCode ?? 1, skipped: false };
-      if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
+      const outcome: RunResult = { stdout: '', stderr: stderrTo ? '' : String(result.stderr ?? ''), exitCode: result.exitCode ?? 1, skipped: false };
+      if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, { ...outcome, signal: result.signal });
       return outcome;
     },
   };
@@ -171,13 +180,15 @@ function killTree(pid: number | undefined): void {
   execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' }).catch(() => undefined);
 }
 
-export function toolFailure(cmd: Command, result: Pick<RunResult, 'exitCode' | 'stderr'>): ToolError {
+export function toolFailure(cmd: Command, result: Pick<RunResult, 'exitCode' | 'stderr'> & { signal?: string | undefined }): ToolError {
   // Only stderr: stdout may hold data with secrets nobody registered (pm2 jlist prints every app's env).
   const tail = redact(lastLines(result.stderr, STDERR_TAIL_LINES));
-  const message = `${formatCommand(cmd)} failed with exit code ${result.exitCode}.` + (tail ? `\n${tail}` : '');
+  const how = result.signal ? `was killed by ${result.signal}` : `failed with exit code ${result.exitCode}`;
+  const message = `${formatCommand(cmd)} ${how}.` + (tail ? `\n${tail}` : '');
   return new ToolError(message, 'Check the output above; run with --verbose to see every command opsctl runs.', {
     argv: formatCommand(cmd),
     exitCode: result.exitCode,
+    ...(result.signal ? { signal: result.signal } : {}),
     stderrTail: tail,
   });
 }

@@ -80,10 +80,11 @@ export function scriptedRunner(script: readonly Expected[], options: ScriptOptio
       return result;
     },
     // The scripted stdout is the data: it flows through the same transforms into the same sink.
-    async stream(cmd: Command, { to, through = [], ...runOptions }: StreamOptions): Promise<RunResult> {
+    async stream(cmd: Command, { to, through = [], stderrTo, ...runOptions }: StreamOptions): Promise<RunResult> {
       const result = await runner.run(cmd, { ...runOptions, allowFailure: true });
       if (result.skipped) return result;
       await pipeline([Readable.from([Buffer.from(result.stdout)]), ...through, to]);
+      if (stderrTo) await pipeline(Readable.from([Buffer.from(result.stderr)]), stderrTo);
       if (result.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, result);
       return { ...result, stdout: '' };
     },

@@ -99,3 +99,14 @@ describe('runner.stream', () => {
     expect(sink.destroyed).toBe(true);
   });
 });
+
+describe('runner.stream with stderrTo', () => {
+  it('sends stderr to its own sink instead of keeping it', async () => {
+    const { runner } = runnerWith();
+    const chunks: string[] = [];
+    const err = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.toString()), cb()) });
+    const result = await runner.stream(producer(1), { to: new Writable({ write: (_c, _e, cb) => cb() }), stderrTo: err });
+    expect(chunks.join('')).toBe('done');
+    expect(result.stderr).toBe('');
+  });
+});
