@@ -1,6 +1,7 @@
 import type { LoadedConfig } from './config/load.js';
 import type { SelectedEnvironment } from './config/select.js';
 import type { Logger } from './output/logger.js';
+import type { Style } from './output/style.js';
 import type { Runner } from './process/runner.js';
 
 /** Everything a command may use. Built once by the CLI; commands never read argv, print or exit. */
@@ -28,6 +29,8 @@ export interface Context {
    * masked, and the promise resolves when more may be written (backpressure). Such a command returns `streamed: true`.
    */
   out(text: string): Promise<void>;
+  /** Colours for what goes through `out`: none unless stdout is a terminal (and NO_COLOR / --no-color allow). */
+  outStyle: Style;
 }
 
 export interface CommandResult<T> {

@@ -12,9 +12,11 @@ export interface ContextInput {
   globals: GlobalOptions;
   signal: AbortSignal;
   style: Style;
+  /** stdout's colours, for commands that stream their data. */
+  outStyle: Style;
 }
 
-export async function createContext({ globals, signal, style }: ContextInput): Promise<Context> {
+export async function createContext({ globals, signal, style, outStyle }: ContextInput): Promise<Context> {
   if (globals.env && globals.environment && globals.env !== globals.environment) {
     throw new UsageError(`--env ${globals.env} and --environment ${globals.environment} disagree.`, 'Give the environment once.');
   }
@@ -56,6 +58,7 @@ export async function createContext({ globals, signal, style }: ContextInput): P
     environmentIfChosen: () => (chosenEnvironmentName(config(), requested, env.OPSCTL_ENV) ? environment() : undefined),
     now: () => Date.now(),
     out: writeOut,
+    outStyle,
   };
 }
 

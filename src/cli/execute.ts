@@ -19,7 +19,7 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
   const stopSignals = watchSignals(controller);
   try {
     const timer = startTimeout(globals.timeout, controller);
-    const ctx = await createContext({ globals, signal: controller.signal, style: errStyle });
+    const ctx = await createContext({ globals, signal: controller.signal, style: errStyle, outStyle });
     const module = await spec.load();
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);

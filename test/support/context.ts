@@ -90,6 +90,7 @@ export function createTestContext(options: TestContextOptions): TestContext {
     out: async (text) => {
       stdout.push(text);
     },
+    outStyle: createStyle(false),
   };
   return { ctx, runner, logs, stdout, controller, dir, configFile, stateDir: path.join(dir, '.opsctl'), binDir, pm2Home };
 }
