@@ -1,0 +1,69 @@
+import { ToolError } from '../errors.js';
+import type { Command } from '../process/command.js';
+import { commandLines } from './child-lines.js';
+import { parseDockerLine, type DockerLogsOptions } from './docker-commands.js';
+import type { LogEntry } from './matcher.js';
+import { lastOf, reorder } from './merge.js';
+import { filtersLines, type LogSource, type SourceDeps } from './source.js';
+
+const SAID_KEPT = 12;
+
+/**
+ * `docker compose logs` or `docker service logs` of one service: every container or task is a label
+ * of its own. History comes from one run; follow from a second run with --follow from the moment
+ * history started, skipping what history already showed (by docker's timestamps, per container).
+ */
+export function dockerSource(name: string, build: (options: DockerLogsOptions) => Promise<Command>, deps: SourceDeps): LogSource {
+  const lastSeen = new Map<string, number>();
+  let historyStart: number | undefined;
+
+  async function* entries(cmd: Command, keep: (label: string, time: number) => boolean): AsyncGenerator<LogEntry[]> {
+    // Docker's own messages ("no such service") come on stderr with the container's lines: kept for the error.
+    const said: string[] = [];
+    try {
+      for await (const lines of commandLines(deps.runner, cmd, deps.signal)) {
+        const batch: LogEntry[] = [];
+        for (const raw of lines) {
+          const line = parseDockerLine(raw);
+          if (!line) {
+            if (raw.trim() === '') continue;
+            if (said.push(raw) > SAID_KEPT) said.shift();
+            deps.debug(`${name}: ${raw}`);
+            continue;
+          }
+          if (!keep(line.label, line.time)) continue;
+          const entry = deps.matcherFor(line.label).match(line.text, line.time);
+          if (entry) batch.push(entry);
+        }
+        if (batch.length > 0) yield batch;
+      }
+    } catch (error) {
+      if (!(error instanceof ToolError) || said.length === 0) throw error;
+      throw new ToolError(`${error.message}\n${said.join('\n')}`, error.hint, { ...error.details, stderrTail: said.join('\n') });
+    }
+  }
+
+  return {
+    name,
+    async *history({ tail }) {
+      historyStart = deps.now();
+      if (tail === 0) return;
+      const since = deps.criteria.since === undefined ? undefined : new Date(deps.criteria.since).toISOString();
+      // Docker's --tail counts lines, not matches: usable only when every line is a match.
+      const cmd = await build({ follow: false, since, tail: filtersLines(deps.criteria) ? undefined : tail });
+      const seen = (label: string, time: number) => {
+        lastSeen.set(label, Math.max(time, lastSeen.get(label) ?? time));
+        return true;
+      };
+      // Compose prints one container's history after the other: put them in time order.
+      const ordered = reorder(entries(cmd, seen));
+      if (tail === undefined) yield* ordered;
+      else yield await lastOf(ordered, tail);
+    },
+    async *follow() {
+      const from = historyStart ?? deps.now();
+      const cmd = await build({ follow: true, since: new Date(from - 1000).toISOString() });
+      yield* entries(cmd, (label, time) => time > (lastSeen.get(label) ?? from - 1));
+    },
+  };
+}

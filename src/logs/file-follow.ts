@@ -1,0 +1,66 @@
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { delay } from '../process/delay.js';
+import { readForward } from './file-read.js';
+
+export interface FollowStart {
+  /** The open file history was read from, or undefined when the file did not exist. */
+  handle?: FileHandle;
+  /** Where its next unread line starts. */
+  position: number;
+}
+
+export interface FollowEvents {
+  /** A new file took the name (logrotate's create mode), or the file was emptied (copytruncate). */
+  onRotate?: (how: 'rotated' | 'truncated') => void;
+}
+
+const POLL_MS = 250;
+
+/**
+ * New lines of `file` as they are written, like `tail -F`: survives rotation (the old file is read to
+ * its end before the new one) and truncation, and waits for a file that does not exist yet. Polls
+ * rather than watches: fs.watch misses events on network drives and some Windows setups.
+ */
+export async function* followFile(file: string, from: FollowStart, signal: AbortSignal, events: FollowEvents = {}): AsyncGenerator<string[]> {
+  let handle = from.handle;
+  let position = from.position;
+  try {
+    while (!signal.aborted) {
+      if (!handle) {
+        handle = await open(file, 'r').catch(() => undefined);
+        position = 0;
+      }
+      let progressed = false;
+      if (handle) {
+        const size = (await handle.stat()).size;
+        if (size < position) {
+          events.onRotate?.('truncated');
+          position = 0;
+        }
+        for await (const read of readForward(handle, position, size, false)) {
+          position = read.next;
+          progressed = true;
+          yield read.lines;
+        }
+        if (await replaced(file, handle)) {
+          // Whatever the writer added to the old file after our last read, then the new file from its start.
+          for await (const read of readForward(handle, position, (await handle.stat()).size, true)) yield read.lines;
+          await handle.close();
+          handle = undefined;
+          events.onRotate?.('rotated');
+          continue;
+        }
+      }
+      if (!progressed && !(await delay(POLL_MS, signal))) break;
+    }
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The name now points to another file than the one we hold open. */
+async function replaced(file: string, handle: FileHandle): Promise<boolean> {
+  const [named, held] = await Promise.all([stat(file, { bigint: true }).catch(() => undefined), handle.stat({ bigint: true })]);
+  if (!named) return false; // Renamed away and not yet recreated: keep reading the old one.
+  return named.ino !== held.ino || named.dev !== held.dev;
+}

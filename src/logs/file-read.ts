@@ -1,0 +1,91 @@
+import type { FileHandle } from 'node:fs/promises';
+
+const CHUNK = 256 * 1024;
+const NEWLINE = 10;
+const MAX_HELD = 10_000;
+
+/** Lines of a whole chunk, decoded at once: one decode per chunk is what keeps big files fast. */
+export function splitLines(buffer: Buffer, start: number, end: number): string[] {
+  const lines = buffer.toString('utf8', start, end).split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}
+
+export interface ForwardRead {
+  lines: string[];
+  /** Where the next unread line starts. */
+  next: number;
+}
+
+/**
+ * The complete lines in [start, end), a batch per chunk. A last line without its newline is included
+ * only with `partialLast` (no follow comes after): a writer may be half way through it.
+ */
+export async function* readForward(handle: FileHandle, start: number, end: number, partialLast = true): AsyncGenerator<ForwardRead> {
+  let buffer = Buffer.alloc(CHUNK);
+  let carry = 0;
+  let position = start;
+  while (position < end) {
+    if (carry === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
+    const { bytesRead } = await handle.read(buffer, carry, Math.min(buffer.length - carry, end - position), position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const filled = carry + bytesRead;
+    const last = buffer.lastIndexOf(NEWLINE, filled - 1);
+    if (last < 0) {
+      carry = filled;
+      continue;
+    }
+    const lines = splitLines(buffer, 0, last);
+    buffer.copy(buffer, 0, last + 1, filled);
+    carry = filled - last - 1;
+    yield { lines, next: position - carry };
+  }
+  if (carry > 0 && partialLast) yield { lines: splitLines(buffer, 0, carry), next: position };
+}
+
+/**
+ * The lines of [start, end) from the end backwards: each batch in file order, batches latest first.
+ * A batch starts at a line that `isHead` accepts where it can, so a stack trace stays with its first line.
+ */
+export async function* readBackward(handle: FileHandle, start: number, end: number, isHead: (line: string) => boolean): AsyncGenerator<string[]> {
+  let position = end;
+  let later: string[] = [];
+  let tailBytes = Buffer.alloc(0);
+  while (position > start) {
+    const size = Math.min(CHUNK, position - start);
+    position -= size;
+    const chunk = Buffer.alloc(size);
+    await readFully(handle, chunk, position);
+    const buffer = tailBytes.length > 0 ? Buffer.concat([chunk, tailBytes]) : chunk;
+    // The bytes before the first newline may be the end of a line that starts in the chunk before.
+    const first = position > start ? buffer.indexOf(NEWLINE) : -1;
+    if (position > start && first < 0) {
+      tailBytes = buffer;
+      continue;
+    }
+    tailBytes = first >= 0 ? buffer.subarray(0, first) : Buffer.alloc(0);
+    const text = buffer.length > first + 1 ? splitLines(buffer, first + 1, trimNewline(buffer)) : [];
+    const lines = [...text, ...later];
+    // Lines before the first head belong to a line in an earlier chunk; a file of nothing but indented lines is not held whole.
+    const head = position > start && lines.length < MAX_HELD ? lines.findIndex(isHead) : 0;
+    later = head > 0 ? lines.slice(0, head) : head < 0 ? lines : [];
+    if (head >= 0 && lines.length > 0) yield head > 0 ? lines.slice(head) : lines;
+  }
+}
+
+function trimNewline(buffer: Buffer): number {
+  return buffer[buffer.length - 1] === NEWLINE ? buffer.length - 1 : buffer.length;
+}
+
+async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`The file shrank while it was read at byte ${position + done}.`);
+    done += bytesRead;
+  }
+}

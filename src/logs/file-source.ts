@@ -1,0 +1,93 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { OpsError } from '../errors.js';
+import { followFile, type FollowStart } from './file-follow.js';
+import { timeRange } from './file-offsets.js';
+import { readBackward, readForward } from './file-read.js';
+import { jsonTime, looksLikeJson } from './line.js';
+import { isContinuation, type LogEntry, type Matcher } from './matcher.js';
+import { matchLines, type LogSource, type SourceDeps } from './source.js';
+import { leadingTime } from './when.js';
+
+/** A log file: history by byte ranges (binary search for --since, read backwards for -n), then `tail -F`. */
+export function fileSource(file: string, label: string, deps: SourceDeps): LogSource {
+  const matcher = deps.matcherFor(label);
+  let followFrom: FollowStart = { position: 0 };
+  return {
+    name: file,
+    async *history({ tail, follow }) {
+      const handle = await openLog(file, deps, follow);
+      if (!handle) return;
+      let keep = false;
+      try {
+        const size = (await handle.stat()).size;
+        // Following: a half-written last line is left for follow to print whole.
+        const end = follow ? await completeLinesEnd(handle, size) : size;
+        followFrom = { handle, position: end };
+        keep = follow;
+        if (tail === 0) return;
+        const { since, until } = deps.criteria;
+        const range = await timeRange(handle, end, timeOfLine, since, until);
+        if (tail !== undefined) {
+          yield await lastMatches(handle, range, matcher, tail);
+          return;
+        }
+        for await (const read of readForward(handle, range.start, range.end, !follow)) yield matchLines(matcher, read.lines);
+      } finally {
+        if (!keep) await handle.close();
+      }
+    },
+    async *follow() {
+      const from = followFrom;
+      followFrom = { position: 0 };
+      const onRotate = (how: string) => deps.debug(`${file} was ${how}; reading it from its start.`);
+      for await (const lines of followFile(file, from, deps.signal, { onRotate })) yield matchLines(matcher, lines);
+    },
+  };
+}
+
+export function timeOfLine(line: string): number | undefined {
+  return looksLikeJson(line) ? jsonTime(line) : leadingTime(line);
+}
+
+async function openLog(file: string, deps: SourceDeps, follow: boolean): Promise<FileHandle | undefined> {
+  try {
+    return await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      deps.warn(`${file} does not exist${follow ? ' yet; waiting for it' : ''}.`);
+      return undefined;
+    }
+    if (code === 'EACCES' || code === 'EPERM') throw new OpsError(`Cannot read ${file}: permission denied.`, 'Run opsctl as a user that may read the log, or change its permissions.');
+    if (code === 'EISDIR') throw new OpsError(`${file} is a folder, not a log file.`, 'List the log files themselves under logs.files.');
+    throw error;
+  }
+}
+
+/** The last `count` matches of the range, reading from its end backwards until they are found. */
+async function lastMatches(handle: FileHandle, range: { start: number; end: number }, matcher: Matcher, count: number): Promise<LogEntry[]> {
+  const found: LogEntry[][] = [];
+  let total = 0;
+  for await (const lines of readBackward(handle, range.start, range.end, (line) => !isContinuation(line))) {
+    const matches = matchLines(matcher, lines);
+    const wanted = matches.slice(Math.max(0, matches.length - (count - total)));
+    found.unshift(wanted);
+    total += wanted.length;
+    if (total >= count) break;
+  }
+  return found.flat();
+}
+
+/** The end of the last complete line (a writer may be half way through the one after it). */
+async function completeLinesEnd(handle: FileHandle, size: number): Promise<number> {
+  const buffer = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const length = Math.min(buffer.length, end);
+    const { bytesRead } = await handle.read(buffer, 0, length, end - length);
+    const newline = buffer.lastIndexOf(10, bytesRead - 1);
+    if (newline >= 0) return end - length + newline + 1;
+    end -= length;
+  }
+  return 0;
+}

@@ -1,0 +1,78 @@
+import type { Style } from '../output/style.js';
+import { levelName } from './levels.js';
+import type { LogEntry } from './matcher.js';
+import { leadingTime } from './when.js';
+
+/** Keys the line already shows in its own place (or that only add noise: pino's pid, hostname, v). */
+const SHOWN = new Set(['level', 'severity', 'lvl', 'time', 'timestamp', '@timestamp', 'ts', 'msg', 'message', 'pid', 'hostname', 'v']);
+
+/**
+ * `--json`: a JSON record exactly as the app wrote it; a plain-text line as
+ * {"time", "level", "source", "message"} (time and level when known).
+ */
+export function formatJsonLine(entry: LogEntry): string {
+  if (entry.record) return entry.text.trim();
+  return JSON.stringify({
+    ...(entry.time === undefined ? {} : { time: new Date(entry.time).toISOString() }),
+    ...(entry.level === undefined ? {} : { level: levelName(entry.level) }),
+    source: entry.source,
+    message: entry.text,
+  });
+}
+
+/** One readable line: source, time, level, message, then the record's other fields; a stack under it. */
+export function formatHumanLine(entry: LogEntry, style: Style): string {
+  const source = style.cyan(entry.source);
+  if (!entry.record) {
+    // A plain line that carries no time of its own gets docker's, when there is one.
+    const time = entry.time !== undefined && leadingTime(entry.text) === undefined && entry.text.charCodeAt(0) !== 32 ? ` ${style.dim(iso(entry.time))}` : '';
+    return `${source}${time} ${paintText(entry.text, entry.level, style)}`;
+  }
+  const { record } = entry;
+  const parts = [
+    source,
+    ...(entry.time === undefined ? [] : [style.dim(iso(entry.time))]),
+    ...(entry.level === undefined ? [] : [paintLevel(entry.level, style)]),
+  ];
+  const message = record.msg ?? record.message;
+  if (message !== undefined) parts.push(typeof message === 'string' ? message : JSON.stringify(message));
+  const stacks: string[] = [];
+  const extras = Object.entries(record)
+    .filter(([key]) => !SHOWN.has(key))
+    .map(([key, value]) => `${key}=${showValue(withoutStack(value, stacks))}`);
+  if (extras.length > 0) parts.push(style.dim(extras.join(' ')));
+  return [parts.join(' '), ...stacks.map((stack) => style.dim(stack))].join('\n');
+}
+
+function iso(time: number): string {
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? String(time) : date.toISOString();
+}
+
+function paintLevel(rank: number, style: Style): string {
+  const name = levelName(rank).toUpperCase().padEnd(5);
+  return rank >= 30 && rank < 40 ? style.green(name) : paintText(name, rank, style);
+}
+
+function paintText(text: string, rank: number | undefined, style: Style): string {
+  if (rank === undefined) return text;
+  if (rank >= 60) return style.bold.red(text);
+  if (rank >= 50) return style.red(text);
+  if (rank >= 40) return style.yellow(text);
+  if (rank >= 30) return text;
+  return style.dim(text);
+}
+
+/** pino's err.stack is shown as lines under the record, not squeezed into it. */
+function withoutStack(value: unknown, stacks: string[]): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { stack?: unknown }).stack !== 'string') return value;
+  const { stack, ...rest } = value as { stack: string };
+  stacks.push(stack);
+  return rest;
+}
+
+function showValue(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
