@@ -43,7 +43,7 @@ function addCommand(program: Command, spec: CommandSpec): void {
   sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
   sub.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
-    const args = params.slice(0, -2).flat().map(String);
+    const args = params.slice(0, -2).flat().filter((arg) => arg !== undefined).map(String);
     const { executeCommand } = await import('./execute.js');
     const code = await executeCommand(spec, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
     process.exitCode = code;

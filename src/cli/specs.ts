@@ -92,6 +92,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/history.js') as Promise<CommandModule>,
   },
   {
+    name: 'backup',
+    args: '[action] [id]',
+    summary: 'Back up every database and file of the environment as one checksummed set; backup list, backup verify <id>, backup prune',
+    options: [{ flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' }],
+    examples: [
+      'opsctl backup -e production',
+      'opsctl backup list -e production',
+      'opsctl backup verify latest -e production --restore-test',
+      'opsctl backup prune -e production --dry-run',
+      '0 2 * * * cd /srv/app && opsctl backup -e production >>/var/log/opsctl-backup.log 2>&1  # from cron',
+    ],
+    load: () => import('../commands/backup.js') as Promise<CommandModule>,
+  },
+  {
     name: 'lock',
     args: '<action>',
     summary: 'Show (lock status) or release (lock release --force) the lock of an environment',

@@ -1,0 +1,127 @@
+import { createWriteStream, rmSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import { OpsError } from '../errors.js';
+import { registerCleanup } from '../process/cleanup.js';
+import { formatBytes } from '../output/table.js';
+import { VERSION } from '../version.js';
+import { checkContent } from './checks.js';
+import { Digest } from './digest.js';
+import { packFiles } from './files.js';
+import { writeManifest, type Manifest, type PartManifest } from './manifest.js';
+import { mongodumpCommand, writeMongoSecret } from './mongo.js';
+import type { PartPlan } from './parts.js';
+import { pgDumpCommand } from './postgres.js';
+import { preflight, type Prepared } from './preflight.js';
+import { ensureDir, partialName, publishSet, removeLeftovers, setIdFor } from './sets.js';
+
+export interface CreatedSet {
+  id: string;
+  dir: string;
+  manifest: Manifest;
+  /** Folders of killed runs removed first. */
+  leftovers: string[];
+}
+
+export interface CreateOptions {
+  backupDir: string;
+  reason?: string;
+}
+
+/**
+ * Writes one set: every part into a hidden folder, each streamed through its sha256 and checked,
+ * then manifest.json last and one rename. Anything short of that removes the folder, so no
+ * incomplete set ever looks complete. The caller holds the environment's lock.
+ */
+export async function createSet(ctx: Context, env: SelectedEnvironment, parts: readonly PartPlan[], options: CreateOptions): Promise<CreatedSet> {
+  const started = ctx.now();
+  const prepared = await preflight(ctx, parts);
+  const dir = options.backupDir;
+  await ensureDir(dir).catch((error: unknown) => rethrowWrite(error, dir));
+  const leftovers = await removeLeftovers(dir, env.name);
+  for (const name of leftovers) ctx.log.warn(`removed ${name} in ${dir}: left by a backup that did not finish`);
+  const id = setIdFor(started);
+  const partial = path.join(dir, partialName(env.name, id));
+  const unregister = registerCleanup(() => rmSync(partial, { recursive: true, force: true }));
+  try {
+    await mkdir(partial, { mode: 0o700 });
+    const written: PartManifest[] = [];
+    for (const item of prepared) written.push(await writePart(ctx, item, partial));
+    const manifest: Manifest = {
+      format: 1,
+      app: env.app,
+      environment: env.name,
+      createdAt: new Date(started).toISOString(),
+      durationMs: ctx.now() - started,
+      host: os.hostname(),
+      opsctlVersion: VERSION,
+      ...(options.reason ? { reason: options.reason } : {}),
+      bytes: written.reduce((sum, p) => sum + p.bytes, 0),
+      parts: written,
+    };
+    await writeManifest(partial, manifest);
+    const finalId = await publishSet(partial, dir, id);
+    return { id: finalId, dir: path.join(dir, finalId), manifest, leftovers };
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    rethrowWrite(error, dir);
+  } finally {
+    unregister();
+  }
+}
+
+async function writePart(ctx: Context, item: Prepared, partial: string): Promise<PartManifest> {
+  const { part } = item;
+  const file = path.join(partial, part.file);
+  const step = ctx.log.step(`${part.name}: ${part.kind === 'files' ? `packing ${part.paths.join(', ')}` : `dumping ${part.conn.safeUrl}`}`);
+  try {
+    const digest = new Digest();
+    const out = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true });
+    if (part.kind === 'postgres') {
+      await ctx.runner.stream(pgDumpCommand(part.conn), { through: [digest], to: out });
+    } else if (part.kind === 'mongo') {
+      const secret = writeMongoSecret(part.conn);
+      try {
+        await ctx.runner.stream(mongodumpCommand(part.conn, secret.file), { through: [digest], to: out });
+      } finally {
+        secret.remove();
+      }
+    } else {
+      await pipeline(packFiles(part.cwd, part.paths), digest, out, { signal: ctx.signal });
+    }
+    if (digest.bytes === 0) throw new OpsError(`${part.name}: ${item.tool} wrote nothing.`, 'A backup of 0 bytes is no backup; check the tool\'s output with --verbose.');
+    const content = await checkContent(part.kind, file, ctx.runner, ctx.signal);
+    step.done(`${part.name}: ${formatBytes(digest.bytes)}, ${content.checked}${content.entries === undefined ? '' : ` (${content.entries} ${part.kind === 'files' ? 'entries' : 'tables'})`}`);
+    return {
+      name: part.name,
+      kind: part.kind,
+      file: part.file,
+      bytes: digest.bytes,
+      sha256: digest.sha256(),
+      tool: item.tool,
+      ...(item.serverVersion ? { serverVersion: item.serverVersion } : {}),
+      source: part.kind === 'files' ? part.paths.join(', ') : part.conn.safeUrl,
+      ...(part.kind === 'files' ? { paths: part.paths } : {}),
+      ...(content.entries === undefined ? {} : { entries: content.entries }),
+    };
+  } catch (error) {
+    step.fail(`${part.name}: failed`);
+    throw error;
+  }
+}
+
+/** A full disk says so and what to do, instead of a bare ENOSPC. */
+function rethrowWrite(error: unknown, dir: string): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    throw new OpsError(`No space left in ${dir}: the backup set was not kept.`, 'Free space there or prune old sets (opsctl backup prune), then run the backup again.', { code });
+  }
+  if (code === 'EACCES' || code === 'EROFS') {
+    throw new OpsError(`Cannot write in ${dir} (${code}).`, 'Give the user running opsctl write access to backup.dir, or point backup.dir elsewhere.', { code });
+  }
+  throw error;
+}

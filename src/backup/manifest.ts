@@ -1,0 +1,77 @@
+import { open, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { redactData } from '../process/redact.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+const part = z.object({
+  name: z.string(),
+  kind: z.enum(['postgres', 'mongo', 'files']),
+  file: z.string().regex(/^[\w.-]+$/),
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The tool that wrote it, with its version ("pg_dump 15.18", "tar 7.5.23"). */
+  tool: z.string(),
+  serverVersion: z.string().optional(),
+  /** Where it came from: a URL without password, or the config-relative paths. */
+  source: z.string(),
+  paths: z.array(z.string()).optional(),
+  /** Tables (postgres) or entries (files) found by the content check. */
+  entries: z.number().int().nonnegative().optional(),
+});
+
+/** The set's id is its folder's name, given at the final rename: not stored, so it cannot disagree. */
+export const manifestSchema = z.object({
+  format: z.literal(1),
+  app: z.string(),
+  environment: z.string(),
+  createdAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  host: z.string(),
+  opsctlVersion: z.string(),
+  /** Why it was taken when not by hand: "safety before restore of <id>". */
+  reason: z.string().optional(),
+  bytes: z.number().int().nonnegative(),
+  parts: z.array(part).min(1),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type PartManifest = z.infer<typeof part>;
+
+/** The manifest of a set folder, or why it is not a complete set. */
+export async function readManifest(dir: string): Promise<{ manifest: Manifest } | { problem: string }> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'no manifest.json' : `manifest.json unreadable (${code})` };
+  }
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(text));
+    return parsed.success ? { manifest: parsed.data } : { problem: `manifest.json is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
+  } catch {
+    return { problem: 'manifest.json is not JSON' };
+  }
+}
+
+/** Written last, flushed to disk: its presence is what makes a folder a complete set. */
+export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  const file = path.join(dir, MANIFEST_FILE);
+  await writeFile(file, `${JSON.stringify(redactData(manifest), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await syncPath(file);
+}
+
+/** fsync a file or folder; folders cannot be opened for that on Windows, which journals renames itself. */
+export async function syncPath(target: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(target, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (process.platform !== 'win32' && !['EISDIR', 'EPERM', 'EINVAL'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle?.close();
+  }
+}

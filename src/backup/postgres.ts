@@ -1,0 +1,74 @@
+import { command, type Command } from '../process/command.js';
+import { parseVersion } from '../process/tools.js';
+import type { Connection } from '../db/connection.js';
+
+/** The password reaches libpq by environment only; -w makes a missing one fail instead of prompting. */
+export function pgEnv(conn: Connection): Record<string, string> {
+  return { PGCONNECT_TIMEOUT: '10', ...(conn.password ? { PGPASSWORD: conn.password } : {}) };
+}
+
+export function pgDumpVersionCommand(): Command {
+  return command('pg_dump', ['--version'], { readOnly: true });
+}
+
+/** Logs in and reads the server version: proves the password before anything is written. */
+export function serverVersionCommand(conn: Connection, database = conn.database): Command {
+  return psqlCommand(conn, "select current_setting('server_version_num') || ' ' || current_setting('server_version')", { readOnly: true, database });
+}
+
+export function psqlCommand(conn: Connection, sql: string, options: { readOnly: boolean; database?: string | undefined }): Command {
+  return command('psql', ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(conn, options.database), '-c', sql], { readOnly: options.readOnly, env: pgEnv(conn) });
+}
+
+/** Custom format: compressed, and restorable table by table with pg_restore. */
+export function pgDumpCommand(conn: Connection): Command {
+  return command('pg_dump', ['-Fc', '-w', '-d', conn.safeUrl], { readOnly: false, env: pgEnv(conn) });
+}
+
+export function pgRestoreListCommand(file: string): Command {
+  return command('pg_restore', ['--list', file], { readOnly: true });
+}
+
+/**
+ * One transaction with --exit-on-error: a restore that fails part-way rolls back and leaves the
+ * database as it was, instead of half old, half new.
+ */
+export function pgRestoreCommand(conn: Connection, file: string, database = conn.database): Command {
+  return command('pg_restore', ['--clean', '--if-exists', '--no-owner', '--exit-on-error', '--single-transaction', '-w', '-d', urlFor(conn, database), file], {
+    readOnly: false,
+    env: pgEnv(conn),
+  });
+}
+
+/** "150018 15.18 (Debian ...)" -> major 15 and the text. Before 10 the major was two numbers: 9.6. */
+export function parseServerVersion(stdout: string): { major: number; text: string } | undefined {
+  const match = /^(\d+)\s+(.*)$/.exec(stdout.trim());
+  if (!match) return undefined;
+  const num = Number(match[1]);
+  return { major: num >= 100_000 ? Math.floor(num / 10_000) : Math.floor(num / 10_000) + (Math.floor(num / 100) % 100) / 10, text: match[2]!.trim() };
+}
+
+/** "pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" -> 15. */
+export function parseToolMajor(stdout: string): { major: number; text: string } | undefined {
+  const version = parseVersion(stdout);
+  if (!version) return undefined;
+  const [a, b] = version.split('.').map(Number);
+  return { major: a! >= 10 ? a! : Number(`${a}.${b}`), text: version };
+}
+
+/** TABLE lines of `pg_restore --list`: one per table in the dump. */
+export function countTables(listing: string): number {
+  return listing.split(/\r?\n/).filter((line) => /^\d+;\s.*\bTABLE\s/.test(line) && !/\bTABLE DATA\b/.test(line)).length;
+}
+
+/** The same server and credentials, another database (a scratch one, or the target of --to). */
+export function urlFor(conn: Connection, database: string | undefined): string {
+  if (database === undefined || database === conn.database) return conn.safeUrl;
+  const url = new URL(conn.safeUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+/** Exact row counts of every user table, as "schema.table<TAB>rows" lines. */
+export const COUNT_ROWS_SQL = `select table_schema || '.' || table_name || chr(9) || (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I', table_schema, table_name), false, true, '')))[1]::text
+from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') order by 1`;

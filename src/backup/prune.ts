@@ -1,0 +1,29 @@
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { applyRetention, isEmptyPolicy, type Decision, type RetentionPolicy } from './retention.js';
+import { partialName, type BackupSet } from './sets.js';
+
+export interface PrunePlan {
+  keep: (Decision & { bytes: number })[];
+  remove: (Decision & { bytes: number })[];
+}
+
+export function planPrune(sets: readonly BackupSet[], policy: RetentionPolicy | undefined, now: number): PrunePlan {
+  if (!policy || isEmptyPolicy(policy)) {
+    throw new ConfigError(
+      'backup.retention is empty: prune has no rule to keep sets by, and will not guess.',
+      'Set backup.retention in opsctl.yaml, e.g. { daily: 7, weekly: 4, monthly: 3 } or { maxAgeDays: 30 }.',
+    );
+  }
+  const bytes = new Map(sets.map((s) => [s.id, s.manifest.bytes]));
+  const decisions = applyRetention(sets.map((s) => ({ id: s.id, createdAt: s.manifest.createdAt })), policy, now).map((d) => ({ ...d, bytes: bytes.get(d.id) ?? 0 }));
+  return { keep: decisions.filter((d) => d.keep), remove: decisions.filter((d) => !d.keep) };
+}
+
+/** Renamed out of sight first, then removed: a prune killed half-way never leaves a set that looks whole and is not. */
+export async function deleteSet(set: BackupSet, environment: string): Promise<void> {
+  const doomed = path.join(path.dirname(set.dir), partialName(environment, `deleting-${set.id}`));
+  await rename(set.dir, doomed);
+  await rm(doomed, { recursive: true, force: true });
+}

@@ -1,0 +1,106 @@
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { readManifest, syncPath, type Manifest } from './manifest.js';
+
+export interface BackupSet {
+  id: string;
+  dir: string;
+  manifest: Manifest;
+}
+
+export interface SetListing {
+  /** This environment's complete sets, newest first. */
+  sets: BackupSet[];
+  /** Folders that are not complete sets: leftovers of killed runs, foreign folders. */
+  incomplete: { name: string; problem: string }[];
+}
+
+const PARTIAL_PREFIX = '.partial-';
+
+/** 2026-11-23T01:51:17.123Z -> 20261123T015117Z: sortable, and a valid folder name on every OS. */
+export function setIdFor(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** The folder a run writes into; nothing outside opsctl's own cleanup looks at dot-folders. */
+export function partialName(environment: string, id: string, pid = process.pid): string {
+  return `${PARTIAL_PREFIX}${environment}-${id}-${pid}`;
+}
+
+export async function listSets(dir: string, environment: string): Promise<SetListing> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { sets: [], incomplete: [] };
+    throw error;
+  }
+  const listing: SetListing = { sets: [], incomplete: [] };
+  for (const name of names) {
+    if (name.startsWith(PARTIAL_PREFIX)) {
+      if (name.startsWith(`${PARTIAL_PREFIX}${environment}-`)) listing.incomplete.push({ name, problem: 'left by a run that did not finish; the next backup removes it' });
+      continue;
+    }
+    const read = await readManifest(path.join(dir, name));
+    if ('problem' in read) listing.incomplete.push({ name, problem: read.problem });
+    else if (read.manifest.environment === environment) listing.sets.push({ id: name, dir: path.join(dir, name), manifest: read.manifest });
+  }
+  listing.sets.sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt) || b.id.localeCompare(a.id));
+  return listing;
+}
+
+/** A set by id, or `latest`; a usage error listing what exists otherwise. */
+export async function findSet(dir: string, environment: string, id: string): Promise<BackupSet> {
+  const { sets } = await listSets(dir, environment);
+  const found = id === 'latest' ? sets[0] : sets.find((s) => s.id === id);
+  if (found) return found;
+  const known = sets.slice(0, 5).map((s) => s.id);
+  throw new UsageError(
+    id === 'latest' ? `No backup set of ${environment} in ${dir}.` : `No backup set "${id}" of ${environment} in ${dir}.`,
+    known.length > 0 ? `Run opsctl backup list; the newest are: ${known.join(', ')}.` : 'Take one with: opsctl backup',
+  );
+}
+
+/** Removes what killed runs of this environment left; the caller holds the environment's lock, so none is still writing. */
+export async function removeLeftovers(dir: string, environment: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const leftovers = names.filter((n) => n.startsWith(`${PARTIAL_PREFIX}${environment}-`));
+  for (const name of leftovers) await rm(path.join(dir, name), { recursive: true, force: true });
+  return leftovers;
+}
+
+/** Renames the finished folder to its id in one step; an id taken in the same second gets a suffix. */
+export async function publishSet(partial: string, dir: string, id: string): Promise<string> {
+  await syncPath(partial);
+  for (let n = 1; ; n += 1) {
+    const name = n === 1 ? id : `${id}-${n}`;
+    const target = path.join(dir, name);
+    if (await exists(target)) continue;
+    try {
+      await rename(partial, target);
+    } catch (error) {
+      if (['ENOTEMPTY', 'EEXIST', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '') && n < 100) continue;
+      throw error;
+    }
+    await syncPath(dir);
+    return name;
+  }
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,102 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import { OpsError } from '../errors.js';
+import { checkContent } from './checks.js';
+import { hashFile } from './digest.js';
+import type { PartManifest } from './manifest.js';
+import { databasePart } from './parts.js';
+import { COUNT_ROWS_SQL, pgRestoreCommand, psqlCommand } from './postgres.js';
+import type { BackupSet } from './sets.js';
+
+export interface PartCheck {
+  name: string;
+  kind: PartManifest['kind'];
+  ok: boolean;
+  /** What passed, in words. */
+  checked: string[];
+  problem?: string;
+}
+
+export interface RestoreTest {
+  name: string;
+  /** The scratch database, dropped afterwards. */
+  database: string;
+  ok: boolean;
+  tables?: number;
+  rows?: number;
+  problem?: string;
+}
+
+export interface Verification {
+  id: string;
+  ok: boolean;
+  parts: PartCheck[];
+  restoreTests: RestoreTest[];
+}
+
+/** Size, sha256 and content of every part against the manifest. Problems are collected, not thrown. */
+export async function verifySet(ctx: Context, set: BackupSet, only?: readonly string[]): Promise<Verification> {
+  const parts: PartCheck[] = [];
+  for (const part of set.manifest.parts) {
+    if (only && !only.includes(part.name)) continue;
+    parts.push(await checkPart(ctx, set, part));
+  }
+  return { id: set.id, ok: parts.every((p) => p.ok), parts, restoreTests: [] };
+}
+
+async function checkPart(ctx: Context, set: BackupSet, part: PartManifest): Promise<PartCheck> {
+  const file = path.join(set.dir, part.file);
+  const check: PartCheck = { name: part.name, kind: part.kind, ok: false, checked: [] };
+  try {
+    const size = (await stat(file)).size;
+    if (size !== part.bytes) return { ...check, problem: `${part.file} is ${size} bytes, the manifest says ${part.bytes}` };
+    check.checked.push('size');
+    const { sha256 } = await hashFile(file, ctx.signal);
+    if (sha256 !== part.sha256) return { ...check, problem: `${part.file}: sha256 ${sha256.slice(0, 12)}… differs from the manifest's ${part.sha256.slice(0, 12)}…` };
+    check.checked.push('sha256');
+    const content = await checkContent(part.kind, file, ctx.runner, ctx.signal);
+    check.checked.push(content.checked);
+    return { ...check, ok: true };
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ...check, problem: code === 'ENOENT' ? `${part.file} is missing` : (error as Error).message };
+  }
+}
+
+/**
+ * Restores each PostgreSQL part into a new scratch database on the same server (never the source
+ * one), counts its tables and rows, and drops it again.
+ */
+export async function restoreTest(ctx: Context, env: SelectedEnvironment, set: BackupSet, part: PartManifest): Promise<RestoreTest> {
+  const plan = databasePart(env, part.name);
+  if (plan.kind !== 'postgres') throw new OpsError(`${part.name} is not a PostgreSQL database in the config.`, 'A restore test needs the database under databases: with type postgres.');
+  const conn = plan.conn;
+  const scratch = `opsctl_verify_${set.id.toLowerCase().replace(/[^a-z0-9]/g, '_')}_${Math.random().toString(36).slice(2, 8)}`;
+  const result: RestoreTest = { name: part.name, database: scratch, ok: false };
+  const admin = (sql: string) => ctx.runner.run(psqlCommand(conn, sql, { readOnly: false }));
+  const step = ctx.log.step(`${part.name}: restore test into scratch database ${scratch}`);
+  await admin(`create database "${scratch}"`);
+  try {
+    await ctx.runner.run(pgRestoreCommand(conn, path.join(set.dir, part.file), scratch));
+    const counted = await ctx.runner.run(psqlCommand(conn, COUNT_ROWS_SQL, { readOnly: true, database: scratch }));
+    const lines = counted.stdout.split(/\r?\n/).filter(Boolean);
+    result.tables = lines.length;
+    result.rows = lines.reduce((sum, line) => sum + Number(line.split('\t')[1] ?? 0), 0);
+    result.ok = part.entries === undefined || result.tables === part.entries;
+    if (!result.ok) result.problem = `restored ${result.tables} tables, the dump lists ${part.entries}`;
+    step.done(`${part.name}: restored into ${scratch}: ${result.tables} tables, ${result.rows} rows`);
+  } catch (error) {
+    if (ctx.signal.aborted) {
+      ctx.log.warn(`interrupted: drop the scratch database yourself: drop database "${scratch}"`);
+      throw error;
+    }
+    result.problem = (error as Error).message;
+    step.fail(`${part.name}: restore test failed`);
+  } finally {
+    if (!ctx.signal.aborted) await admin(`drop database if exists "${scratch}"`);
+  }
+  return result;
+}

@@ -1,0 +1,165 @@
+import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
+import type { CommandResult, Context } from '../context.js';
+import { toOpsError, UsageError } from '../errors.js';
+import { recordOperation, type JournalTarget } from '../history/journal.js';
+import { withLock } from '../history/lock.js';
+import { createSet, type CreatedSet } from '../backup/create.js';
+import { discard } from '../backup/digest.js';
+import { mongodumpCommand } from '../backup/mongo.js';
+import { alertFailure, ping } from '../backup/notify.js';
+import { planParts, type PartPlan } from '../backup/parts.js';
+import { pgDumpCommand } from '../backup/postgres.js';
+import { preflight } from '../backup/preflight.js';
+import { deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
+import { applyRetention, isEmptyPolicy } from '../backup/retention.js';
+import { findSet, listSets, type BackupSet } from '../backup/sets.js';
+import { restoreTest, verifySet, type Verification } from '../backup/verify.js';
+import { renderCreated, renderList, renderPrune, renderVerification, type ListedSet } from '../backup/render.js';
+import type { Style } from '../output/style.js';
+import { plural } from '../output/table.js';
+
+export interface BackupOptions {
+  restoreTest?: boolean;
+}
+
+export type BackupData =
+  | { action: 'create'; environment: string; dryRun: boolean; set: (Omit<CreatedSet, 'leftovers'> & { leftovers: string[] }) | null; planned: string[] }
+  | { action: 'list'; environment: string; dir: string; policy: string | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }
+  | { action: 'verify'; environment: string; verification: Verification }
+  | { action: 'prune'; environment: string; dryRun: boolean; plan: PrunePlan; removed: string[] };
+
+const ACTIONS = ['list', 'verify', 'prune'];
+
+export async function run(ctx: Context, options: BackupOptions, args: string[]): Promise<CommandResult<BackupData>> {
+  const [action, id, ...rest] = args;
+  if (action !== undefined && !ACTIONS.includes(action)) {
+    throw new UsageError(`Unknown backup action "${action}".`, 'Use: opsctl backup, opsctl backup list, opsctl backup verify <id>, opsctl backup prune.');
+  }
+  if (rest.length > 0 || (id !== undefined && action !== 'verify')) throw new UsageError(`Unexpected argument "${rest[0] ?? id}".`, 'Only backup verify takes an id.');
+  const env = ctx.environment();
+  const dir = resolveFrom(env, env.config.backup?.dir ?? 'backups');
+  if (action === 'list') return { data: await list(ctx, env, dir) };
+  if (action === 'prune') return { data: await prune(ctx, env, dir) };
+  if (action === 'verify') {
+    if (!id) throw new UsageError('backup verify needs the id of a set.', 'Run opsctl backup list to see them, or use latest.');
+    const data = await verify(ctx, env, dir, id, Boolean(options.restoreTest));
+    return { data, exitCode: data.verification.ok ? 0 : 1 };
+  }
+  return { data: await create(ctx, env, dir) };
+}
+
+export function journalOf(ctx: Context, env: SelectedEnvironment): JournalTarget {
+  return { stateDir: env.stateDir, environment: env.name, app: env.app, warn: ctx.log.warn };
+}
+
+async function create(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
+  const parts = planParts(env);
+  if (ctx.dryRun) return { action: 'create', environment: env.name, dryRun: true, set: null, planned: await planOnly(ctx, parts, dir) };
+  return withLock(env.stateDir, env.name, 'opsctl backup', async () => {
+    await ping(ctx, env, 'start', `backup of ${env.app} ${env.name} started`);
+    try {
+      const set = await recordOperation(journalOf(ctx, env), 'backup', async () => {
+        const created = await createSet(ctx, env, parts, { backupDir: dir });
+        return { value: created, details: { id: created.id, dir: created.dir, bytes: created.manifest.bytes, parts: created.manifest.parts.map((p) => ({ name: p.name, kind: p.kind, bytes: p.bytes, sha256: p.sha256 })) } };
+      });
+      ctx.log.info(`backup ${set.id} of ${env.name} complete: ${plural(set.manifest.parts.length, 'part')} in ${set.dir}`);
+      await ping(ctx, env, 'success', `backup ${set.id} complete`);
+      return { action: 'create', environment: env.name, dryRun: false, set, planned: [] };
+    } catch (error) {
+      const failure = toOpsError(error);
+      await ping(ctx, env, 'fail', failure.message);
+      if (failure.code !== 'interrupted') await alertFailure(ctx, env, 'backup', failure.message.split('\n')[0]!);
+      throw error;
+    }
+  });
+}
+
+/** --dry-run: every check that reads only, then the commands that would write, as `would run:` lines. */
+async function planOnly(ctx: Context, parts: readonly PartPlan[], dir: string): Promise<string[]> {
+  await preflight(ctx, parts);
+  const planned: string[] = [];
+  for (const part of parts) {
+    if (part.kind === 'postgres') await ctx.runner.stream(pgDumpCommand(part.conn), { to: discard() });
+    else if (part.kind === 'mongo') await ctx.runner.stream(mongodumpCommand(part.conn, part.conn.password ? '<temporary 0600 file>' : undefined), { to: discard() });
+    else ctx.log.plan(`would pack ${part.paths.join(', ')} into ${part.file}`);
+    planned.push(`${part.name} -> ${part.file}`);
+  }
+  ctx.log.plan(`would write manifest.json last and publish the set in ${dir}`);
+  return planned;
+}
+
+async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
+  const { sets, incomplete } = await listSets(dir, env.name);
+  const policy = env.config.backup?.retention;
+  const decisions = isEmptyPolicy(policy) ? undefined : new Map(applyRetention(sets.map((s) => ({ id: s.id, createdAt: s.manifest.createdAt })), policy!, ctx.now()).map((d) => [d.id, d]));
+  const listed = sets.map((set): ListedSet => {
+    const decision = decisions?.get(set.id);
+    return {
+      id: set.id,
+      createdAt: set.manifest.createdAt,
+      ageMs: ctx.now() - Date.parse(set.manifest.createdAt),
+      bytes: set.manifest.bytes,
+      parts: set.manifest.parts.map((p) => p.name),
+      reason: set.manifest.reason ?? null,
+      keptBy: decision ? (decision.keep ? decision.reasons : null) : [],
+    };
+  });
+  return { action: 'list', environment: env.name, dir, policy: policy && !isEmptyPolicy(policy) ? JSON.stringify(policy) : null, sets: listed, incomplete };
+}
+
+async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: string, withRestore: boolean): Promise<Extract<BackupData, { action: 'verify' }>> {
+  const set = await findSet(dir, env.name, id);
+  const step = ctx.log.step(`verifying ${set.id}`);
+  const verification = await verifySet(ctx, set);
+  if (verification.ok) step.done(`${set.id}: every part matches its manifest`);
+  else step.fail(`${set.id}: ${verification.parts.filter((p) => !p.ok).map((p) => `${p.name}: ${p.problem}`).join('; ')}`);
+  if (withRestore && verification.ok) await runRestoreTests(ctx, env, set, verification);
+  return { action: 'verify', environment: env.name, verification };
+}
+
+async function runRestoreTests(ctx: Context, env: SelectedEnvironment, set: BackupSet, verification: Verification): Promise<void> {
+  const pgParts = set.manifest.parts.filter((p) => p.kind === 'postgres');
+  if (pgParts.length === 0) ctx.log.warn(`${set.id} has no PostgreSQL part: nothing to restore-test`);
+  for (const part of pgParts) {
+    const test = await restoreTest(ctx, env, set, part);
+    verification.restoreTests.push(test);
+    if (!test.ok) verification.ok = false;
+  }
+}
+
+async function prune(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
+  const plan = async () => planPrune((await listSets(dir, env.name)).sets, env.config.backup?.retention, ctx.now());
+  if (ctx.dryRun) {
+    const planned = await plan();
+    for (const gone of planned.remove) ctx.log.plan(`would remove ${gone.id}: ${gone.reasons.join('; ')}`);
+    return { action: 'prune', environment: env.name, dryRun: true, plan: planned, removed: [] };
+  }
+  return withLock(env.stateDir, env.name, 'opsctl backup prune', () =>
+    recordOperation(journalOf(ctx, env), 'backup-prune', async () => {
+      const planned = await plan();
+      const { sets } = await listSets(dir, env.name);
+      const removed: string[] = [];
+      for (const gone of planned.remove) {
+        const set = sets.find((s) => s.id === gone.id)!;
+        await deleteSet(set, env.name);
+        removed.push(gone.id);
+        ctx.log.info(`removed ${gone.id}: ${gone.reasons.join('; ')}`);
+      }
+      const data: BackupData = { action: 'prune', environment: env.name, dryRun: false, plan: planned, removed };
+      return { value: data, details: { removed, kept: planned.keep.map((k) => k.id) } };
+    }),
+  );
+}
+
+export function render(data: BackupData, style: Style): string {
+  switch (data.action) {
+    case 'create':
+      return renderCreated(data, style);
+    case 'list':
+      return renderList(data, style);
+    case 'verify':
+      return renderVerification(data.verification, style);
+    case 'prune':
+      return renderPrune(data, style);
+  }
+}
