@@ -27,9 +27,10 @@ export async function postAlert(url: string, text: string, options: DeliveryOpti
       if (!waited) return { delivered: false, attempts: attempt - 1, error: 'interrupted' };
     }
     try {
-      const response = await fetch(url, {
+      const { target, authorization } = splitCredentials(url);
+      const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': `opsctl/${VERSION}` },
+        headers: { 'content-type': 'application/json', 'user-agent': `opsctl/${VERSION}`, ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ text }),
         signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)]),
       });
@@ -46,8 +47,20 @@ export async function postAlert(url: string, text: string, options: DeliveryOpti
   return { delivered: false, attempts: backoff.length + 1, error };
 }
 
+/** fetch refuses a URL with user:password in it: they travel as basic auth instead. */
+function splitCredentials(url: string): { target: string; authorization?: string } {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return { target: url };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { target: parsed.toString(), authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
+/** Why a delivery failed, in words that never quote the URL (its path is the secret). */
 function describe(failure: unknown): string {
-  const err = failure as Error & { cause?: { code?: string; message?: string } };
+  const err = failure as Error & { cause?: { code?: string } };
   if (err.name === 'TimeoutError') return 'no answer in time';
-  return err.cause?.code ?? err.cause?.message ?? err.message;
+  if (err.cause?.code) return err.cause.code;
+  return err instanceof TypeError ? 'the request could not be made (check the URL)' : err.name;
 }
