@@ -106,6 +106,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/backup.js') as Promise<CommandModule>,
   },
   {
+    name: 'restore',
+    args: '<id>',
+    summary: 'Restore a backup set (or latest): verify it, confirm, take a safety backup, put every part back',
+    options: [
+      { flags: '--only <parts>', description: 'only these parts, comma-separated (database names, files)' },
+      { flags: '--to <database>', description: 'restore the one database part into another database: a name under databases, or a URL' },
+      { flags: '--no-safety-backup', description: 'do not back up the current state first' },
+    ],
+    examples: [
+      'opsctl restore latest -e production',
+      'opsctl restore 20261123T020000Z -e production --only files --yes',
+      'opsctl restore latest -e production --only main --to staging_main   # production\'s data into staging',
+    ],
+    load: () => import('../commands/restore.js') as Promise<CommandModule>,
+  },
+  {
     name: 'lock',
     args: '<action>',
     summary: 'Show (lock status) or release (lock release --force) the lock of an environment',

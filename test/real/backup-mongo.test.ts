@@ -63,4 +63,20 @@ describe.skipIf(!requireTool('posix-signals'))('backup and restore of MongoDB th
     expect(run.stderr).not.toContain('not-the-password');
     expect(readdirSync(path.join(dir, 'backups'))).toEqual([]);
   });
+
+  it('restores with mongorestore --drop --archive --gzip after a safety backup', async () => {
+    const env = app();
+    const first = parseJson((await runCli(['backup', '-e', 'production', '--json'], { cwd: dir, env })).stdout).set;
+    writeFileSync(path.join(data, 'fetms.json'), JSON.stringify({ users: [] }));
+    const restore = await runCli(['restore', first.id, '-e', 'production', '--yes', '--json'], { cwd: dir, env });
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(data, 'fetms.json'), 'utf8')).users).toHaveLength(2);
+    const result = parseJson(restore.stdout);
+    expect(result.safetySet).toMatch(/^\d{8}T\d{6}Z/);
+    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const restored = calls.find((c) => c.tool === 'mongorestore');
+    expect(restored.configMode).toBe('600');
+    expect(restored.argv).toEqual(expect.arrayContaining(['--drop', '--gzip', `--archive=${path.join(first.dir, 'content.archive.gz')}`]));
+    expect(restore.stderr + restore.stdout).not.toContain(PASSWORD);
+  });
 });

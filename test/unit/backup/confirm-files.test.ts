@@ -1,0 +1,65 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import * as tar from 'tar';
+import { describe, expect, it } from 'vitest';
+import { confirmByTyping } from '../../../src/backup/confirm.js';
+import { countEntries, extractFiles, packFiles } from '../../../src/backup/files.js';
+import { UsageError } from '../../../src/errors.js';
+import { caught, tempDir } from '../helpers.js';
+
+describe('confirmByTyping', () => {
+  const ask = (typed: string) => confirmByTyping('Restore?', 'production', new AbortController().signal, Readable.from([`${typed}\n`]), new PassThrough());
+
+  it('goes on when the environment name is typed', async () => {
+    await expect(ask('production')).resolves.toBeUndefined();
+  });
+
+  it('refuses anything else, "y" included, as a usage error', async () => {
+    const error = await caught(ask('y'));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe('You typed "y", not "production": nothing was restored.');
+  });
+});
+
+describe('files part', () => {
+  it('packs the listed paths and extracts them back in place', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'uploads'));
+    writeFileSync(path.join(dir, '.env'), 'A=1\n');
+    writeFileSync(path.join(dir, 'uploads', 'x.txt'), 'x');
+    const archive = path.join(dir, 'files.tar.gz');
+    await pipeline(packFiles(dir, ['.env', 'uploads/']), createWriteStream(archive));
+    expect(await countEntries(archive)).toBe(3);
+    writeFileSync(path.join(dir, 'uploads', 'x.txt'), 'changed');
+    expect(await extractFiles(archive, dir, ['.env', 'uploads/'])).toBe(3);
+    expect(readFileSync(path.join(dir, 'uploads', 'x.txt'), 'utf8')).toBe('x');
+  });
+
+  it('refuses entries outside the listed paths, whatever the archive says', async () => {
+    const dir = tempDir();
+    const src = path.join(dir, 'src');
+    mkdirSync(path.join(src, 'uploads'), { recursive: true });
+    writeFileSync(path.join(src, 'uploads', 'ok.txt'), 'ok');
+    writeFileSync(path.join(src, 'evil.txt'), 'evil');
+    const archive = path.join(dir, 'files.tar.gz');
+    await tar.create({ gzip: true, cwd: src, file: archive }, ['uploads', 'evil.txt']);
+    const target = path.join(dir, 'target');
+    mkdirSync(target);
+    const error = await caught(extractFiles(archive, target, ['uploads/']));
+    expect((error as Error).message).toContain('paths outside backup.files: evil.txt');
+    expect(existsSync(path.join(target, 'evil.txt'))).toBe(false);
+  });
+
+  it('a truncated archive does not count as readable', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(200_000, 3));
+    const archive = path.join(dir, 'files.tar.gz');
+    await pipeline(packFiles(dir, ['big.bin']), createWriteStream(archive));
+    const whole = readFileSync(archive);
+    writeFileSync(archive, whole.subarray(0, Math.floor(whole.length / 2)));
+    await expect(countEntries(archive)).rejects.toThrow();
+  });
+});
