@@ -10,6 +10,7 @@ import { renderHistory } from '../output/history-table.js';
 import { createTarget } from '../targets/index.js';
 import type { TargetStatus } from '../targets/types.js';
 import { ToolMissingError, UsageError } from '../errors.js';
+import { lastBackup, renderLastBackup, type LastBackup } from '../backup/last.js';
 
 export interface StatusData {
   environment: string;
@@ -20,6 +21,8 @@ export interface StatusData {
   releaseProblem: string | null;
   lock: LockState | null;
   history: HistoryEntry[];
+  /** The newest complete backup set (its id null when there is none yet); null without a backup section. */
+  backup: LastBackup | null;
 }
 
 export async function run(ctx: Context, options: { history?: string }): Promise<CommandResult<StatusData>> {
@@ -28,7 +31,7 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--history ${options.history} is not a count.`, 'Give a whole number, e.g. -n 10.');
   const target = createTarget(env, { runner: ctx.runner, env: ctx.env, now: ctx.now });
   const repo = env.config.source ? resolveFrom(env, env.config.source.repo) : env.dir;
-  const [targetStatus, release, lock, history] = await Promise.all([
+  const [targetStatus, release, lock, history, backup] = await Promise.all([
     target.status(),
     readRepoState(ctx.runner, repo).catch((error: unknown): RepoRead => {
       // The release is a nice-to-have here: without git, status still shows the target.
@@ -37,6 +40,7 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
     }),
     readLock(env.stateDir, env.name),
     readEntries(env.stateDir, { environment: env.name, limit }),
+    lastBackup(env, ctx.now()),
   ]);
   return {
     data: {
@@ -47,6 +51,7 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
       releaseProblem: release.problem ?? null,
       lock: lock ?? null,
       history,
+      backup,
     },
   };
 }
@@ -67,6 +72,7 @@ export function render(data: StatusData, style: Style): string {
     ['target', `${target.kind} ${target.name}: ${running}${desired} running`],
     ['release', release],
     ['lock', lock],
+    ...(data.backup ? [['backup', renderLastBackup(data.backup, style)] as const] : []),
   ]);
   const parts = [header];
   if (target.instances.length > 0) parts.push(renderInstances(target, style));

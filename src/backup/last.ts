@@ -1,0 +1,31 @@
+import { formatDuration } from '../config/duration.js';
+import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
+import type { Style } from '../output/style.js';
+import { formatBytes } from '../output/table.js';
+import { listSets } from './sets.js';
+
+export interface LastBackup {
+  dir: string;
+  id: string | null;
+  createdAt: string | null;
+  ageMs: number | null;
+  bytes: number | null;
+}
+
+/** A nightly backup is late after this long: status shows its age in yellow. */
+const LATE_MS = 26 * 3_600_000;
+
+/** The newest complete set of the environment, for status; null when it has no backup section. */
+export async function lastBackup(env: SelectedEnvironment, now: number): Promise<LastBackup | null> {
+  if (!env.config.backup) return null;
+  const dir = resolveFrom(env, env.config.backup.dir);
+  const newest = (await listSets(dir, env.name).catch(() => ({ sets: [] }))).sets[0];
+  if (!newest) return { dir, id: null, createdAt: null, ageMs: null, bytes: null };
+  return { dir, id: newest.id, createdAt: newest.manifest.createdAt, ageMs: now - Date.parse(newest.manifest.createdAt), bytes: newest.manifest.bytes };
+}
+
+export function renderLastBackup(last: LastBackup, style: Style): string {
+  if (!last.id || last.ageMs === null) return style.yellow(`none yet in ${last.dir} (opsctl backup)`);
+  const age = `${formatDuration(last.ageMs)} ago`;
+  return `${last.id} ${last.ageMs > LATE_MS ? style.yellow(age) : age} (${formatBytes(last.bytes ?? 0)})`;
+}
