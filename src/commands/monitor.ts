@@ -3,7 +3,7 @@ import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { planProbes, runProbes } from '../health/check.js';
+import { planProbes, probeNames, runProbes } from '../health/check.js';
 import { exitCodeFor, type HealthReport } from '../health/types.js';
 import { alertText, describeEvent } from '../monitor/alerts.js';
 import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
@@ -39,6 +39,7 @@ export interface MonitorData {
 }
 
 const DEFAULT_INTERVAL = '60s';
+const MAX_UNDELIVERED = 20;
 
 export async function run(ctx: Context, options: MonitorOptions): Promise<CommandResult<MonitorData>> {
   const env = ctx.environment();
@@ -46,6 +47,7 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
   const reminder = options.reminder ?? env.config.alerts?.reminder;
   const reminderMs = reminder === undefined ? undefined : durationOption('--reminder', reminder);
   const probes = planProbes(env, { runner: ctx.runner, now: ctx.now }, parseList(options.only));
+  const configured = probeNames(env);
   if (probes.length === 0) throw new UsageError(`Environment ${env.name} has no probes.`, 'Add health.endpoints or health.databases to opsctl.yaml.');
   const webhook = webhookOf(ctx, env);
   const file = statePath(env.stateDir, env.name);
@@ -68,9 +70,15 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
     data.rounds += 1;
     data.last = report;
     data.state = report.state;
-    const { next, events } = evaluate(memory, report, ctx.now(), reminderMs);
+    const { next, events } = evaluate(memory, report, ctx.now(), reminderMs, configured);
     if (!options.once) ctx.log.info(roundLine(ctx, report));
-    if (events.length > 0) data.alerts.push(await sendAlert(ctx, env, webhook, events));
+    if (events.length > 0 || next.undelivered?.length) {
+      const sent = await sendAlert(ctx, env, webhook, events, next.undelivered ?? []);
+      if (sent.alert) data.alerts.push(sent.alert);
+      // Not taken by the webhook: kept (the latest 20) and offered again with the next round.
+      if (sent.delivered === false) next.undelivered = sent.texts.slice(-MAX_UNDELIVERED);
+      else delete next.undelivered;
+    }
     memory = next;
     if (!ctx.dryRun) await saveState(file, next);
     if (options.once) break;
@@ -97,24 +105,36 @@ function webhookOf(ctx: Context, env: SelectedEnvironment): string | undefined {
   return requireResolved(configured, 'alerts.webhook', env.envFile);
 }
 
-async function sendAlert(ctx: Context, env: SelectedEnvironment, webhook: string | undefined, events: AlertEvent[]): Promise<SentAlert> {
-  const text = alertText(env.app, env.name, events);
+interface Sending {
+  alert?: SentAlert;
+  /** Every text offered to the webhook this time: earlier undelivered ones, then this round's. */
+  texts: string[];
+  delivered: boolean | null;
+}
+
+async function sendAlert(ctx: Context, env: SelectedEnvironment, webhook: string | undefined, events: AlertEvent[], earlier: readonly string[]): Promise<Sending> {
+  const text = events.length > 0 ? alertText(env.app, env.name, events) : undefined;
+  const texts = [...earlier, ...(text ? [text] : [])];
   const at = new Date(ctx.now()).toISOString();
-  for (const event of events) {
-    const line = `ALERT ${describeEvent(event)}`;
-    if (event.kind === 'recovered') ctx.log.info(line);
-    else ctx.log.error(line);
-  }
-  if (!webhook) return { at, text, events, delivered: null };
+  // Alerts are shown even with --quiet: they are what a monitor is for.
+  for (const event of events) ctx.log.notice(`ALERT ${describeEvent(event)}`);
+  const record = (delivered: boolean | null, error?: string): Sending => ({
+    ...(text ? { alert: { at, text, events, delivered, ...(error ? { error } : {}) } } : {}),
+    texts,
+    delivered,
+  });
+  if (!webhook) return record(null);
   if (ctx.dryRun) {
     ctx.log.plan('would post the alert to alerts.webhook');
-    return { at, text, events, delivered: null };
+    return record(null);
   }
-  const delivery = await postAlert(webhook, text, { signal: ctx.signal });
+  const body = earlier.length > 0 ? `${texts.join('\n')}\n(${plural(earlier.length, 'earlier alert')} could not be delivered when ${earlier.length === 1 ? 'it was' : 'they were'} raised)` : texts[0]!;
+  // A new alert gets the retries with backoff; alerts only carried over get one attempt per round.
+  const delivery = await postAlert(webhook, body, { signal: ctx.signal, ...(text ? {} : { backoffMs: [] }) });
   if (!delivery.delivered && delivery.error !== 'interrupted') {
-    ctx.log.warn(`alert not delivered to alerts.webhook after ${delivery.attempts} attempts (${delivery.error}); monitoring goes on.`);
+    ctx.log.warn(`alert not delivered to alerts.webhook after ${delivery.attempts} attempts (${delivery.error}); it is sent again with the next round, and monitoring goes on.`);
   }
-  return { at, text, events, delivered: delivery.delivered, ...(delivery.error ? { error: delivery.error } : {}) };
+  return record(delivery.delivered, delivery.error);
 }
 
 function roundLine(ctx: Context, report: HealthReport): string {

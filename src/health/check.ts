@@ -75,6 +75,11 @@ export function planProbes(env: SelectedEnvironment, deps: ProbeDeps, only?: rea
   return selectProbes([...endpoints, ...databases, ...host], only).map((spec) => spec.build());
 }
 
+/** The name of every probe the environment defines, selected or not. */
+export function probeNames(env: SelectedEnvironment): Set<string> {
+  return new Set([...env.config.health.endpoints.map((e) => e.name), ...env.config.health.databases, ...hostProbes(env).map((p) => p.name)]);
+}
+
 function hostProbes(env: SelectedEnvironment): PlannedProbe[] {
   const host = env.config.health.host;
   if (host === false) return [];

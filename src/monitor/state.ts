@@ -19,6 +19,8 @@ export interface MonitorState {
   environment: string;
   updatedAt: string;
   probes: Record<string, ProbeMemory>;
+  /** Alert texts the webhook did not take: sent again, first, with the next round. */
+  undelivered?: string[];
 }
 
 export type AlertKind = 'down' | 'degraded' | 'recovered' | 'still-down';
@@ -47,8 +49,8 @@ export async function loadState(file: string, environment: string): Promise<{ st
     return { problem: `cannot read ${file}: ${(error as Error).message}` };
   }
   try {
-    const parsed = JSON.parse(text) as MonitorState;
-    if (parsed.version !== 1 || parsed.environment !== environment || typeof parsed.probes !== 'object' || parsed.probes === null) {
+    const parsed = JSON.parse(text) as MonitorState | null;
+    if (parsed === null || typeof parsed !== 'object' || parsed.version !== 1 || parsed.environment !== environment || typeof parsed.probes !== 'object' || parsed.probes === null) {
       return { problem: `${file} is not a monitor state of ${environment}; starting afresh` };
     }
     return { state: parsed };
@@ -68,11 +70,19 @@ export async function saveState(file: string, state: MonitorState): Promise<void
 /**
  * Compares a round with what was known: an alert only when a probe changes state, plus a reminder
  * while one stays down longer than `reminderMs`. A probe that could not be checked (unknown) keeps
- * its last known state: a missing client tool is not an outage, nor a recovery.
+ * its last known state: a missing client tool is not an outage, nor a recovery. What is known of a
+ * probe this round did not run (`--only`) is kept while it is still `configured`; others are dropped.
  */
-export function evaluate(previous: MonitorState | undefined, report: HealthReport, nowMs: number, reminderMs: number | undefined): { next: MonitorState; events: AlertEvent[] } {
+export function evaluate(
+  previous: MonitorState | undefined,
+  report: HealthReport,
+  nowMs: number,
+  reminderMs: number | undefined,
+  configured: ReadonlySet<string> = new Set(),
+): { next: MonitorState; events: AlertEvent[] } {
   const now = new Date(nowMs).toISOString();
-  const probes: Record<string, ProbeMemory> = {};
+  const ran = new Set(report.probes.map((p) => p.name));
+  const probes: Record<string, ProbeMemory> = Object.fromEntries(Object.entries(previous?.probes ?? {}).filter(([name]) => !ran.has(name) && configured.has(name)));
   const events: AlertEvent[] = [];
   for (const probe of report.probes) {
     const before = previous?.probes[probe.name];
@@ -104,5 +114,6 @@ export function evaluate(previous: MonitorState | undefined, report: HealthRepor
       lastAlertAt: now,
     };
   }
-  return { next: { version: 1, environment: report.environment, updatedAt: now, probes }, events };
+  const undelivered = previous?.undelivered?.length ? { undelivered: previous.undelivered } : {};
+  return { next: { version: 1, environment: report.environment, updatedAt: now, probes, ...undelivered }, events };
 }

@@ -11,6 +11,8 @@ export interface Logger {
   debug(message: string): void;
   /** The plan (`would run: ...`) and verbose command lines: shown even with --quiet. */
   plan(message: string): void;
+  /** Something people must see even with --quiet (monitor's alerts), without the red of an error. */
+  notice(message: string): void;
   /** A step that ends in done or fail: a spinner on an interactive TTY, timestamped lines elsewhere. */
   step(message: string): StepHandle;
 }
@@ -83,6 +85,7 @@ export function buildLogger(options: LoggerOptions, spinnerFactory?: SpinnerFact
       if (options.verbose) write(stamp(style.dim(message)));
     },
     plan: (message) => write(stamp(message)),
+    notice: (message) => write(stamp(message)),
     step(message) {
       const started = Date.now();
       const took = () => style.dim(` (${((Date.now() - started) / 1000).toFixed(1)}s)`);

@@ -259,6 +259,30 @@ describe('monitor --once (cron)', () => {
     for (const result of [first, second, third]) expectNoToken(result);
   });
 
+  it('an alert the webhook refused is offered again with the next round, once, until it is taken', async () => {
+    const server = await app({ mode: 'down' });
+    const hooks = await receiver();
+    const s = setup(server, hooks.url(HOOK_PATH));
+    const run = () => runCli(['monitor', '--once'], { cwd: s.dir, env: s.env });
+
+    hooks.failNext(3, 503);
+    const first = await run();
+    expect(first.stderr).toContain('alert not delivered to alerts.webhook after 3 attempts (HTTP 503)');
+    expect(hooks.alerts()).toEqual([]);
+    expect(JSON.parse(readFileSync(s.stateFile, 'utf8')).undelivered).toHaveLength(1);
+
+    // Still down: no new alert, but the refused one goes out now (a single attempt), saying it is late.
+    const second = await run();
+    expect(second.stderr).not.toContain('ALERT');
+    expect(hooks.alerts()).toHaveLength(1);
+    expect(hooks.alerts()[0]).toMatch(/DOWN api: HTTP 503[\s\S]*1 earlier alert could not be delivered when it was raised/);
+    expect(JSON.parse(readFileSync(s.stateFile, 'utf8')).undelivered).toBeUndefined();
+
+    const third = await run();
+    expect(hooks.alerts()).toHaveLength(1);
+    for (const result of [first, second, third]) expectNoToken(result);
+  });
+
   it('--json --once prints one JSON document with the round and its alerts[]', async () => {
     const server = await app({ mode: 'down' });
     const hooks = await receiver();
@@ -281,7 +305,7 @@ describe('a webhook that fails never stops monitoring', () => {
     const s = setup(server, await deadUrl(HOOK_PATH));
     const result = await runCli(['monitor', '--once', '--json'], { cwd: s.dir, env: s.env });
     expect(result.exitCode, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/alert not delivered to alerts\.webhook after 3 attempts \(ECONNREFUSED\); monitoring goes on/);
+    expect(result.stderr).toMatch(/alert not delivered to alerts\.webhook after 3 attempts \(ECONNREFUSED\); it is sent again with the next round, and monitoring goes on/);
     expect(parseJson(result.stdout).alerts[0]).toMatchObject({ delivered: false, error: 'ECONNREFUSED' });
     expect(existsSync(s.stateFile)).toBe(true);
     expectNoToken(result);
@@ -333,7 +357,7 @@ describe('a webhook that fails never stops monitoring', () => {
 
     expect(result.exitCode, result.stderr).toBe(0);
     expect(kinds(hooks.alerts())).toEqual(['DOWN']);
-    expect(result.stderr).toMatch(/alert not delivered to alerts\.webhook after 3 attempts \(ECONNREFUSED\); monitoring goes on/);
+    expect(result.stderr).toMatch(/alert not delivered to alerts\.webhook after 3 attempts \(ECONNREFUSED\); it is sent again with the next round, and monitoring goes on/);
     expect(result.stderr.split('\n').filter((l) => l.includes('ALERT ')).map((l) => kinds([l])[0])).toEqual(['DOWN', 'RECOVERED', 'DOWN']);
     expectNoToken(result);
   });

@@ -106,6 +106,21 @@ describe('evaluate: alerts on a change of state only', () => {
     expect(evaluate(undefined, report(probe('db', 'unknown')), T0, undefined).next.probes).toEqual({});
   });
 
+  it('a configured probe left out of a round (--only) keeps its memory, so a later full round does not re-alert', () => {
+    const configured = new Set(['api', 'db']);
+    const first = evaluate(undefined, report(probe('api', 'healthy'), probe('db', 'unhealthy')), T0, undefined, configured);
+    expect(first.events.map((e) => [e.kind, e.probe])).toEqual([['down', 'db']]);
+    const onlyApi = evaluate(first.next, report(probe('api', 'healthy')), T0 + MINUTE, undefined, configured);
+    expect(onlyApi.next.probes.db).toEqual(first.next.probes.db);
+    const full = evaluate(onlyApi.next, report(probe('api', 'healthy'), probe('db', 'unhealthy')), T0 + 2 * MINUTE, undefined, configured);
+    expect(full.events).toEqual([]);
+  });
+
+  it('undelivered alert texts are carried to the next state until delivered', () => {
+    const start: MonitorState = { version: 1, environment: 'prod', updatedAt: new Date(T0).toISOString(), probes: {}, undelivered: ['[shop prod] 🔴 DOWN api'] };
+    expect(evaluate(start, report(probe('api', 'unhealthy')), T0 + MINUTE, undefined).next.undelivered).toEqual(['[shop prod] 🔴 DOWN api']);
+  });
+
   it('a probe no longer in the report is dropped from the state', () => {
     const { state } = rounds([
       { at: T0, probes: [probe('api', 'unhealthy'), probe('old', 'unhealthy')] },
