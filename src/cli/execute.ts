@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { InterruptedError, TimeoutError, UsageError, toOpsError, type OpsError } from '../errors.js';
 import { parseDuration } from '../config/duration.js';
 import { runCleanupsSync } from '../process/cleanup.js';
@@ -16,6 +17,8 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
   const outStyle = createStyle(colorEnabled(process.stdout, { noColorFlag: !globals.color, env: process.env }));
   const errStyle = createStyle(colorEnabled(process.stderr, { noColorFlag: !globals.color, env: process.env }));
   const controller = new AbortController();
+  // Every running child and probe listens to this one signal: dozens at once are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   const stopSignals = watchSignals(controller);
   try {
     const timer = startTimeout(globals.timeout, controller);
