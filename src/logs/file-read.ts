@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 
-const CHUNK = 256 * 1024;
+const CHUNK = 1024 * 1024;
 const NEWLINE = 10;
 const MAX_HELD = 10_000;
 

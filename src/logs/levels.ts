@@ -29,9 +29,11 @@ export function levelRank(value: unknown): number | undefined {
 
 /** The name shown for a rank: the highest level at or below it (35 is still "info"). */
 export function levelName(rank: number): LevelName {
-  let name: LevelName = 'trace';
-  for (const [candidate, value] of Object.entries(LEVELS) as [LevelName, number][]) if (rank >= value) name = candidate;
-  return name;
+  if (rank >= LEVELS.fatal) return 'fatal';
+  if (rank >= LEVELS.error) return 'error';
+  if (rank >= LEVELS.warn) return 'warn';
+  if (rank >= LEVELS.info) return 'info';
+  return rank >= LEVELS.debug ? 'debug' : 'trace';
 }
 
 // Plain text: level words in capitals ("ERROR", "[WARN]"), or in any case where the form says it is a level.
