@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../../src/commands/backup.js';
+import { partialName } from '../../../src/backup/sets.js';
+import { createTestContext } from '../../support/context.js';
+import type { Expected } from '../../support/scripted-runner.js';
+import { caught } from '../helpers.js';
+
+const NOW = Date.parse('2026-11-23T02:00:00.000Z');
+const ID = '20261123T020000Z';
+const CONFIG = `version: 1
+app: shop
+environments:
+  production:
+    target: { pm2: { name: shop, script: app.js } }
+    databases: { main: { type: postgres, url: "postgresql://app:pw-unit-1234@db:5432/shop" } }
+    backup: { databases: [main] }
+`;
+const SAFE = 'postgresql://app@db:5432/shop';
+const VERSION_SQL = "select current_setting('server_version_num') || ' ' || current_setting('server_version')";
+const DUMP = 'PGDMP fake custom-format bytes';
+
+function commands(dir: string, pgDumpVersion = 'pg_dump (PostgreSQL) 15.18'): Expected[] {
+  const file = path.join(dir, 'backups', partialName('production', ID), 'main.pgdump');
+  return [
+    { file: 'pg_dump', args: ['--version'], stdout: `${pgDumpVersion}\n`, readOnly: true },
+    { file: 'psql', args: ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', SAFE, '-c', VERSION_SQL], stdout: '150018 15.18\n', readOnly: true },
+    { file: 'pg_dump', args: ['-Fc', '-w', '-d', SAFE], stdout: DUMP, readOnly: false },
+    { file: 'pg_restore', args: ['--list', file], stdout: '215; 1259 16390 TABLE public items app\n', readOnly: true },
+  ];
+}
+
+describe('backup command (scripted runner)', () => {
+  it('runs the checks, streams the dump through sha256, writes the manifest last and publishes the set', async () => {
+    const t = createTestContext({ config: CONFIG, now: () => NOW, commands: ({ dir }) => commands(dir) });
+    const { data } = await run(t.ctx, {}, []);
+    expect(data.action).toBe('create');
+    if (data.action !== 'create' || !data.set) throw new Error('no set');
+    expect(data.set.id).toBe(ID);
+    expect(readdirSync(path.join(t.dir, 'backups'))).toEqual([ID]);
+    const manifest = JSON.parse(readFileSync(path.join(t.dir, 'backups', ID, 'manifest.json'), 'utf8'));
+    expect(manifest.parts).toEqual([
+      { name: 'main', kind: 'postgres', file: 'main.pgdump', bytes: DUMP.length, sha256: createHash('sha256').update(DUMP).digest('hex'), tool: 'pg_dump 15.18', serverVersion: '15.18', source: SAFE, entries: 1 },
+    ]);
+    expect(t.runner.ran.find((c) => c.args[0] === '-Fc')!.env).toMatchObject({ PGPASSWORD: 'pw-unit-1234' });
+    expect(readFileSync(path.join(t.stateDir, 'history.jsonl'), 'utf8')).toContain('"type":"backup"');
+  });
+
+  it('--dry-run runs only the read-only checks and writes nothing', async () => {
+    const t = createTestContext({ config: CONFIG, now: () => NOW, dryRun: true, commands: ({ dir }) => commands(dir).slice(0, 2) });
+    const { data } = await run(t.ctx, {}, []);
+    expect(data).toMatchObject({ action: 'create', dryRun: true, set: null });
+    expect(t.runner.skipped.map((c) => c.args.join(' '))).toEqual([`-Fc -w -d ${SAFE}`]);
+    expect(existsSync(path.join(t.dir, 'backups'))).toBe(false);
+  });
+
+  it('refuses a pg_dump older than the server, naming both', async () => {
+    const t = createTestContext({ config: CONFIG, now: () => NOW, commands: ({ dir }) => commands(dir, 'pg_dump (PostgreSQL) 14.2').slice(0, 2) });
+    const error = (await caught(run(t.ctx, {}, []))) as Error;
+    expect(error.message).toBe('pg_dump 14.2 is older than the main server (PostgreSQL 15.18): pg_dump cannot dump a newer server.');
+    expect(existsSync(path.join(t.dir, 'backups'))).toBe(false);
+  });
+
+  it('rejects unknown actions and stray arguments as usage errors', async () => {
+    const t = createTestContext({ config: CONFIG });
+    expect(((await caught(run(t.ctx, {}, ['lsit']))) as { exitCode: number }).exitCode).toBe(2);
+    expect(((await caught(run(t.ctx, {}, ['list', 'x']))) as { exitCode: number }).exitCode).toBe(2);
+  });
+});
