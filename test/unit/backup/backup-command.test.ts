@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +62,31 @@ describe('backup command (scripted runner)', () => {
     const error = (await caught(run(t.ctx, {}, []))) as Error;
     expect(error.message).toBe('pg_dump 14.2 is older than the main server (PostgreSQL 15.18): pg_dump cannot dump a newer server.');
     expect(existsSync(path.join(t.dir, 'backups'))).toBe(false);
+  });
+
+  it('a 0-byte dump is a failure, and no set is kept', async () => {
+    const t = createTestContext({ config: CONFIG, now: () => NOW, commands: ({ dir }) => commands(dir).slice(0, 2).concat([{ file: 'pg_dump', args: ['-Fc', '-w', '-d', SAFE], stdout: '' }]) });
+    const error = (await caught(run(t.ctx, {}, []))) as Error;
+    expect(error.message).toBe('main: pg_dump 15.18 wrote nothing.');
+    expect(readdirSync(path.join(t.dir, 'backups'))).toEqual([]);
+  });
+
+  it('a half-written mongo archive (gzip cut short) is a failure, and no set is kept', async () => {
+    const config = CONFIG.replace('main: { type: postgres, url: "postgresql://app:pw-unit-1234@db:5432/shop" }', 'main: { type: mongo, url: "mongodb://app@m1:27017/shop" }');
+    const whole = gzipSync(Buffer.alloc(100_000, 'x'));
+    const cut = whole.subarray(0, whole.length - 20).toString('latin1');
+    const t = createTestContext({
+      config,
+      now: () => NOW,
+      commands: [
+        { file: 'mongodump', args: ['--version'], stdout: 'mongodump version: 100.9.4\n' },
+        { file: 'mongodump', args: ['--uri=mongodb://app@m1:27017/shop', '--archive', '--gzip'], stdout: cut },
+      ],
+    });
+    const error = (await caught(run(t.ctx, {}, []))) as Error;
+    // The scripted runner carries stdout as text, so the bytes arrive damaged as well as cut: either way not whole.
+    expect(error.message).toMatch(/main\.archive\.gz is not a whole gzip stream: /);
+    expect(readdirSync(path.join(t.dir, 'backups'))).toEqual([]);
   });
 
   it('rejects unknown actions and stray arguments as usage errors', async () => {
