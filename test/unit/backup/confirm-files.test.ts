@@ -7,6 +7,8 @@ import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { confirmByTyping } from '../../../src/backup/confirm.js';
 import { countEntries, extractFiles, packFiles } from '../../../src/backup/files.js';
+import { checkGzip } from '../../../src/backup/checks.js';
+import { gzipSync } from 'node:zlib';
 import { UsageError } from '../../../src/errors.js';
 import { caught, tempDir } from '../helpers.js';
 
@@ -61,5 +63,17 @@ describe('files part', () => {
     const whole = readFileSync(archive);
     writeFileSync(archive, whole.subarray(0, Math.floor(whole.length / 2)));
     await expect(countEntries(archive)).rejects.toThrow();
+  });
+});
+
+describe('checkGzip', () => {
+  it('passes a whole gzip stream and fails one cut short, as a full disk or a killed mongodump leaves it', async () => {
+    const dir = tempDir();
+    const whole = gzipSync(Buffer.alloc(300_000, 'm'));
+    writeFileSync(path.join(dir, 'whole.gz'), whole);
+    writeFileSync(path.join(dir, 'cut.gz'), whole.subarray(0, whole.length - 30));
+    const signal = new AbortController().signal;
+    await expect(checkGzip(path.join(dir, 'whole.gz'), signal)).resolves.toBeUndefined();
+    await expect(checkGzip(path.join(dir, 'cut.gz'), signal)).rejects.toThrow(/cut\.gz is not a whole gzip stream: unexpected end of file/);
   });
 });
