@@ -23,7 +23,7 @@ export interface BackupOptions {
 }
 
 export type BackupData =
-  | { action: 'create'; environment: string; dryRun: boolean; set: (Omit<CreatedSet, 'leftovers'> & { leftovers: string[] }) | null; planned: string[] }
+  | { action: 'create'; environment: string; dryRun: boolean; set: CreatedSet | null; planned: string[] }
   | { action: 'list'; environment: string; dir: string; policy: string | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }
   | { action: 'verify'; environment: string; verification: Verification }
   | { action: 'prune'; environment: string; dryRun: boolean; plan: PrunePlan; removed: string[] };
