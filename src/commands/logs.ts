@@ -28,7 +28,7 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
   const options = parseLogsOptions(raw, ctx.now());
   const criteria = { ...options.criteria, correlationFields: env.config.logs?.correlationFields ?? DEFAULT_CORRELATION_FIELDS };
   const matchers = new Map<string, Matcher>();
-  const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label)).get(label)!;
+  const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label, { parse: !ctx.json })).get(label)!;
   const deps = { criteria, matcherFor, runner: ctx.runner, env: ctx.env, signal: ctx.signal, warn: ctx.log.warn, debug: ctx.log.debug, now: ctx.now };
   const sources = await resolveSources(env, deps, options.sources);
   if (options.follow) ctx.log.info(`Following ${sources.map((s) => s.name).join(', ')}. Ctrl-C stops.`);

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
 
 const CHUNK = 1024 * 1024;
@@ -6,7 +7,9 @@ const MAX_HELD = 10_000;
 
 /** Lines of a whole chunk, decoded at once: one decode per chunk is what keeps big files fast. */
 export function splitLines(buffer: Buffer, start: number, end: number): string[] {
-  const lines = buffer.toString('utf8', start, end).split('\n');
+  // Plain ASCII (most logs) decodes as latin1 to the same text at several times the speed of utf8.
+  const encoding = isAscii(buffer.subarray(start, end)) ? 'latin1' : 'utf8';
+  const lines = buffer.toString(encoding, start, end).split('\n');
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i]!;
     if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);

@@ -11,7 +11,7 @@ const SHOWN = new Set(['level', 'severity', 'lvl', 'time', 'timestamp', '@timest
  * {"time", "level", "source", "message"} (time and level when known).
  */
 export function formatJsonLine(entry: LogEntry): string {
-  if (entry.record) return entry.text.trim();
+  if (entry.json) return entry.text.trim();
   return JSON.stringify({
     ...(entry.time === undefined ? {} : { time: new Date(entry.time).toISOString() }),
     ...(entry.level === undefined ? {} : { level: levelName(entry.level) }),

@@ -12,7 +12,9 @@ export interface LogEntry {
   time?: number;
   /** Rank on pino's scale (30 info, 50 error), when the line says. */
   level?: number;
-  /** The parsed record, when the line is a JSON object. */
+  /** The line is a JSON object ... */
+  json?: boolean;
+  /** ... and this is it parsed (not needed for --json output without filters to check). */
   record?: Record<string, unknown>;
 }
 
@@ -39,9 +41,11 @@ export const DEFAULT_CORRELATION_FIELDS = ['corr.correlationId', 'correlationId'
  * the lines that pass them. An indented plain-text line (a stack trace) belongs to the line above it
  * and takes its level and time.
  */
-export function createMatcher(criteria: Criteria, source: string): Matcher {
+export function createMatcher(criteria: Criteria, source: string, options: { parse?: boolean } = {}): Matcher {
   const { minLevel, grep, correlationId, since, until } = criteria;
   const byTime = since !== undefined || until !== undefined;
+  // Parsing proves the cheap tests right (a nested "level" key) and feeds the readable format; --json alone needs neither.
+  const parse = options.parse !== false || minLevel !== undefined || byTime || correlationId !== undefined;
   let head: { level?: number; time?: number } = {};
   let untimed = 0;
   return {
@@ -69,6 +73,7 @@ export function createMatcher(criteria: Criteria, source: string): Matcher {
         }
         if ((since !== undefined && head.time < since) || (until !== undefined && head.time > until)) return undefined;
       }
+      if (json && !parse) return { source, text, json, level: head.level ?? jsonLevel(text), time: jsonTime(text) ?? transportTime };
       if (json) return checkRecord(text, criteria, source, transportTime) ?? undefined;
       return continuation ? { source, text, level: head.level, time: head.time ?? transportTime } : plainEntry(text, source, head.level, transportTime);
     },
@@ -102,7 +107,7 @@ function checkRecord(text: string, criteria: Criteria, source: string, transport
   if (criteria.until !== undefined && (time === undefined || time > criteria.until)) return null;
   const id = criteria.correlationId;
   if (id !== undefined && !criteria.correlationFields.some((field) => stringOf(valueAt(fields, field)) === id)) return null;
-  return { source, text, level, time, record: fields };
+  return { source, text, json: true, level, time, record: fields };
 }
 
 function stringOf(value: unknown): string | undefined {

@@ -21,6 +21,15 @@ describe('matcher', () => {
     expect(entry).toMatchObject({ source: 'app.log', level: 50, time: T0 + 180_000, record: { reqId: 'r1', msg: 'm3' } });
   });
 
+  it('--json without filters to check leaves the record unparsed, with level and time read cheaply', () => {
+    const matcher = createMatcher(criteria({ grep: /m3/ }), 'app.log', { parse: false });
+    const entry = matcher.match(pino(40, 3));
+    expect(entry).toMatchObject({ json: true, level: 40, time: T0 + 180_000 });
+    expect(entry?.record).toBeUndefined();
+    // A filter the cheap test could get wrong is checked on the parsed record.
+    expect(createMatcher(criteria({ minLevel: 40 }), 'app.log', { parse: false }).match(pino(40, 3))?.record).toBeDefined();
+  });
+
   it('--grep is a regular expression on the whole line', () => {
     const lines = ['authentication failed for bob', 'Authentication FAILED', pino(30, 0, { msg: 'authentication has failed' })];
     expect(passing(criteria({ grep: /authentication.*failed/ }), lines)).toEqual([lines[0], lines[2]]);

@@ -44,10 +44,12 @@ describe('merging sources', () => {
 describe('formatting', () => {
   const style = createStyle(false);
   const record = { level: 50, time: Date.parse('2024-01-15T10:00:00Z'), pid: 1, hostname: 'h', msg: 'request failed', reqId: 'r-1', req: { url: '/x' }, err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at x.js:1:1' } };
-  const json: LogEntry = { source: 'app.log', text: JSON.stringify(record), time: record.time, level: 50, record };
+  const json: LogEntry = { source: 'app.log', text: JSON.stringify(record), time: record.time, level: 50, json: true, record };
 
   it('--json prints a JSON record unchanged, a plain line as an object', () => {
     expect(formatJsonLine({ ...json, text: `${json.text}  ` })).toBe(json.text);
+    // Not parsed (--json without filters to check): still printed as written.
+    expect(formatJsonLine({ source: 'app.log', text: '{"level":30,"msg":"x"}', json: true })).toBe('{"level":30,"msg":"x"}');
     expect(JSON.parse(formatJsonLine({ source: 'out', text: 'ERROR x', level: 50, time: 0 }))).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'error', source: 'out', message: 'ERROR x' });
     expect(JSON.parse(formatJsonLine({ source: 'out', text: 'hello' }))).toEqual({ source: 'out', message: 'hello' });
   });
