@@ -105,7 +105,7 @@ export async function* reorder(input: Batches, window = REORDER_WINDOW): AsyncGe
 export async function lastOf(input: Batches, count: number): Promise<LogEntry[]> {
   let kept: LogEntry[] = [];
   for await (const batch of input) {
-    kept.push(...batch);
+    for (const entry of batch) kept.push(entry);
     if (kept.length > 2 * count) kept = kept.slice(-count);
   }
   return count === 0 ? [] : kept.slice(-count);
