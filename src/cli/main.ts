@@ -22,7 +22,7 @@ export function buildProgram(): Command {
     .option('-e, --env <name>', 'environment from opsctl.yaml (else OPSCTL_ENV, else the only one)')
     .addOption(new Option('--environment <name>', 'alias of --env').hideHelp())
     .option('-c, --config <path>', 'config file (else OPSCTL_CONFIG, else opsctl.yaml found upwards)')
-    .option('--json', 'print one JSON document on stdout and nothing else')
+    .option('--json', 'print JSON on stdout and nothing else: one document (logs: one record per line)')
     .option('--dry-run', 'print the plan and change nothing')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--no-color', 'no colours (also NO_COLOR)')
