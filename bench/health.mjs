@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runOnce, summarize } from './lib/measure.mjs';
+import { wholeNumber } from './lib/cli.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'opsctl.js');
@@ -25,11 +26,7 @@ function readOptions() {
     console.log(USAGE);
     process.exit(0);
   }
-  const count = (name, min) => {
-    const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${values[name]} is not a whole number >= ${min}.\n${USAGE}`);
-    return n;
-  };
+  const count = (name, min) => wholeNumber(values, name, min);
   return { runs: count('runs', 1), warmup: count('warmup', 0), json: values.json };
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findGnuTime, peakRssMb, summarize } from './lib/measure.mjs';
+import { warnIfStale, wholeNumber } from './lib/cli.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'opsctl.js');
@@ -44,11 +45,7 @@ function readOptions() {
     console.log(USAGE);
     process.exit(0);
   }
-  const count = (name, min) => {
-    const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${values[name]} is not a whole number >= ${min}.\n${USAGE}`);
-    return n;
-  };
+  const count = (name, min) => wholeNumber(values, name, min);
   return { lines: count('lines', 1000), runs: count('runs', 1), warmup: count('warmup', 0), json: values.json, keep: values.keep };
 }
 
@@ -197,17 +194,11 @@ function renderText(result) {
   ].join('\n');
 }
 
-function warnIfStale() {
-  if (!existsSync(path.join(ROOT, 'dist', 'commands', 'logs.js'))) throw new Error('dist/commands/logs.js is missing. Run npm run build first.');
-  const newest = (dir) => readdirSync(dir, { recursive: true }).reduce((max, f) => Math.max(max, statSync(path.join(dir, f)).mtimeMs), 0);
-  if (newest(path.join(ROOT, 'src')) > newest(path.join(ROOT, 'dist'))) process.stderr.write('warning: src/ changed after the last build; run npm run build to bench the current code.\n');
-}
-
 async function main() {
   let options;
   try {
     options = readOptions();
-    warnIfStale();
+    warnIfStale(ROOT, 'commands/logs.js');
   } catch (error) {
     process.stderr.write(`${error.message}\n`);
     return 2;

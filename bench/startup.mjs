@@ -9,6 +9,7 @@ import { findGnuTime, median, peakRssMb, runOnce, summarize } from './lib/measur
 import { traceModules } from './lib/modules.mjs';
 import { APP, cleanupFixture, createFixture, startApp } from './lib/pm2-fixture.mjs';
 import { renderText } from './lib/report.mjs';
+import { warnIfStale, wholeNumber } from './lib/cli.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'opsctl.js');
@@ -35,11 +36,7 @@ function readOptions() {
     console.log(USAGE);
     process.exit(0);
   }
-  const count = (name, min) => {
-    const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${values[name]} is not a whole number >= ${min}.`);
-    return n;
-  };
+  const count = (name, min) => wholeNumber(values, name, min);
   return { runs: count('runs', 1), warmup: count('warmup', 0), rssRuns: count('rss-runs', 0), json: values.json };
 }
 
@@ -141,17 +138,12 @@ function buildResult(commands, samples, rss, modules, options) {
 }
 
 /** dist/ is what bin/opsctl.js runs: say so when src/ changed after the last build. */
-function warnIfStale() {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/cli/main.js is missing. Run npm run build first.');
-  const newest = (dir) => readdirSync(dir, { recursive: true }).reduce((max, f) => Math.max(max, statSync(path.join(dir, f)).mtimeMs), 0);
-  if (newest(path.join(ROOT, 'src')) > newest(path.join(ROOT, 'dist'))) process.stderr.write('warning: src/ changed after the last build; run npm run build to bench the current code.\n');
-}
 
 async function main() {
   let options;
   try {
     options = readOptions();
-    warnIfStale();
+    warnIfStale(ROOT, 'cli/main.js');
   } catch (error) {
     process.stderr.write(`${error.message}\n`);
     return 2;
