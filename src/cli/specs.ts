@@ -122,6 +122,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/restore.js') as Promise<CommandModule>,
   },
   {
+    name: 'cleanup',
+    summary: 'Plan, confirm and remove what the environment no longer needs: old temp files, stopped containers and old images, old backup sets, oversized pm2 logs',
+    options: [{ flags: '--only <kinds>', description: 'only these kinds, comma-separated: docker, temp, backups, pm2-logs' }],
+    examples: [
+      'opsctl cleanup -e production --dry-run',
+      'opsctl cleanup -e production',
+      'opsctl cleanup -e staging --only docker --yes',
+      '0 3 * * 0 cd /srv/app && opsctl cleanup -e production --yes  # from cron, weekly',
+    ],
+    load: () => import('../commands/cleanup.js') as Promise<CommandModule>,
+  },
+  {
     name: 'lock',
     args: '<action>',
     summary: 'Show (lock status) or release (lock release --force) the lock of an environment',

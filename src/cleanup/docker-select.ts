@@ -1,0 +1,36 @@
+import { formatDuration } from '../config/duration.js';
+import { repositoryOf, shortId, type ImageFacts } from './docker-commands.js';
+
+export interface ReleaseRule {
+  repository: string;
+  keepReleases: number;
+  olderThanMs?: number | undefined;
+}
+
+export interface ImageDecision {
+  image: ImageFacts;
+  remove: boolean;
+  why: string;
+}
+
+/**
+ * Images of the target's repository, newest first: the newest keepReleases stay (rollback needs them),
+ * so does any image a container uses, one younger than olderThan, or one also tagged in another repository.
+ */
+export function decideReleaseImages(images: readonly ImageFacts[], rule: ReleaseRule, inUse: ReadonlySet<string>, now: number): ImageDecision[] {
+  const newestFirst = [...images].sort((a, b) => b.createdMs - a.createdMs || a.id.localeCompare(b.id));
+  return newestFirst.map((image, index) => {
+    const age = now - image.createdMs;
+    const foreign = image.tags.filter((t) => repositoryOf(t) !== rule.repository);
+    if (index < rule.keepReleases) return { image, remove: false, why: `one of the newest ${rule.keepReleases} releases (keepReleases)` };
+    if (inUse.has(image.id)) return { image, remove: false, why: 'used by a container' };
+    if (rule.olderThanMs !== undefined && age < rule.olderThanMs) return { image, remove: false, why: `younger than olderThan ${formatDuration(rule.olderThanMs)}` };
+    if (foreign.length > 0) return { image, remove: false, why: `also tagged ${foreign.join(', ')}` };
+    const older = rule.olderThanMs !== undefined ? `, ${formatDuration(age)} old (olderThan ${formatDuration(rule.olderThanMs)})` : '';
+    return { image, remove: true, why: `release ${index + 1} by age, beyond keepReleases ${rule.keepReleases}${older}` };
+  });
+}
+
+export function imageLabel(image: ImageFacts): string {
+  return `${image.tags.length > 0 ? image.tags.join(', ') : '<dangling>'} (${shortId(image.id)})`;
+}

@@ -1,0 +1,83 @@
+import { parseDuration } from '../config/duration.js';
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import type { Runner } from '../process/runner.js';
+import { composeProject } from '../targets/compose.js';
+import { cleanupDockerCommands as docker, idsOf, parseContainerFacts, parseImageFacts, repositoryOf, shortId, type ImageFacts } from './docker-commands.js';
+import { decideReleaseImages, imageLabel } from './docker-select.js';
+import type { KindPlan, Removal } from './types.js';
+
+const DEFAULT_KEEP_RELEASES = 5;
+
+/**
+ * cleanup.docker: stopped containers of this environment only (compose project / swarm stack label),
+ * dangling images, and old images of the target's repository beyond keepReleases. Never an image in use.
+ */
+export async function planDocker(ctx: Context, env: SelectedEnvironment): Promise<KindPlan> {
+  const setting = env.config.cleanup?.docker;
+  if (!setting) return { removals: [], notes: [] };
+  const options = setting === true ? {} : setting;
+  const plan: KindPlan = { removals: [], notes: [] };
+  const label = environmentLabel(env);
+  if (label) plan.removals.push(...(await stoppedContainers(ctx.runner, label)));
+  else plan.notes.push('docker: a pm2 target has no containers; only dangling images are considered');
+
+  const inUse = await imagesInUse(ctx.runner);
+  const dangling = await inspectImages(ctx.runner, idsOf((await ctx.runner.run(docker.danglingImageIds())).stdout));
+  for (const image of dangling) {
+    if (inUse.has(image.id)) continue;
+    plan.removals.push(imageRemoval(ctx.runner, image, 'dangling (untagged, as docker image prune removes)'));
+  }
+  const image = env.config.target.compose?.image ?? env.config.target.swarm?.image;
+  if (!image) return plan;
+  const repository = repositoryOf(image);
+  const keepReleases = options.keepReleases ?? env.config.source?.keepReleases ?? DEFAULT_KEEP_RELEASES;
+  const olderThanMs = options.olderThan ? parseDuration(options.olderThan) : undefined;
+  const releases = await inspectImages(ctx.runner, idsOf((await ctx.runner.run(docker.imageIds(repository))).stdout));
+  const decisions = decideReleaseImages(releases, { repository, keepReleases, olderThanMs }, inUse, ctx.now());
+  for (const d of decisions) if (d.remove) plan.removals.push(imageRemoval(ctx.runner, d.image, d.why));
+  const kept = decisions.filter((d) => !d.remove).length;
+  if (kept > 0) plan.notes.push(`docker: kept ${kept} image(s) of ${repository} (newest ${keepReleases}, in use, or younger than olderThan)`);
+  return plan;
+}
+
+/** The label every container of this environment carries; pm2 has none. */
+export function environmentLabel(env: SelectedEnvironment): string | undefined {
+  const { compose, swarm } = env.config.target;
+  if (compose) return `com.docker.compose.project=${composeProject(compose, env.app)}`;
+  if (swarm) return `com.docker.stack.namespace=${swarm.stack}`;
+  return undefined;
+}
+
+async function stoppedContainers(runner: Runner, label: string): Promise<Removal[]> {
+  const ids = idsOf((await runner.run(docker.stoppedContainerIds(label))).stdout);
+  if (ids.length === 0) return [];
+  // One removed in between makes inspect exit 1 while still printing the others.
+  const facts = parseContainerFacts((await runner.run(docker.containerInspect(ids, true), { allowFailure: true })).stdout);
+  return facts
+    .filter((c) => c.state !== 'running' && c.state !== 'restarting' && c.state !== 'paused')
+    .map((c) => ({
+      item: { kind: 'docker' as const, what: `container ${c.name} (${shortId(c.id)})`, bytes: c.sizeRw, why: `${c.state}, of this environment (${label})` },
+      remove: async () => void (await runner.run(docker.removeContainer(c.id))),
+    }));
+}
+
+/** Image ids used by any container, running or not, of any project: those never go. */
+async function imagesInUse(runner: Runner): Promise<Set<string>> {
+  const ids = idsOf((await runner.run(docker.allContainerIds())).stdout);
+  if (ids.length === 0) return new Set();
+  const facts = parseContainerFacts((await runner.run(docker.containerInspect(ids, false), { allowFailure: true })).stdout);
+  return new Set(facts.map((c) => c.imageId));
+}
+
+async function inspectImages(runner: Runner, ids: readonly string[]): Promise<ImageFacts[]> {
+  if (ids.length === 0) return [];
+  return parseImageFacts((await runner.run(docker.imageInspect(ids), { allowFailure: true })).stdout);
+}
+
+function imageRemoval(runner: Runner, image: ImageFacts, why: string): Removal {
+  return {
+    item: { kind: 'docker', what: `image ${imageLabel(image)}`, bytes: image.bytes, why },
+    remove: async () => void (await runner.run(docker.removeImage(image.id))),
+  };
+}

@@ -1,0 +1,65 @@
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { planBackups } from './backups.js';
+import { planDocker } from './docker.js';
+import { planPm2Logs } from './pm2-logs.js';
+import { planReleaseFolders } from './releases.js';
+import { planTemp } from './temp.js';
+import { CLEANUP_KINDS, type CleanupKind, type FailedItem, type KindPlan, type Planner, type RemovedItem, type Removal } from './types.js';
+
+const PLANNERS: Record<CleanupKind, Planner> = {
+  temp: planTemp,
+  backups: planBackups,
+  'pm2-logs': planPm2Logs,
+  docker: planDocker,
+};
+
+/** --only docker,temp: the kinds to plan; every kind when absent. */
+export function parseKinds(only: string | undefined): CleanupKind[] {
+  if (only === undefined) return [...CLEANUP_KINDS];
+  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(CLEANUP_KINDS as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new UsageError(`Unknown cleanup kind "${unknown[0] ?? only}".`, `Use --only with any of: ${CLEANUP_KINDS.join(', ')}.`);
+  }
+  return CLEANUP_KINDS.filter((k) => names.includes(k));
+}
+
+/** Plans every chosen kind; nothing is removed here (the read-only docker probes run, even under --dry-run). */
+export async function planCleanup(ctx: Context, env: SelectedEnvironment, kinds: readonly CleanupKind[]): Promise<KindPlan> {
+  const plan: KindPlan = { removals: [], notes: [] };
+  if (!env.config.cleanup) plan.notes.push(`nothing is configured under cleanup for ${env.name}: see the Cleanup section of the README`);
+  for (const kind of kinds) {
+    const part = await PLANNERS[kind](ctx, env);
+    plan.removals.push(...part.removals);
+    plan.notes.push(...part.notes);
+  }
+  const releases = await planReleaseFolders();
+  plan.removals.push(...releases.removals);
+  return plan;
+}
+
+export interface Outcome {
+  removed: RemovedItem[];
+  failed: FailedItem[];
+}
+
+/** Removes item by item: one that fails is reported and the rest still go. */
+export async function executeCleanup(ctx: Context, removals: readonly Removal[]): Promise<Outcome> {
+  const outcome: Outcome = { removed: [], failed: [] };
+  for (const { item, remove } of removals) {
+    if (ctx.signal.aborted) break;
+    try {
+      await remove();
+      outcome.removed.push({ kind: item.kind, what: item.what, bytes: item.bytes });
+      ctx.log.debug(`removed ${item.what}`);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'interrupted') throw error;
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      outcome.failed.push({ kind: item.kind, what: item.what, error: message });
+      ctx.log.warn(`could not remove ${item.what}: ${message}`);
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { decideReleaseImages } from '../../../src/cleanup/docker-select.js';
+import { idsOf, parseContainerFacts, parseImageFacts, repositoryOf } from '../../../src/cleanup/docker-commands.js';
+import { pickTempFiles } from '../../../src/cleanup/temp-select.js';
+import { parseKinds } from '../../../src/cleanup/plan.js';
+
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+const DAY = 86_400_000;
+const MB = 1024 * 1024;
+const file = (name: string, days: number, mb: number) => ({ path: `/t/${name}`, bytes: mb * MB, mtimeMs: NOW - days * DAY, dev: 1, ino: 1 });
+
+describe('pickTempFiles', () => {
+  it('takes files older than maxAgeDays, oldest first', () => {
+    const picked = pickTempFiles([file('a', 1, 1), file('b', 9, 1), file('c', 30, 1)], { maxAgeDays: 7 }, NOW);
+    expect(picked.map((p) => [p.file.path, p.why])).toEqual([
+      ['/t/c', '30 days old (maxAgeDays 7)'],
+      ['/t/b', '9 days old (maxAgeDays 7)'],
+    ]);
+  });
+
+  it('then the oldest of the rest until the folder is under maxSizeMB', () => {
+    const picked = pickTempFiles([file('new', 0, 200), file('mid', 2, 200), file('old', 3, 200), file('ancient', 10, 50)], { maxAgeDays: 7, maxSizeMB: 300 }, NOW);
+    expect(picked.map((p) => p.file.path)).toEqual(['/t/ancient', '/t/old', '/t/mid']);
+    expect(picked[1]!.why).toBe('oldest while the folder is over maxSizeMB 300 (600 MB)');
+  });
+
+  it('a folder under budget with young files keeps everything', () => {
+    expect(pickTempFiles([file('a', 1, 100)], { maxAgeDays: 7, maxSizeMB: 500 }, NOW)).toEqual([]);
+  });
+});
+
+describe('decideReleaseImages', () => {
+  const image = (id: string, days: number, tags = [`app:${id}`]) => ({ id, tags, createdMs: NOW - days * DAY, bytes: 10 });
+  const images = [image('r1', 1), image('r2', 2), image('r3', 3), image('r4', 10), image('r5', 20), image('r6', 30, ['app:r6', 'other/app:r6'])];
+
+  it('keeps the newest keepReleases, the ones in use, the young ones and those tagged elsewhere', () => {
+    const decisions = decideReleaseImages([...images].reverse(), { repository: 'app', keepReleases: 2, olderThanMs: 7 * DAY }, new Set(['r5']), NOW);
+    expect(decisions.map((d) => [d.image.id, d.remove])).toEqual([
+      ['r1', false], ['r2', false], ['r3', false], ['r4', true], ['r5', false], ['r6', false],
+    ]);
+    expect(decisions.map((d) => d.why)).toEqual([
+      'one of the newest 2 releases (keepReleases)',
+      'one of the newest 2 releases (keepReleases)',
+      'younger than olderThan 7d',
+      'release 4 by age, beyond keepReleases 2, 10d old (olderThan 7d)',
+      'used by a container',
+      'also tagged other/app:r6',
+    ]);
+  });
+
+  it('without olderThan, everything beyond keepReleases that is unused goes', () => {
+    const decisions = decideReleaseImages(images.slice(0, 5), { repository: 'app', keepReleases: 3 }, new Set(), NOW);
+    expect(decisions.filter((d) => d.remove).map((d) => d.image.id)).toEqual(['r4', 'r5']);
+  });
+});
+
+describe('docker parsing', () => {
+  it('repositoryOf strips the tag and digest, not a registry port', () => {
+    expect(repositoryOf('toeic-app:abc')).toBe('toeic-app');
+    expect(repositoryOf('registry:5000/team/app:v1')).toBe('registry:5000/team/app');
+    expect(repositoryOf('registry:5000/team/app')).toBe('registry:5000/team/app');
+    expect(repositoryOf('app@sha256:0123')).toBe('app');
+  });
+
+  it('reads docker inspect arrays and id lists', () => {
+    expect(parseImageFacts('[{"Id":"sha256:aa","RepoTags":null,"Created":"2026-11-20T00:00:00.5Z","Size":1234}]')).toEqual([
+      { id: 'sha256:aa', tags: [], createdMs: Date.parse('2026-11-20T00:00:00.5Z'), bytes: 1234 },
+    ]);
+    expect(parseContainerFacts('[{"Id":"c1","Name":"/web","Image":"sha256:aa","State":{"Status":"exited"},"SizeRw":42}]')).toEqual([
+      { id: 'c1', name: 'web', imageId: 'sha256:aa', state: 'exited', sizeRw: 42 },
+    ]);
+    expect(idsOf('sha256:a\nsha256:b\nsha256:a\n')).toEqual(['sha256:a', 'sha256:b']);
+  });
+});
+
+describe('parseKinds', () => {
+  it('every kind by default, the listed ones in a fixed order, and a usage error for others', () => {
+    expect(parseKinds(undefined)).toEqual(['docker', 'temp', 'backups', 'pm2-logs']);
+    expect(parseKinds('pm2-logs, temp')).toEqual(['temp', 'pm2-logs']);
+    expect(() => parseKinds('temp,images')).toThrow('Unknown cleanup kind "images".');
+  });
+});
