@@ -1,7 +1,7 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { redactData } from '../process/redact.js';
+import { OpsError } from '../errors.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -56,11 +56,24 @@ export async function readManifest(dir: string): Promise<{ manifest: Manifest } 
   }
 }
 
-/** Written last, flushed to disk: its presence is what makes a folder a complete set. */
+/**
+ * Written last, flushed to disk: its presence is what makes a folder a complete set. It is built from
+ * safe fields only (URLs without password), never redacted as a whole: masking a password that equals
+ * a word of the manifest ("postgres") would break the very set it describes. Read back and validated
+ * before the caller publishes the set, so a bad manifest fails the run instead of hiding the set.
+ */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  const valid = manifestSchema.safeParse(manifest);
+  if (!valid.success) throw invalid(`${valid.error.issues[0]?.path.join('.')} ${valid.error.issues[0]?.message}`);
   const file = path.join(dir, MANIFEST_FILE);
-  await writeFile(file, `${JSON.stringify(redactData(manifest), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(file, `${JSON.stringify(valid.data, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   await syncPath(file);
+  const back = await readManifest(dir);
+  if ('problem' in back) throw invalid(back.problem);
+}
+
+function invalid(problem: string): OpsError {
+  return new OpsError(`The manifest of the new set is not valid (${problem}): the set was not kept.`, 'This is a bug in opsctl; report it with the output of --verbose.');
 }
 
 /** fsync a file or folder; folders cannot be opened for that on Windows, which journals renames itself. */

@@ -49,6 +49,18 @@ describe('backup command (scripted runner)', () => {
     expect(readFileSync(path.join(t.stateDir, 'history.jsonl'), 'utf8')).toContain('"type":"backup"');
   });
 
+  it('a password equal to a word of the manifest ("postgres") leaves the manifest whole and the set listed', async () => {
+    const config = CONFIG.replace('postgresql://app:pw-unit-1234@db:5432/shop', 'postgresql://postgres:postgres@db:5432/shop');
+    const safe = 'postgresql://postgres@db:5432/shop';
+    const t = createTestContext({ config, now: () => NOW, commands: ({ dir }) => commands(dir).map((c) => ({ ...c, args: c.args.map((a) => (a === SAFE ? safe : a)) })) });
+    await run(t.ctx, {}, []);
+    const manifest = JSON.parse(readFileSync(path.join(t.dir, 'backups', ID, 'manifest.json'), 'utf8'));
+    expect(manifest.parts[0]).toMatchObject({ kind: 'postgres', source: safe });
+    expect(JSON.stringify(manifest)).not.toContain('***');
+    const { data } = await run(t.ctx, {}, ['list']);
+    expect(data).toMatchObject({ action: 'list', incomplete: [], sets: [{ id: ID }] });
+  });
+
   it('--dry-run runs only the read-only checks and writes nothing', async () => {
     const t = createTestContext({ config: CONFIG, now: () => NOW, dryRun: true, commands: ({ dir }) => commands(dir).slice(0, 2) });
     const { data } = await run(t.ctx, {}, []);
