@@ -36,6 +36,12 @@ export async function run(ctx: Context, options: RestoreOptions, args: string[])
   const set = await findSet(dir, env.name, id);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const targets = planRestore(env, set, only, options.to);
+  const takeSafety = options.safetyBackup !== false && options.to === undefined;
+  // A safety set of another database filed among this environment's sets would be restored over
+  // this environment's own database by a later `restore latest`: with --to there is none.
+  if (options.to !== undefined && options.safetyBackup !== false) {
+    ctx.log.warn(`--to: NO safety backup of ${targets.map((t) => (t.into.kind === 'files' ? t.into.cwd : t.into.conn.safeUrl)).join(', ')} is taken; back it up yourself first if it holds data you need`);
+  }
 
   const step = ctx.log.step(`verifying ${set.id} before restoring it`);
   const verification = await verifySet(ctx, set, only);
@@ -49,7 +55,7 @@ export async function run(ctx: Context, options: RestoreOptions, args: string[])
   if (!ctx.dryRun) await confirm(ctx, env, set, targets);
 
   const work = async () => {
-    if (options.safetyBackup !== false) data.safetySet = await safetyBackup(ctx, env, dir, set, targets);
+    if (takeSafety) data.safetySet = await safetyBackup(ctx, env, dir, set, targets);
     for (const target of targets) {
       const s = ctx.log.step(`${target.part.name}: restoring ${target.part.file}`);
       try {

@@ -74,11 +74,16 @@ describe.skipIf(!requireTool('postgres'))('restore against a throwaway PostgreSQ
     expect(readFileSync(path.join(dir, '.opsctl', 'history.jsonl'), 'utf8')).toMatch(/"type":"restore".*"result":"success"/);
   }, 120_000);
 
-  it('--only main --to staging_main restores production\'s dump into another database, and ANALYZEs it', async () => {
+  it('--only main --to staging_main restores production\'s dump into another database, and ANALYZEs it; no safety set of staging among production\'s', async () => {
     // `latest` is now the safety set of the broken state; the first set is the good one.
+    const listIds = async () => parseJson((await runCli(['backup', 'list', '-e', 'production', '--json'], { cwd: dir, env })).stdout).sets.map((s: { id: string }) => s.id);
     const good = parseJson((await runCli(['backup', 'list', '-e', 'production', '--json'], { cwd: dir, env })).stdout).sets.find((s: { reason: string | null }) => s.reason === null).id;
-    const restore = await runCli(['restore', good, '-e', 'production', '--only', 'main', '--to', 'staging_main', '--yes', '--no-safety-backup', '--json'], { cwd: dir, env });
+    const before = await listIds();
+    const restore = await runCli(['restore', good, '-e', 'production', '--only', 'main', '--to', 'staging_main', '--yes', '--json'], { cwd: dir, env });
     expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(restore.stderr).toContain(`--to: NO safety backup of ${pg.urlFor('staging', { password: false })} is taken`);
+    expect(parseJson(restore.stdout).safetySet).toBeNull();
+    expect(await listIds()).toEqual(before);
     expect(parseJson(restore.stdout).restored).toEqual([{ name: 'main', kind: 'postgres', into: pg.urlFor('staging', { password: false }) }]);
     expect(await count('staging')).toBe('5000/300');
     expect(await pg.psql("select count(*) from pg_stat_user_tables where last_analyze is not null and relname = 'items'", 'staging')).toBe('1');
