@@ -30,6 +30,8 @@ export interface CreatedSet {
 export interface CreateOptions {
   backupDir: string;
   reason?: string;
+  /** A safety set taken by restore: marked so it is never `latest` nor a regular set for retention. */
+  safety?: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function createSet(ctx: Context, env: SelectedEnvironment, parts: r
       host: os.hostname(),
       opsctlVersion: VERSION,
       ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.safety ? { kind: 'safety' as const } : {}),
       bytes: written.reduce((sum, p) => sum + p.bytes, 0),
       parts: written,
     };

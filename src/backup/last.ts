@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Style } from '../output/style.js';
 import { formatBytes } from '../output/table.js';
-import { listSets } from './sets.js';
+import { latestSet, listSets } from './sets.js';
 
 export interface LastBackup {
   dir: string;
@@ -15,11 +15,11 @@ export interface LastBackup {
 /** A nightly backup is late after this long: status shows its age in yellow. */
 const LATE_MS = 26 * 3_600_000;
 
-/** The newest complete set of the environment, for status; null when it has no backup section. */
+/** The newest complete regular (not safety) set of the environment, for status; null when it has no backup section. */
 export async function lastBackup(env: SelectedEnvironment, now: number): Promise<LastBackup | null> {
   if (!env.config.backup) return null;
   const dir = resolveFrom(env, env.config.backup.dir);
-  const newest = (await listSets(dir, env.name).catch(() => ({ sets: [] }))).sets[0];
+  const newest = latestSet((await listSets(dir, env.name).catch(() => ({ sets: [] }))).sets);
   if (!newest) return { dir, id: null, createdAt: null, ageMs: null, bytes: null };
   return { dir, id: newest.id, createdAt: newest.manifest.createdAt, ageMs: now - Date.parse(newest.manifest.createdAt), bytes: newest.manifest.bytes };
 }

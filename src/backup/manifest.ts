@@ -32,12 +32,19 @@ export const manifestSchema = z.object({
   opsctlVersion: z.string(),
   /** Why it was taken when not by hand: "safety before restore of <id>". */
   reason: z.string().optional(),
+  /** "safety": taken by restore before overwriting; never `latest`, kept by its own rule. Absent: a regular set. */
+  kind: z.enum(['regular', 'safety']).optional(),
   bytes: z.number().int().nonnegative(),
   parts: z.array(part).min(1),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type PartManifest = z.infer<typeof part>;
+
+/** Safety sets are marked; older ones only by their reason. */
+export function isSafety(manifest: Manifest): boolean {
+  return manifest.kind === 'safety' || (manifest.reason ?? '').startsWith('safety before restore of ');
+}
 
 /** The manifest of a set folder, or why it is not a complete set. */
 export async function readManifest(dir: string): Promise<{ manifest: Manifest } | { problem: string }> {

@@ -1,7 +1,8 @@
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { applyRetention, isEmptyPolicy, type Decision, type RetentionPolicy } from './retention.js';
+import { applyRetention, isEmptyPolicy, type Dated, type Decision, type RetentionPolicy } from './retention.js';
+import { isSafety } from './manifest.js';
 import { partialName, type BackupSet } from './sets.js';
 
 export interface PrunePlan {
@@ -17,8 +18,13 @@ export function planPrune(sets: readonly BackupSet[], policy: RetentionPolicy | 
     );
   }
   const bytes = new Map(sets.map((s) => [s.id, s.manifest.bytes]));
-  const decisions = applyRetention(sets.map((s) => ({ id: s.id, createdAt: s.manifest.createdAt })), policy, now).map((d) => ({ ...d, bytes: bytes.get(d.id) ?? 0 }));
+  const decisions = applyRetention(datedSets(sets), policy, now).map((d) => ({ ...d, bytes: bytes.get(d.id) ?? 0 }));
   return { keep: decisions.filter((d) => d.keep), remove: decisions.filter((d) => !d.keep) };
+}
+
+/** What retention needs of a set: its id, time and whether it is a safety set. */
+export function datedSets(sets: readonly BackupSet[]): Dated[] {
+  return sets.map((s) => ({ id: s.id, createdAt: s.manifest.createdAt, safety: isSafety(s.manifest) }));
 }
 
 /** Renamed out of sight first, then removed: a prune killed half-way never leaves a set that looks whole and is not. */

@@ -11,6 +11,8 @@ export interface ListedSet {
   ageMs: number;
   bytes: number;
   parts: string[];
+  /** safety: taken by restore before overwriting; never `latest`. */
+  kind: 'regular' | 'safety';
   reason: string | null;
   /** The rules that keep it; [] without a policy; null when prune would remove it. */
   keptBy: string[] | null;
@@ -32,7 +34,7 @@ export function renderList(data: { environment: string; dir: string; policy: str
   if (data.sets.length === 0) out.push(style.dim(`No backup sets of ${data.environment} in ${data.dir}.`));
   else {
     const rows = data.sets.map((s) => [
-      s.id,
+      s.kind === 'safety' ? `${s.id} ${style.yellow('safety')}` : s.id,
       s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       formatDuration(s.ageMs),
       formatBytes(s.bytes),

@@ -9,7 +9,12 @@ export interface RetentionPolicy {
 export interface Dated {
   id: string;
   createdAt: string;
+  /** A safety set (taken by restore): kept by its own rule only, never the newest nor in a bucket. */
+  safety?: boolean;
 }
+
+/** Safety sets stay this long, whatever the policy: long enough to notice a bad restore. */
+export const SAFETY_KEEP_DAYS = 7;
 
 export interface Decision {
   id: string;
@@ -29,11 +34,16 @@ export function isEmptyPolicy(policy: RetentionPolicy | undefined): boolean {
 /**
  * One decision per set, newest first. A set is kept when any rule keeps it (rules add up, as in
  * restic); buckets are UTC days, ISO weeks and months, and count only periods that have a set, so
- * a pause in backups never empties the history. The newest set is always kept.
+ * a pause in backups never empties the history. The newest regular set is always kept. Safety sets
+ * are outside these rules: kept while younger than SAFETY_KEEP_DAYS.
  */
 export function applyRetention(sets: readonly Dated[], policy: RetentionPolicy, now: number): Decision[] {
-  const ordered = [...sets].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
-  const reasons = new Map<string, string[]>(ordered.map((s) => [s.id, []]));
+  const all = [...sets].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  const ordered = all.filter((s) => !s.safety);
+  const reasons = new Map<string, string[]>(all.map((s) => [s.id, []]));
+  for (const set of all.filter((s) => s.safety)) {
+    if (now - Date.parse(set.createdAt) < SAFETY_KEEP_DAYS * DAY_MS) reasons.get(set.id)!.push(`safety set, younger than ${SAFETY_KEEP_DAYS} days`);
+  }
   if (ordered[0]) reasons.get(ordered[0].id)!.push('newest');
   for (const rule of RULES) {
     const count = policy[rule] ?? 0;
@@ -53,9 +63,10 @@ export function applyRetention(sets: readonly Dated[], policy: RetentionPolicy, 
       if (now - Date.parse(set.createdAt) < policy.maxAgeDays * DAY_MS) reasons.get(set.id)!.push(`younger than ${policy.maxAgeDays} days`);
     }
   }
-  return ordered.map((set) => {
+  return all.map((set) => {
     const keptBy = reasons.get(set.id)!;
-    return keptBy.length > 0 ? { id: set.id, keep: true, reasons: keptBy } : { id: set.id, keep: false, reasons: [whyGone(policy, set, now)] };
+    if (keptBy.length > 0) return { id: set.id, keep: true, reasons: keptBy };
+    return { id: set.id, keep: false, reasons: [set.safety ? `safety set, ${SAFETY_KEEP_DAYS} days old or more` : whyGone(policy, set, now)] };
   });
 }
 

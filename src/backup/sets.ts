@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { readManifest, syncPath, type Manifest } from './manifest.js';
+import { isSafety, readManifest, syncPath, type Manifest } from './manifest.js';
 
 export interface BackupSet {
   id: string;
@@ -50,10 +50,15 @@ export async function listSets(dir: string, environment: string): Promise<SetLis
   return listing;
 }
 
+/** The newest regular set: a safety set (the state before a restore) is never `latest`. */
+export function latestSet(sets: readonly BackupSet[]): BackupSet | undefined {
+  return sets.find((s) => !isSafety(s.manifest));
+}
+
 /** A set by id, or `latest`; a usage error listing what exists otherwise. */
 export async function findSet(dir: string, environment: string, id: string): Promise<BackupSet> {
   const { sets } = await listSets(dir, environment);
-  const found = id === 'latest' ? sets[0] : sets.find((s) => s.id === id);
+  const found = id === 'latest' ? latestSet(sets) : sets.find((s) => s.id === id);
   if (found) return found;
   const known = sets.slice(0, 5).map((s) => s.id);
   throw new UsageError(

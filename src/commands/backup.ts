@@ -10,9 +10,10 @@ import { alertFailure, ping } from '../backup/notify.js';
 import { planParts, type PartPlan } from '../backup/parts.js';
 import { pgDumpCommand } from '../backup/postgres.js';
 import { preflight } from '../backup/preflight.js';
-import { deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
+import { datedSets, deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
 import { applyRetention, isEmptyPolicy } from '../backup/retention.js';
 import { findSet, listSets, type BackupSet } from '../backup/sets.js';
+import { isSafety } from '../backup/manifest.js';
 import { restoreTest, verifySet, type Verification } from '../backup/verify.js';
 import { renderCreated, renderList, renderPrune, renderVerification, type ListedSet } from '../backup/render.js';
 import type { Style } from '../output/style.js';
@@ -91,7 +92,7 @@ async function planOnly(ctx: Context, parts: readonly PartPlan[], dir: string): 
 async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
   const { sets, incomplete } = await listSets(dir, env.name);
   const policy = env.config.backup?.retention;
-  const decisions = isEmptyPolicy(policy) ? undefined : new Map(applyRetention(sets.map((s) => ({ id: s.id, createdAt: s.manifest.createdAt })), policy!, ctx.now()).map((d) => [d.id, d]));
+  const decisions = isEmptyPolicy(policy) ? undefined : new Map(applyRetention(datedSets(sets), policy!, ctx.now()).map((d) => [d.id, d]));
   const listed = sets.map((set): ListedSet => {
     const decision = decisions?.get(set.id);
     return {
@@ -100,6 +101,7 @@ async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promis
       ageMs: ctx.now() - Date.parse(set.manifest.createdAt),
       bytes: set.manifest.bytes,
       parts: set.manifest.parts.map((p) => p.name),
+      kind: isSafety(set.manifest) ? 'safety' : 'regular',
       reason: set.manifest.reason ?? null,
       keptBy: decision ? (decision.keep ? decision.reasons : null) : [],
     };

@@ -95,7 +95,7 @@ async function safetyBackup(ctx: Context, env: SelectedEnvironment, dir: string,
     return null;
   }
   ctx.log.info(`safety backup of the current state first (skip with --no-safety-backup)`);
-  const created = await createSet(ctx, env, parts, { backupDir: dir, reason: `safety before restore of ${set.id}` });
+  const created = await createSet(ctx, env, parts, { backupDir: dir, reason: `safety before restore of ${set.id}`, safety: true });
   ctx.log.info(`safety backup ${created.id} taken: restore it to undo this restore`);
   return created.id;
 }

@@ -67,7 +67,13 @@ describe.skipIf(!requireTool('postgres'))('restore against a throwaway PostgreSQ
     expect(result.safetySet).not.toBe(id);
     // The safety set holds the broken state: restoring it brings the broken state back.
     const list = parseJson((await runCli(['backup', 'list', '-e', 'production', '--json'], { cwd: dir, env })).stdout);
-    expect(list.sets.find((s: { id: string }) => s.id === result.safetySet).reason).toBe(`safety before restore of ${id}`);
+    expect(list.sets.find((s: { id: string }) => s.id === result.safetySet)).toMatchObject({ kind: 'safety', reason: `safety before restore of ${id}` });
+    expect(list.sets.find((s: { id: string }) => s.id === id).kind).toBe('regular');
+    const human = (await runCli(['backup', 'list', '-e', 'production'], { cwd: dir, env })).stdout;
+    expect(human).toMatch(new RegExp(`${result.safetySet} safety`));
+    // `latest` is still the good set, not the safety set of the broken state.
+    const verifyLatest = parseJson((await runCli(['backup', 'verify', 'latest', '-e', 'production', '--json'], { cwd: dir, env })).stdout);
+    expect(verifyLatest.verification.id).toBe(id);
     for (const text of [backup.stdout, backup.stderr, restore.stdout, restore.stderr, readFileSync(path.join(dir, '.opsctl', 'history.jsonl'), 'utf8')]) {
       expect(text).not.toContain(pg.password);
     }

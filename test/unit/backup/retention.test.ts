@@ -61,6 +61,22 @@ describe('applyRetention', () => {
     expect(kept(applyRetention(sets, { daily: 3 }, NOW))).toHaveLength(3);
   });
 
+  it('safety sets are not the newest nor in a bucket: kept 7 days by their own rule', () => {
+    const sets = [
+      { id: 'safety-new', createdAt: '2026-11-23T01:00:00Z', safety: true },
+      { id: 'regular', createdAt: '2026-11-22T02:00:00Z' },
+      { id: 'regular-old', createdAt: '2026-11-21T02:00:00Z' },
+      { id: 'safety-old', createdAt: '2026-11-10T02:00:00Z', safety: true },
+    ];
+    const decisions = applyRetention(sets, { daily: 1 }, NOW);
+    expect(decisions.map((d) => [d.id, d.keep, d.reasons[0]])).toEqual([
+      ['safety-new', true, 'safety set, younger than 7 days'],
+      ['regular', true, 'newest'],
+      ['regular-old', false, 'not the newest set of the last 1 days'],
+      ['safety-old', false, 'safety set, 7 days old or more'],
+    ]);
+  });
+
   it('knows an empty policy', () => {
     expect(isEmptyPolicy(undefined)).toBe(true);
     expect(isEmptyPolicy({ daily: 0 })).toBe(true);
