@@ -49,7 +49,8 @@ export interface Outcome {
 export async function executeCleanup(ctx: Context, removals: readonly Removal[]): Promise<Outcome> {
   const outcome: Outcome = { removed: [], failed: [] };
   for (const { item, remove } of removals) {
-    if (ctx.signal.aborted) break;
+    // Ctrl-C between two removals: stop there; the journal says interrupted.
+    if (ctx.signal.aborted) throw ctx.signal.reason;
     try {
       await remove();
       outcome.removed.push({ kind: item.kind, what: item.what, bytes: item.bytes });
