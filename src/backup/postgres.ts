@@ -61,11 +61,15 @@ export function countTables(listing: string): number {
   return listing.split(/\r?\n/).filter((line) => /^\d+;\s.*\bTABLE\s/.test(line) && !/\bTABLE DATA\b/.test(line)).length;
 }
 
-/** The same server and credentials, another database (a scratch one, or the target of --to). */
+/**
+ * The same server and credentials, another database (a scratch one). libpq's `?dbname=` and
+ * `?service=` override the path, so they go: else a restore test would restore into the source.
+ */
 export function urlFor(conn: Connection, database: string | undefined): string {
   if (database === undefined || database === conn.database) return conn.safeUrl;
   const url = new URL(conn.safeUrl);
   url.pathname = `/${encodeURIComponent(database)}`;
+  for (const name of [...url.searchParams.keys()]) if (['dbname', 'service'].includes(name.toLowerCase())) url.searchParams.delete(name);
   return url.toString();
 }
 

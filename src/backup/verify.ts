@@ -80,6 +80,9 @@ export async function restoreTest(ctx: Context, env: SelectedEnvironment, set: B
   const step = ctx.log.step(`${part.name}: restore test into scratch database ${scratch}`);
   await admin(`create database "${scratch}"`);
   try {
+    // Whatever the URL says, pg_restore --clean must never reach the source database.
+    const reached = (await ctx.runner.run(psqlCommand(conn, 'select current_database()', { readOnly: true, database: scratch }))).stdout.trim();
+    if (reached !== scratch) throw new OpsError(`The restore test connected to database "${reached}", not the scratch database ${scratch}: nothing was restored.`, `Remove dbname= and service= from databases.${part.name}.url.`);
     await ctx.runner.run(pgRestoreCommand(conn, path.join(set.dir, part.file), scratch));
     const counted = await ctx.runner.run(psqlCommand(conn, COUNT_ROWS_SQL, { readOnly: true, database: scratch }));
     const lines = counted.stdout.split(/\r?\n/).filter(Boolean);

@@ -8,6 +8,12 @@ const pg = parseConnectionUrl('postgresql://app:s3cret-pw@db.internal:5433/shop?
 const mongo = parseConnectionUrl('mongodb://app:m0ngo-pw@m1:27017/fetms?authSource=admin', 'k', ['mongodb:']);
 
 describe('backup command builders', () => {
+  it('a scratch URL drops libpq\'s dbname= and service=, which would override its path', () => {
+    const tricky = parseConnectionUrl('postgresql://app@db:5432/shop?dbname=shop&sslmode=require&SERVICE=prod', 'k', ['postgresql:']);
+    expect(urlFor(tricky, 'scratch')).toBe('postgresql://app@db:5432/scratch?sslmode=require');
+  });
+
+
   it('pg_dump: custom format, no prompt, the password by environment only', () => {
     const cmd = pgDumpCommand(pg);
     expect(cmd.args).toEqual(['-Fc', '-w', '-d', 'postgresql://app@db.internal:5433/shop?sslmode=require']);

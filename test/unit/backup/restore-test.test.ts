@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { restoreTest } from '../../../src/backup/verify.js';
+import type { BackupSet } from '../../../src/backup/sets.js';
+import { createTestContext } from '../../support/context.js';
+
+const CONFIG = `version: 1
+app: shop
+environments:
+  production:
+    target: { pm2: { name: shop, script: app.js } }
+    databases: { main: { type: postgres, url: "postgresql://app:pw-unit-1234@db:5432/shop?dbname=shop" } }
+    backup: { databases: [main] }
+`;
+const ID = '20261123T020000Z';
+const SCRATCH = 'opsctl_verify_20261123t020000z_i';
+const psql = (db: string, sql: string) => ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql];
+
+describe('restore test (scripted runner)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('refuses to pg_restore when the connection did not reach the scratch database, and drops it', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const source = 'postgresql://app@db:5432/shop?dbname=shop';
+    const t = createTestContext({
+      config: CONFIG,
+      commands: [
+        { file: 'psql', args: psql(source, `create database "${SCRATCH}"`) },
+        // As libpq would answer if dbname= were still in the URL.
+        { file: 'psql', args: psql(`postgresql://app@db:5432/${SCRATCH}`, 'select current_database()'), stdout: 'shop\n' },
+        { file: 'psql', args: psql(source, `drop database if exists "${SCRATCH}"`) },
+      ],
+    });
+    const env = t.ctx.environment();
+    const part = { name: 'main', kind: 'postgres' as const, file: 'main.pgdump', bytes: 10, sha256: 'a'.repeat(64), tool: 'pg_dump 15', source: 'postgresql://app@db:5432/shop', entries: 1 };
+    const set = { id: ID, dir: path.join(t.dir, 'backups', ID), manifest: { format: 1, app: 'shop', environment: 'production', createdAt: '2026-11-23T02:00:00.000Z', durationMs: 1, host: 'h', opsctlVersion: '0', bytes: 10, parts: [part] } } as BackupSet;
+    const result = await restoreTest(t.ctx, env, set, part);
+    expect(result.ok).toBe(false);
+    expect(result.problem).toBe(`The restore test connected to database "shop", not the scratch database ${SCRATCH}: nothing was restored.`);
+    expect(t.runner.ran.some((c) => c.file === 'pg_restore')).toBe(false);
+  });
+});
