@@ -65,7 +65,7 @@ async function confirm(ctx: Context, env: SelectedEnvironment, removals: readonl
   }
   ctx.log.notice(renderPlan(removals.map((r) => r.item), createStyle(false)));
   try {
-    await confirmByTyping(`Remove these ${plural(removals.length, 'item')} (${total}) of ${env.name}?`, env.name, ctx.signal);
+    await confirmByTyping(`Remove ${plural(removals.length, 'item')} (${total}) of ${env.name}?`, env.name, ctx.signal);
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${error.message.replace('nothing was restored', 'nothing was removed')}`, error.hint);
     throw error;
