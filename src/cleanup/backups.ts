@@ -2,6 +2,7 @@ import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError } from '../errors.js';
 import { deleteSet, planPrune } from '../backup/prune.js';
+import { isSafety } from '../backup/manifest.js';
 import { listSets } from '../backup/sets.js';
 import type { KindPlan } from './types.js';
 
@@ -10,7 +11,8 @@ export async function planBackups(ctx: Context, env: SelectedEnvironment): Promi
   if (!env.config.cleanup?.backups) return { removals: [], notes: [] };
   const dir = resolveFrom(env, env.config.backup?.dir ?? 'backups');
   const { sets } = await listSets(dir, env.name);
-  const newest = sets[0]?.id;
+  // The newest regular set; a restore's safety sets follow their own rule in planPrune.
+  const newest = sets.find((s) => !isSafety(s.manifest))?.id;
   const plan = planPrune(sets, env.config.backup?.retention, ctx.now());
   const removals = plan.remove.map((decision) => {
     const set = sets.find((s) => s.id === decision.id)!;
