@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { OpsError } from '../errors.js';
+import { AllowedRoots, type EntryHeader } from './safe-paths.js';
 
 /** The tar package's version, for the manifest. */
 export const TAR_TOOL = 'tar (npm)';
@@ -32,26 +33,39 @@ export async function countEntries(file: string): Promise<number> {
 }
 
 /**
- * Extracts into the config folder, only entries inside the listed paths: an entry that names a
- * path outside them (`../`, another absolute path) is refused, whatever the archive says.
+ * Extracts into the config folder, only inside the listed paths (the config's backup.files). Every
+ * entry is checked first and nothing is written if one is refused: a path outside them (`../`,
+ * another absolute path), a link pointing outside, or a folder that is a link on disk leading
+ * outside. preservePaths keeps absolute paths, so these checks replace the tar package's own;
+ * they run again entry by entry while extracting (in order, sync) since earlier entries change the disk.
  */
 export async function extractFiles(file: string, cwd: string, paths: readonly string[]): Promise<number> {
-  const allowed = paths.map((p) => path.resolve(cwd, p));
-  let extracted = 0;
+  const allowed = new AllowedRoots(cwd, paths);
   const refused: string[] = [];
-  await tar.extract({
+  await tar.list({ file, strict: true, onReadEntry: (entry) => void pushRefusal(refused, allowed.refusal(entry)) });
+  if (refused.length > 0) throw refusedError(refused);
+  let extracted = 0;
+  tar.extract({
     file,
     cwd,
     strict: true,
     preservePaths: true,
-    filter: (entryPath) => {
-      const target = path.resolve(cwd, entryPath);
-      const ok = allowed.some((root) => target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-      if (ok) extracted += 1;
-      else refused.push(entryPath);
-      return ok;
+    sync: true,
+    filter: (_path, entry) => {
+      const why = allowed.refusal(entry as EntryHeader);
+      pushRefusal(refused, why);
+      if (!why) extracted += 1;
+      return !why;
     },
   });
-  if (refused.length > 0) throw new OpsError(`The files part holds paths outside backup.files: ${refused.slice(0, 3).join(', ')}.`, 'The archive was not written by opsctl for this config; restore it by hand after checking it.');
+  if (refused.length > 0) throw refusedError(refused);
   return extracted;
+}
+
+function pushRefusal(refused: string[], why: string | undefined): void {
+  if (why) refused.push(why);
+}
+
+function refusedError(refused: readonly string[]): OpsError {
+  return new OpsError(`The files part holds paths outside backup.files: ${refused.slice(0, 3).join(', ')}.`, 'The archive was not written by opsctl for this config; restore it by hand after checking it.');
 }

@@ -33,7 +33,12 @@ export function planRestore(env: SelectedEnvironment, set: BackupSet, only: read
 }
 
 function destination(env: SelectedEnvironment, part: PartManifest, to: string | undefined): PartPlan {
-  if (part.kind === 'files') return { kind: 'files', name: part.name, file: part.file, paths: part.paths ?? [], cwd: env.dir };
+  if (part.kind === 'files') {
+    // Where files may be written comes from the config, never from the set's own manifest.
+    const paths = env.config.backup?.files ?? [];
+    if (paths.length === 0) throw new UsageError(`Part ${part.name} holds files, but backup.files of ${env.name} is empty: opsctl restores files only inside those paths.`, 'List the paths under backup.files in opsctl.yaml, or leave the part out with --only.');
+    return { kind: 'files', name: part.name, file: part.file, paths, cwd: env.dir };
+  }
   if (to === undefined) return databasePart(env, part.name);
   // --to names a database of the config (its URL stays out of argv and shell history) or is a URL.
   const named = env.config.databases[to];

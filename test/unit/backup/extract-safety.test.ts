@@ -1,0 +1,100 @@
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as tar from 'tar';
+import { describe, expect, it } from 'vitest';
+import { extractFiles } from '../../../src/backup/files.js';
+import { planRestore } from '../../../src/backup/restore.js';
+import type { BackupSet } from '../../../src/backup/sets.js';
+import type { SelectedEnvironment } from '../../../src/config/select.js';
+import { caught, tempDir } from '../helpers.js';
+
+interface Crafted {
+  path: string;
+  type: 'File' | 'Directory' | 'SymbolicLink' | 'Link';
+  linkpath?: string;
+  body?: string;
+}
+
+/** A tar.gz written header by header with the tar package: what a hostile or foreign archive can hold. */
+function craft(file: string, entries: readonly Crafted[]): void {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const body = Buffer.from(e.body ?? '');
+    const header = new tar.Header({ path: e.path, type: e.type, linkpath: e.linkpath ?? '', size: body.length, mode: e.type === 'Directory' ? 0o755 : 0o644, mtime: new Date(0) });
+    header.encode();
+    blocks.push(header.block!, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  writeFileSync(file, gzipSync(Buffer.concat(blocks)));
+}
+
+/** <tmp>/app is the config folder (uploads/ inside it); <tmp>/outside must stay untouched. */
+function layout() {
+  const root = tempDir();
+  const app = path.join(root, 'app');
+  mkdirSync(path.join(app, 'uploads'), { recursive: true });
+  mkdirSync(path.join(root, 'outside'));
+  return { root, app, archive: path.join(root, 'files.tar.gz'), outside: path.join(root, 'outside') };
+}
+
+describe('extractFiles: never writes outside backup.files', () => {
+  it('refuses a symlink entry leading outside, and the file written through it; nothing is extracted', async () => {
+    const { app, archive, outside } = layout();
+    craft(archive, [
+      { path: 'uploads/ok.txt', type: 'File', body: 'ok' },
+      { path: 'uploads/evil', type: 'SymbolicLink', linkpath: '../../outside' },
+      { path: 'uploads/evil/pwned.txt', type: 'File', body: 'pwned' },
+    ]);
+    const error = (await caught(extractFiles(archive, app, ['uploads/']))) as Error;
+    expect(error.message).toContain('uploads/evil: a link to ../../outside, outside backup.files');
+    expect(existsSync(path.join(outside, 'pwned.txt'))).toBe(false);
+    expect(existsSync(path.join(app, 'uploads', 'evil'))).toBe(false);
+    expect(existsSync(path.join(app, 'uploads', 'ok.txt'))).toBe(false);
+  });
+
+  it('refuses to write through a folder that is a link on disk leading outside', async () => {
+    const { app, archive, outside } = layout();
+    symlinkSync('../../outside', path.join(app, 'uploads', 'evil'));
+    craft(archive, [{ path: 'uploads/evil/pwned.txt', type: 'File', body: 'pwned' }]);
+    const error = (await caught(extractFiles(archive, app, ['uploads/']))) as Error;
+    expect(error.message).toMatch(/uploads[/\\]evil is a link on disk leading outside backup\.files/);
+    expect(existsSync(path.join(outside, 'pwned.txt'))).toBe(false);
+  });
+
+  it('refuses hard links and ../ paths leading outside', async () => {
+    const { app, archive, root } = layout();
+    writeFileSync(path.join(root, 'secret'), 'secret');
+    craft(archive, [
+      { path: 'uploads/h', type: 'Link', linkpath: '../secret' },
+      { path: 'uploads/../../escaped.txt', type: 'File', body: 'x' },
+    ]);
+    const error = (await caught(extractFiles(archive, app, ['uploads/']))) as Error;
+    expect(error.message).toContain('uploads/h: a link to ../secret, outside backup.files');
+    expect(error.message).toContain('uploads/../../escaped.txt: outside backup.files');
+    expect(existsSync(path.join(root, 'escaped.txt'))).toBe(false);
+    expect(existsSync(path.join(app, 'uploads', 'h'))).toBe(false);
+  });
+
+  it('still extracts links that stay inside', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/a.txt', type: 'File', body: 'a' },
+      { path: 'uploads/b.txt', type: 'SymbolicLink', linkpath: 'a.txt' },
+    ]);
+    expect(await extractFiles(archive, app, ['uploads/'])).toBe(2);
+    expect(lstatSync(path.join(app, 'uploads', 'b.txt')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(app, 'uploads', 'b.txt'), 'utf8')).toBe('a');
+  });
+});
+
+describe('planRestore: the files part goes only where the current config says', () => {
+  it('takes the allowed paths from backup.files, not from the set\'s manifest', () => {
+    const dir = tempDir();
+    const env = { name: 'production', app: 'shop', dir, envFile: path.join(dir, '.env'), stateDir: path.join(dir, '.opsctl'), config: { databases: {}, backup: { files: ['uploads/'] } } } as unknown as SelectedEnvironment;
+    const part = { name: 'files', kind: 'files' as const, file: 'files.tar.gz', bytes: 1, sha256: 'a'.repeat(64), tool: 'tar', source: '/', paths: ['/'] };
+    const set = { id: 'x', dir, manifest: { parts: [part] } } as unknown as BackupSet;
+    const [target] = planRestore(env, set, undefined, undefined);
+    expect(target!.into).toMatchObject({ kind: 'files', paths: ['uploads/'] });
+  });
+});
