@@ -8,17 +8,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, ensureBuilt, makeTempDir, removeTempDirs } from '../support/real-cli.js';
 
 // Real processes racing for one stale lock through the built module: exactly one may win; every
-// other one must see the winner's lock as held (exit 4) and not delete it.
+// other one must see the winner's lock as held (exit 4) and not delete it. The winner holds the lock
+// until every other racer has given up (or 30 s), so a racer that starts late on a loaded machine
+// meets the held lock instead of taking a lock that was already released, which would be correct.
 const RACER = `
   const { acquireLock } = await import(process.argv[1]);
-  const { appendFileSync } = await import('node:fs');
+  const { appendFileSync, existsSync, readFileSync } = await import('node:fs');
+  const dir = process.argv[2];
+  const losers = () => (existsSync(dir + '/losers') ? readFileSync(dir + '/losers', 'utf8').trim().split('\\n').length : 0);
   try {
-    const lock = await acquireLock(process.argv[2], 'prod', 'race');
-    appendFileSync(process.argv[2] + '/winners', process.pid + '\\n');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const lock = await acquireLock(dir, 'prod', 'race');
+    appendFileSync(dir + '/winners', process.pid + '\\n');
+    const deadline = Date.now() + 30000;
+    while (losers() < 11 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await lock.release();
   } catch (error) {
     if (error.exitCode !== 4) { console.error(error); process.exit(9); }
+    appendFileSync(dir + '/losers', process.pid + '\\n');
   }`;
 
 describe('lock reclaiming under contention (real processes)', () => {
@@ -37,7 +43,8 @@ describe('lock reclaiming under contention (real processes)', () => {
       const results = await Promise.all(racers);
       expect(results.map((r) => r.exitCode), results.map((r) => r.stderr).join('\n')).toEqual(Array(12).fill(0));
       expect(readFileSync(path.join(dir, 'winners'), 'utf8').trim().split('\n')).toHaveLength(1);
+      expect(readFileSync(path.join(dir, 'losers'), 'utf8').trim().split('\n')).toHaveLength(11);
       expect(existsSync(path.join(dir, 'locks', 'prod.lock'))).toBe(false);
     }
-  }, 60_000);
+  }, 180_000);
 });
