@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OpsError } from '../errors.js';
 import type { Runner } from '../process/runner.js';
+import { abortedOr } from './abort.js';
 import { discard } from './digest.js';
 import { countEntries } from './files.js';
 import { countTables, pgRestoreListCommand } from './postgres.js';
@@ -40,7 +41,7 @@ export async function checkGzip(file: string, signal: AbortSignal): Promise<void
   try {
     await pipeline(createReadStream(file), createGunzip(), discard(), { signal });
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted) throw abortedOr(signal, error);
     throw new OpsError(`${file} is not a whole gzip stream: ${(error as Error).message}.`, 'The archive is truncated or damaged; take a new backup.');
   }
 }

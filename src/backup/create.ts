@@ -9,6 +9,7 @@ import { OpsError } from '../errors.js';
 import { registerCleanup } from '../process/cleanup.js';
 import { formatBytes } from '../output/table.js';
 import { VERSION } from '../version.js';
+import { abortedOr } from './abort.js';
 import { checkContent } from './checks.js';
 import { Digest } from './digest.js';
 import { packFiles } from './files.js';
@@ -71,6 +72,7 @@ export async function createSet(ctx: Context, env: SelectedEnvironment, parts: r
     return { id: finalId, dir: path.join(dir, finalId), manifest, leftovers };
   } catch (error) {
     await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    if (ctx.signal.aborted) throw abortedOr(ctx.signal, error);
     rethrowWrite(error, dir);
   } finally {
     unregister();

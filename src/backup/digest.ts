@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { abortedOr } from './abort.js';
 
 /** A pass-through that hashes (sha256) and counts what flows through it: a part is checksummed as it is written. */
 export class Digest extends Transform {
@@ -29,6 +30,10 @@ export function discard(): Writable {
 /** sha256 and size of a file, streamed. */
 export async function hashFile(file: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
   const digest = new Digest();
-  await pipeline(createReadStream(file), digest, discard(), { signal });
+  try {
+    await pipeline(createReadStream(file), digest, discard(), { signal });
+  } catch (error) {
+    throw signal ? abortedOr(signal, error) : error;
+  }
   return { sha256: digest.sha256(), bytes: digest.bytes };
 }

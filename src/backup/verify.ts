@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError } from '../errors.js';
+import { abortedOr } from './abort.js';
 import { checkContent } from './checks.js';
 import { hashFile } from './digest.js';
 import type { PartManifest } from './manifest.js';
@@ -60,7 +61,7 @@ async function checkPart(ctx: Context, set: BackupSet, part: PartManifest): Prom
     check.checked.push(content.checked);
     return { ...check, ok: true };
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
+    if (ctx.signal.aborted) throw abortedOr(ctx.signal, error);
     const code = (error as NodeJS.ErrnoException).code;
     return { ...check, problem: code === 'ENOENT' ? `${part.file} is missing` : (error as Error).message };
   }
@@ -94,7 +95,7 @@ export async function restoreTest(ctx: Context, env: SelectedEnvironment, set: B
   } catch (error) {
     if (ctx.signal.aborted) {
       ctx.log.warn(`interrupted: drop the scratch database yourself: drop database "${scratch}"`);
-      throw error;
+      throw abortedOr(ctx.signal, error);
     }
     result.problem = (error as Error).message;
     step.fail(`${part.name}: restore test failed`);

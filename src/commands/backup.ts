@@ -4,6 +4,7 @@ import { toOpsError, UsageError } from '../errors.js';
 import { recordOperation, type JournalTarget } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
 import { createSet, type CreatedSet } from '../backup/create.js';
+import { abortedOr } from '../backup/abort.js';
 import { discard } from '../backup/digest.js';
 import { mongodumpCommand } from '../backup/mongo.js';
 import { alertFailure, ping } from '../backup/notify.js';
@@ -66,7 +67,8 @@ async function create(ctx: Context, env: SelectedEnvironment, dir: string): Prom
       ctx.log.info(`backup ${set.id} of ${env.name} complete: ${plural(set.manifest.parts.length, 'part')} in ${set.dir}`);
       await ping(ctx, env, 'success', `backup ${set.id} complete`);
       return { action: 'create', environment: env.name, dryRun: false, set, planned: [] };
-    } catch (error) {
+    } catch (caught) {
+      const error = abortedOr(ctx.signal, caught);
       const failure = toOpsError(error);
       await ping(ctx, env, 'fail', failure.message);
       if (failure.code !== 'interrupted') await alertFailure(ctx, env, 'backup', failure.message.split('\n')[0]!);
