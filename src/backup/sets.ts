@@ -1,4 +1,5 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { isSafety, readManifest, syncPath, type Manifest } from './manifest.js';
@@ -17,15 +18,35 @@ export interface SetListing {
 }
 
 const PARTIAL_PREFIX = '.partial-';
+// Environment names match /^[A-Za-z0-9][\w.-]*$/: "~" ends the name, so `prod` never matches `prod-eu`'s folders.
+const ENV_END = '~';
 
 /** 2026-11-23T01:51:17.123Z -> 20261123T015117Z: sortable, and a valid folder name on every OS. */
 export function setIdFor(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 }
 
-/** The folder a run writes into; nothing outside opsctl's own cleanup looks at dot-folders. */
-export function partialName(environment: string, id: string, pid = process.pid): string {
-  return `${PARTIAL_PREFIX}${environment}-${id}-${pid}`;
+/** The folder a run writes into, naming its pid and host; nothing outside opsctl's own cleanup looks at dot-folders. */
+export function partialName(environment: string, id: string, pid = process.pid, host = os.hostname()): string {
+  return `${partialPrefix(environment)}${id}-${pid}@${host.replace(/[^\w.-]/g, '_')}`;
+}
+
+function partialPrefix(environment: string): string {
+  return `${PARTIAL_PREFIX}${environment}${ENV_END}`;
+}
+
+/** A leftover may go when its writer is gone: a pid on this host that no longer runs. Another host's cannot be checked. */
+export function holderIsDead(name: string, host = os.hostname()): boolean {
+  const match = /-(\d+)@([\w.-]+)$/.exec(name);
+  if (!match || match[2] !== host.replace(/[^\w.-]/g, '_')) return false;
+  const pid = Number(match[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 export async function listSets(dir: string, environment: string): Promise<SetListing> {
@@ -39,7 +60,7 @@ export async function listSets(dir: string, environment: string): Promise<SetLis
   const listing: SetListing = { sets: [], incomplete: [] };
   for (const name of names) {
     if (name.startsWith(PARTIAL_PREFIX)) {
-      if (name.startsWith(`${PARTIAL_PREFIX}${environment}-`)) listing.incomplete.push({ name, problem: 'left by a run that did not finish; the next backup removes it' });
+      if (name.startsWith(partialPrefix(environment))) listing.incomplete.push({ name, problem: holderIsDead(name) ? 'left by a run that did not finish; the next backup removes it' : 'being written by a running backup, or left by one on another host' });
       continue;
     }
     const read = await readManifest(path.join(dir, name));
@@ -67,7 +88,7 @@ export async function findSet(dir: string, environment: string, id: string): Pro
   );
 }
 
-/** Removes what killed runs of this environment left; the caller holds the environment's lock, so none is still writing. */
+/** Removes what dead runs of this environment on this host left; a live writer's folder is never touched. */
 export async function removeLeftovers(dir: string, environment: string): Promise<string[]> {
   let names: string[];
   try {
@@ -76,7 +97,7 @@ export async function removeLeftovers(dir: string, environment: string): Promise
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const leftovers = names.filter((n) => n.startsWith(`${PARTIAL_PREFIX}${environment}-`));
+  const leftovers = names.filter((n) => n.startsWith(partialPrefix(environment)) && holderIsDead(n));
   for (const name of leftovers) await rm(path.join(dir, name), { recursive: true, force: true });
   return leftovers;
 }

@@ -142,7 +142,7 @@ describe.skipIf(!hasPostgres)('backup against a throwaway PostgreSQL cluster wit
     app();
     const child = startCli(['backup', '-e', 'production'], { cwd: dir, env: env('slow') });
     await waitFor('a partial set with dump bytes', () => {
-      const partial = backups().find((n) => n.startsWith('.partial-production-'));
+      const partial = backups().find((n) => n.startsWith('.partial-production~'));
       const file = partial && path.join(dir, 'backups', partial, 'main.pgdump');
       return file && existsSync(file) && readFileSync(file).length > 0;
     }, 30_000, 50);
@@ -151,11 +151,11 @@ describe.skipIf(!hasPostgres)('backup against a throwaway PostgreSQL cluster wit
     expect(complete()).toEqual([]);
     const list = await runCli(['backup', 'list', '-e', 'production', '--json'], { cwd: dir, env: env() });
     expect(parseJson(list.stdout).sets).toEqual([]);
-    expect(parseJson(list.stdout).incomplete[0].name).toMatch(/^\.partial-production-/);
+    expect(parseJson(list.stdout).incomplete[0].name).toMatch(/^\.partial-production~/);
 
     const next = await runCli(['backup', '-e', 'production', '--json'], { cwd: dir, env: env() });
     expect(next.exitCode, next.stderr).toBe(0);
-    expect(next.stderr).toMatch(/removed \.partial-production-\S+ .*left by a backup that did not finish/);
+    expect(next.stderr).toMatch(/removed \.partial-production~\S+ .*left by a backup that did not finish/);
     expect(backups()).toEqual([parseJson(next.stdout).set.id]);
     // The dead run's pg_dump wrapper ends on its broken pipe.
     for (const line of readFileSync(log, 'utf8').trim().split('\n')) expect(line).not.toContain(pg.password);
