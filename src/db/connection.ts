@@ -25,6 +25,7 @@ const SHAPE = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i;
 
 export function parseConnectionUrl(url: string, key: string, protocols: readonly string[]): Connection {
   const form = `${protocols[0]}//user@host:port/name (a password goes after the user, separated by ":")`;
+  checkUserinfo(url.trim(), key);
   const match = SHAPE.exec(url.trim());
   if (!match) throw new ConfigError(`${key}: not a URL.`, `Write it as ${form}.`);
   const [, scheme, authority, path = '', query = ''] = match as unknown as [string, string, string, string | undefined, string | undefined];
@@ -64,6 +65,20 @@ export function parseConnectionUrl(url: string, key: string, protocols: readonly
     database: decode(path.replace(/^\//, ''), key) || undefined,
     tls: protocol === 'rediss:' || tlsParam === 'true',
   };
+}
+
+/**
+ * An unencoded "/" or "#" in the password would end the host part early: the rest of the password
+ * would land in the path (argv, logs, manifest). Refused without repeating any of the URL.
+ */
+function checkUserinfo(url: string, key: string): void {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!scheme) return;
+  const head = url.slice(scheme[0].length).split('?')[0]!;
+  const at = head.lastIndexOf('@');
+  if (at !== -1 && /[/#]/.test(head.slice(0, at))) {
+    throw new ConfigError(`${key}: the password (or user) must be percent-encoded: write / as %2F, # as %23.`, 'Encode those characters in the URL (e.g. in .env); opsctl decodes them before use.');
+  }
 }
 
 function parseHost(text: string, key: string): { host: string; port: number | undefined } {

@@ -227,6 +227,23 @@ describe('parseConnectionUrl', () => {
     expect(parseConnectionUrl('postgres://app:p@ss@db/shop', 'k', pgProtocols)).toMatchObject({ host: 'db', user: 'app', password: 'p@ss' });
   });
 
+  it('an unencoded "/" or "#" in the password: a ConfigError that repeats no part of the URL', () => {
+    for (const url of ['postgresql://app:123/xY+z9=@db/app', 'postgresql://app:Kq#Wz@db/app?sslmode=require', 'mongodb://app:Pm/Tn@m1:27017/shop']) {
+      let error: unknown;
+      try {
+        parseConnectionUrl(url, 'databases.main.url', [...pgProtocols, 'mongodb:']);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe('databases.main.url: the password (or user) must be percent-encoded: write / as %2F, # as %23.');
+      for (const secretPart of ['123', 'xY+z9', 'Kq', 'Wz', 'Pm', 'Tn']) expect(JSON.stringify({ m: (error as Error).message, h: (error as ConfigError).hint })).not.toContain(secretPart);
+    }
+    // Encoded, the same password parses; a "/" or "@" after the host is left alone.
+    expect(parseConnectionUrl('postgresql://app:123%2FxY+z9=@db/app', 'k', pgProtocols)).toMatchObject({ password: '123/xY+z9=', database: 'app' });
+    expect(parseConnectionUrl('postgresql://db/app?application_name=a@b', 'k', pgProtocols)).toMatchObject({ host: 'db', database: 'app' });
+  });
+
   it('no port, user, password or database: undefined; an IPv6 host without brackets', () => {
     expect(parseConnectionUrl('postgres://[::1]', 'k', pgProtocols)).toEqual({ safeUrl: 'postgres://[::1]', host: '::1', port: undefined, user: undefined, password: undefined, database: undefined, tls: false });
   });
