@@ -54,12 +54,13 @@ export function journalOf(ctx: Context, env: SelectedEnvironment): JournalTarget
   return { stateDir: env.stateDir, environment: env.name, app: env.app, warn: ctx.log.warn };
 }
 
+/** Under cron nobody reads the exit code: once the environment is known, every failure (config, lock, run) pings /fail and alerts. */
 async function create(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
-  const parts = planParts(env);
-  if (ctx.dryRun) return { action: 'create', environment: env.name, dryRun: true, set: null, planned: await planOnly(ctx, parts, dir) };
-  return withLock(env.stateDir, env.name, 'opsctl backup', async () => {
-    await ping(ctx, env, 'start', `backup of ${env.app} ${env.name} started`);
-    try {
+  if (ctx.dryRun) return { action: 'create', environment: env.name, dryRun: true, set: null, planned: await planOnly(ctx, planParts(env), dir) };
+  try {
+    const parts = planParts(env);
+    return await withLock(env.stateDir, env.name, 'opsctl backup', async () => {
+      await ping(ctx, env, 'start', `backup of ${env.app} ${env.name} started`);
       const set = await recordOperation(journalOf(ctx, env), 'backup', async () => {
         const created = await createSet(ctx, env, parts, { backupDir: dir });
         return { value: created, details: { id: created.id, dir: created.dir, bytes: created.manifest.bytes, parts: created.manifest.parts.map((p) => ({ name: p.name, kind: p.kind, bytes: p.bytes, sha256: p.sha256 })) } };
@@ -67,14 +68,14 @@ async function create(ctx: Context, env: SelectedEnvironment, dir: string): Prom
       ctx.log.info(`backup ${set.id} of ${env.name} complete: ${plural(set.manifest.parts.length, 'part')} in ${set.dir}`);
       await ping(ctx, env, 'success', `backup ${set.id} complete`);
       return { action: 'create', environment: env.name, dryRun: false, set, planned: [] };
-    } catch (caught) {
-      const error = abortedOr(ctx.signal, caught);
-      const failure = toOpsError(error);
-      await ping(ctx, env, 'fail', failure.message);
-      if (failure.code !== 'interrupted') await alertFailure(ctx, env, 'backup', failure.message.split('\n')[0]!);
-      throw error;
-    }
-  });
+    });
+  } catch (caught) {
+    const error = abortedOr(ctx.signal, caught);
+    const failure = toOpsError(error);
+    await ping(ctx, env, 'fail', failure.message);
+    if (failure.code !== 'interrupted') await alertFailure(ctx, env, 'backup', failure.message.split('\n')[0]!);
+    throw error;
+  }
 }
 
 /** --dry-run: every check that reads only, then the commands that would write, as `would run:` lines. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startWebhookReceiver } from '../../support/webhook-receiver.js';
 import { run } from '../../../src/commands/backup.js';
 import { partialName } from '../../../src/backup/sets.js';
 import { createTestContext } from '../../support/context.js';
@@ -99,6 +100,25 @@ describe('backup command (scripted runner)', () => {
     // The scripted runner carries stdout as text, so the bytes arrive damaged as well as cut: either way not whole.
     expect(error.message).toMatch(/main\.archive\.gz is not a whole gzip stream: /);
     expect(readdirSync(path.join(t.dir, 'backups'))).toEqual([]);
+  });
+
+  it('a config failure before the lock (unset ${DATABASE_URL} under cron) still pings /fail and alerts', async () => {
+    const hooks = await startWebhookReceiver();
+    onTestFinished(() => hooks.close());
+    const config = `version: 1
+app: shop
+environments:
+  production:
+    target: { pm2: { name: shop, script: app.js } }
+    databases: { main: { type: postgres, url: "\${DATABASE_URL}" } }
+    backup: { databases: [main], ping: "${hooks.url('/ping/uuid')}" }
+    alerts: { webhook: "${hooks.url('/hooks/secret')}" }
+`;
+    const t = createTestContext({ config, now: () => NOW });
+    const error = (await caught(run(t.ctx, {}, []))) as { exitCode: number; message: string };
+    expect(error.exitCode).toBe(2);
+    expect(hooks.requests().map((r) => r.path)).toEqual(['/ping/uuid/fail', '/hooks/secret']);
+    expect(hooks.alerts().at(-1)).toMatch(/^\[shop production\] .* backup failed: databases.main.url: /);
   });
 
   it('rejects unknown actions and stray arguments as usage errors', async () => {
