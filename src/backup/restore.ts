@@ -67,6 +67,11 @@ export async function restorePart(ctx: Context, set: BackupSet, target: RestoreT
       await ctx.runner.run(psqlCommand(into.conn, 'ANALYZE', { readOnly: false }));
       return into.conn.safeUrl;
     case 'mongo': {
+      if (ctx.dryRun) {
+        // Nothing is written under --dry-run, not even the temporary password file.
+        await ctx.runner.run(mongorestoreCommand(into.conn, into.conn.password ? '<temporary 0600 file>' : undefined, file, databaseOf(target.part.source)));
+        return into.conn.safeUrl;
+      }
       const secret = writeMongoSecret(into.conn);
       try {
         await ctx.runner.run(mongorestoreCommand(into.conn, secret.file, file, databaseOf(target.part.source)));

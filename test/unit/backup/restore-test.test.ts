@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { planRestore, restorePart } from '../../../src/backup/restore.js';
 import { restoreTest } from '../../../src/backup/verify.js';
 import type { BackupSet } from '../../../src/backup/sets.js';
 import { createTestContext } from '../../support/context.js';
@@ -38,5 +39,27 @@ describe('restore test (scripted runner)', () => {
     expect(result.ok).toBe(false);
     expect(result.problem).toBe(`The restore test connected to database "shop", not the scratch database ${SCRATCH}: nothing was restored.`);
     expect(t.runner.ran.some((c) => c.file === 'pg_restore')).toBe(false);
+  });
+});
+
+describe('restore --dry-run of a mongo part', () => {
+  it('prints the mongorestore it would run and writes no temporary password file', async () => {
+    const t = createTestContext({
+      config: `version: 1
+app: shop
+environments:
+  production:
+    target: { pm2: { name: shop, script: app.js } }
+    databases: { content: { type: mongo, url: "mongodb://app:m0ngo-pw-1234@m1:27017/shop" } }
+    backup: { databases: [content] }
+`,
+      dryRun: true,
+    });
+    const env = t.ctx.environment();
+    const part = { name: 'content', kind: 'mongo' as const, file: 'content.archive.gz', bytes: 10, sha256: 'a'.repeat(64), tool: 'mongodump 100.9', source: 'mongodb://app@m1:27017/shop' };
+    const set = { id: ID, dir: path.join(t.dir, 'backups', ID), manifest: { parts: [part] } } as unknown as BackupSet;
+    const [target] = planRestore(env, set, undefined, undefined);
+    await restorePart(t.ctx, set, target!);
+    expect(t.runner.skipped.map((c) => c.args)).toEqual([['--uri=mongodb://app@m1:27017/shop', '--config=<temporary 0600 file>', '--drop', `--archive=${path.join(set.dir, 'content.archive.gz')}`, '--gzip']]);
   });
 });
