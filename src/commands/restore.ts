@@ -33,6 +33,13 @@ export async function run(ctx: Context, options: RestoreOptions, args: string[])
   if (!id || extra) throw new UsageError('restore takes one backup set id.', 'Run opsctl backup list to see them, or use latest.');
   const env = ctx.environment();
   const dir = resolveFrom(env, env.config.backup?.dir ?? 'backups');
+  if (ctx.dryRun) return { data: await restoreSet(ctx, env, dir, id, options) };
+  // The lock is taken before the set is looked up, verified and confirmed: a prune cannot remove it in between.
+  const done = await withLock(env.stateDir, env.name, `opsctl restore ${id}`, () => restoreSet(ctx, env, dir, id, options));
+  return { data: done };
+}
+
+async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
   const set = await findSet(dir, env.name, id);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const targets = planRestore(env, set, only, options.to);
@@ -68,14 +75,11 @@ export async function run(ctx: Context, options: RestoreOptions, args: string[])
     }
     return data;
   };
-  if (ctx.dryRun) return { data: await work() };
-  const done = await withLock(env.stateDir, env.name, `opsctl restore ${set.id}`, () =>
-    recordOperation(journalOf(ctx, env), 'restore', async () => {
-      const result = await work();
-      return { value: result, details: { id: set.id, safetySet: result.safetySet, restored: result.restored } };
-    }),
-  );
-  return { data: done };
+  if (ctx.dryRun) return work();
+  return recordOperation(journalOf(ctx, env), 'restore', async () => {
+    const result = await work();
+    return { value: result, details: { id: set.id, safetySet: result.safetySet, restored: result.restored } };
+  });
 }
 
 async function confirm(ctx: Context, env: SelectedEnvironment, set: BackupSet, targets: readonly RestoreTarget[]): Promise<void> {

@@ -1,9 +1,13 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planRestore, restorePart } from '../../../src/backup/restore.js';
 import { restoreTest } from '../../../src/backup/verify.js';
 import type { BackupSet } from '../../../src/backup/sets.js';
 import { createTestContext } from '../../support/context.js';
+import { run as runRestore } from '../../../src/commands/restore.js';
+import { acquireLock } from '../../../src/history/lock.js';
+import { caught } from '../helpers.js';
 
 const CONFIG = `version: 1
 app: shop
@@ -61,5 +65,23 @@ environments:
     const [target] = planRestore(env, set, undefined, undefined);
     await restorePart(t.ctx, set, target!);
     expect(t.runner.skipped.map((c) => c.args)).toEqual([['--uri=mongodb://app@m1:27017/shop', '--config=<temporary 0600 file>', '--drop', `--archive=${path.join(set.dir, 'content.archive.gz')}`, '--gzip']]);
+  });
+});
+
+describe('restore takes the lock first', () => {
+  it('another holder of the lock: exit 4 before the set is verified or confirmed', async () => {
+    const t = createTestContext({ config: CONFIG, assumeYes: true });
+    const setDir = path.join(t.dir, 'backups', ID);
+    mkdirSync(setDir, { recursive: true });
+    const part = { name: 'main', kind: 'postgres', file: 'main.pgdump', bytes: 10, sha256: 'a'.repeat(64), tool: 'pg_dump 15', source: 'postgresql://app@db:5432/shop' };
+    writeFileSync(path.join(setDir, 'manifest.json'), JSON.stringify({ format: 1, app: 'shop', environment: 'production', createdAt: '2026-11-23T02:00:00.000Z', durationMs: 1, host: 'h', opsctlVersion: '0', bytes: 10, parts: [part] }));
+    const held = await acquireLock(t.stateDir, 'production', 'opsctl backup prune');
+    try {
+      const error = (await caught(runRestore(t.ctx, {}, [ID]))) as { exitCode: number };
+      expect(error.exitCode).toBe(4);
+      expect(t.logs.join('\n')).not.toContain('verifying');
+    } finally {
+      await held.release();
+    }
   });
 });
