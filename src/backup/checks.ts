@@ -15,7 +15,11 @@ export interface ContentCheck {
   checked: string;
 }
 
-/** Reads a part to its end the way its restore would: a truncated or foreign file fails here, not at restore time. */
+/**
+ * A foreign or damaged file fails here, not at restore time. gzip streams (mongo, files) and the tar
+ * are read to their end; for a pg_dump custom-format file `pg_restore --list` reads only its table
+ * of contents, so damage further in is caught by the sha256 (verify), or at restore.
+ */
 export async function checkContent(kind: 'postgres' | 'mongo' | 'files', file: string, runner: Runner, signal: AbortSignal): Promise<ContentCheck> {
   switch (kind) {
     case 'postgres': {

@@ -26,6 +26,7 @@ async function preparePart(ctx: Context, part: PartPlan): Promise<Prepared> {
     case 'postgres': {
       const tool = parseToolMajor((await ctx.runner.run(pgDumpVersionCommand())).stdout);
       const server = await serverVersion(ctx, part);
+      if (!tool || !server) ctx.log.warn(`${part.name}: could not read the ${!tool ? "pg_dump" : "server's"} version, so pg_dump's major version was not compared with the server's`);
       if (tool && server && tool.major < server.major) {
         throw new OpsError(
           `pg_dump ${tool.text} is older than the ${part.name} server (PostgreSQL ${server.text}): pg_dump cannot dump a newer server.`,

@@ -77,6 +77,12 @@ describe('backup command (scripted runner)', () => {
     expect(existsSync(path.join(t.dir, 'backups'))).toBe(false);
   });
 
+  it('a pg_dump version it cannot read is a warning, not a silent skip of the version check', async () => {
+    const t = createTestContext({ config: CONFIG, now: () => NOW, commands: ({ dir }) => commands(dir, 'pg_dump (SomeFork) devel') });
+    await run(t.ctx, {}, []);
+    expect(t.logs.join('\n')).toContain("main: could not read the pg_dump version, so pg_dump's major version was not compared with the server's");
+  });
+
   it('a 0-byte dump is a failure, and no set is kept', async () => {
     const t = createTestContext({ config: CONFIG, now: () => NOW, commands: ({ dir }) => commands(dir).slice(0, 2).concat([{ file: 'pg_dump', args: ['-Fc', '-w', '-d', SAFE], stdout: '' }]) });
     const error = (await caught(run(t.ctx, {}, []))) as Error;
