@@ -64,12 +64,7 @@ async function confirm(ctx: Context, env: SelectedEnvironment, removals: readonl
     throw new UsageError(`cleanup would remove ${plural(removals.length, 'item')} (${total}) from ${env.name} and needs confirmation.`, 'See the plan with --dry-run; pass --yes to confirm without a terminal.');
   }
   ctx.log.notice(renderPlan(removals.map((r) => r.item), createStyle(false)));
-  try {
-    await confirmByTyping(`Remove ${plural(removals.length, 'item')} (${total}) of ${env.name}?`, env.name, ctx.signal);
-  } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`${error.message.replace('nothing was restored', 'nothing was removed')}`, error.hint);
-    throw error;
-  }
+  await confirmByTyping(`Remove ${plural(removals.length, 'item')} (${total}) of ${env.name}?`, env.name, 'nothing was removed', ctx.signal);
 }
 
 export function render(data: CleanupData, style: Style): string {

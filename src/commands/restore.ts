@@ -88,7 +88,7 @@ async function confirm(ctx: Context, env: SelectedEnvironment, set: BackupSet, t
   if (!ctx.interactive) {
     throw new UsageError(`restore replaces the current data of ${env.name} (${what}) and needs confirmation.`, 'Pass --yes to confirm without a terminal.');
   }
-  await confirmByTyping(`Restore set ${set.id} (${set.manifest.createdAt}) over ${env.name}: ${what}.`, env.name, ctx.signal);
+  await confirmByTyping(`Restore set ${set.id} (${set.manifest.createdAt}) over ${env.name}: ${what}.`, env.name, 'nothing was restored', ctx.signal);
 }
 
 async function safetyBackup(ctx: Context, env: SelectedEnvironment, dir: string, set: BackupSet, targets: readonly RestoreTarget[]): Promise<string | null> {

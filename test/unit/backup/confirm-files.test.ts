@@ -13,7 +13,7 @@ import { UsageError } from '../../../src/errors.js';
 import { caught, tempDir } from '../helpers.js';
 
 describe('confirmByTyping', () => {
-  const ask = (typed: string) => confirmByTyping('Restore?', 'production', new AbortController().signal, Readable.from([`${typed}\n`]), new PassThrough());
+  const ask = (typed: string) => confirmByTyping('Restore?', 'production', 'nothing was restored', new AbortController().signal, { input: Readable.from([`${typed}\n`]), output: new PassThrough() });
 
   it('goes on when the environment name is typed', async () => {
     await expect(ask('production')).resolves.toBeUndefined();

@@ -22,7 +22,7 @@ describe('Ctrl-C is an interruption, not a failure', () => {
   it('checkGzip, hashFile and the typed confirmation reject with the signal\'s reason, not a bare AbortError', async () => {
     const file = path.join(tempDir(), 'a.gz');
     writeFileSync(file, gzipSync(Buffer.alloc(1000, 'a')));
-    for (const attempt of [(s: AbortSignal) => checkGzip(file, s), (s: AbortSignal) => hashFile(file, s), (s: AbortSignal) => confirmByTyping('Restore?', 'production', s, new PassThrough(), new PassThrough())]) {
+    for (const attempt of [(s: AbortSignal) => checkGzip(file, s), (s: AbortSignal) => hashFile(file, s), (s: AbortSignal) => confirmByTyping('Restore?', 'production', 'nothing was restored', s, { input: new PassThrough(), output: new PassThrough() })]) {
       const { signal, reason } = interrupted();
       expect(await caught(attempt(signal))).toBe(reason);
     }
