@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { InterruptedError, TimeoutError, UsageError, toOpsError, type OpsError } from '../errors.js';
-import { parseDuration } from '../config/duration.js';
+import { InterruptedError, TimeoutError, toOpsError, type OpsError } from '../errors.js';
+import { durationOption } from '../config/duration.js';
 import { runCleanupsSync } from '../process/cleanup.js';
 import { redact, redactData } from '../process/redact.js';
 import { colorEnabled, createStyle, type Style } from '../output/style.js';
@@ -47,8 +47,7 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
 
 function startTimeout(value: string | undefined, controller: AbortController): NodeJS.Timeout | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout ${value} is not a duration.`, 'Use a number with a unit, such as 90s, 5m or 1h.');
+  const ms = durationOption('--timeout', value);
   const timer = setTimeout(() => controller.abort(new TimeoutError(`Timed out after ${value}.`, 'Raise --timeout, or find out with --verbose which step is slow.')), ms);
   timer.unref();
   return timer;

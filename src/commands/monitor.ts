@@ -1,4 +1,4 @@
-import { parseDuration, formatDuration } from '../config/duration.js';
+import { durationOption, formatDuration } from '../config/duration.js';
 import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
@@ -87,12 +87,6 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
   }
   if (!options.once) ctx.log.info(`Monitor stopped after ${plural(data.rounds, 'round')}; ${plural(data.alerts.length, 'alert')}.`);
   return { data, exitCode: options.once && data.last ? exitCodeFor(data.last.state) : 0 };
-}
-
-function durationOption(flag: string, value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} ${value} is not a duration.`, 'Use a number with a unit, such as 30s, 5m or 1h.');
-  return ms;
 }
 
 /** The webhook URL, or undefined (alerts then only printed): said once at start, not per alert. */
