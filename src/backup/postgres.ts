@@ -1,10 +1,10 @@
 import { command, type Command } from '../process/command.js';
 import { parseVersion } from '../process/tools.js';
-import type { Connection } from '../db/connection.js';
+import { postgresEnv, type Connection } from '../db/connection.js';
 
 /** The password reaches libpq by environment only; -w makes a missing one fail instead of prompting. */
 export function pgEnv(conn: Connection): Record<string, string> {
-  return { PGCONNECT_TIMEOUT: '10', ...(conn.password ? { PGPASSWORD: conn.password } : {}) };
+  return postgresEnv(conn, 10);
 }
 
 export function pgDumpVersionCommand(): Command {

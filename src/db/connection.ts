@@ -81,6 +81,11 @@ function checkUserinfo(url: string, key: string): void {
   }
 }
 
+/** libpq's environment for a connection: the password travels here, never in argv. */
+export function postgresEnv(conn: Pick<Connection, 'password'>, connectTimeoutSeconds: number): Record<string, string> {
+  return { PGCONNECT_TIMEOUT: String(connectTimeoutSeconds), ...(conn.password ? { PGPASSWORD: conn.password } : {}) };
+}
+
 function parseHost(text: string, key: string): { host: string; port: number | undefined } {
   const bracketed = /^\[([^\]]*)\](?::(\d*))?$/.exec(text);
   const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : (text.split(':') as [string, string | undefined]);

@@ -1,5 +1,5 @@
 import type { DatabaseConfig } from '../config/schema.js';
-import { parseConnectionUrl } from '../db/connection.js';
+import { parseConnectionUrl, postgresEnv } from '../db/connection.js';
 import { formatDuration } from '../config/duration.js';
 import { ToolMissingError } from '../errors.js';
 import { command, type Command } from '../process/command.js';
@@ -25,7 +25,7 @@ export interface DatabaseProbe {
 /** The client command that pings one database, its password in the child's environment only. */
 export function databaseProbe(name: string, db: DatabaseConfig, timeoutMs: number): DatabaseProbe {
   const key = `databases.${name}.url`;
-  const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   switch (db.type) {
     case 'postgres': {
       const conn = parseConnectionUrl(db.url, key, ['postgres:', 'postgresql:']);
@@ -33,7 +33,7 @@ export function databaseProbe(name: string, db: DatabaseConfig, timeoutMs: numbe
         target: conn.safeUrl,
         command: command('psql', ['-X', '-w', '-q', '-A', '-t', '-d', conn.safeUrl, '-c', PG_QUERY], {
           readOnly: true,
-          env: { PGCONNECT_TIMEOUT: seconds, ...(conn.password ? { PGPASSWORD: conn.password } : {}) },
+          env: postgresEnv(conn, seconds),
         }),
         read: (stdout) => {
           const version = stdout.trim();
