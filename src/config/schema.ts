@@ -49,6 +49,20 @@ const source = z.strictObject({
   keepReleases: z.int().min(1).default(5),
 });
 
+/** deploy's health gate: the probes (and the target's instances) must pass `passes` times in a row within `timeout`. */
+const deploy = z.strictObject({
+  gate: z
+    .strictObject({
+      passes: z.int().min(1).default(3),
+      interval: duration.default('2s'),
+      timeout: duration.default('2m'),
+    })
+    .prefault({}),
+  /** Bounds for `opsctl scale`. */
+  minReplicas: z.int().min(0).default(1),
+  maxReplicas: z.int().min(1).default(20),
+}).refine((d) => d.minReplicas <= d.maxReplicas, { message: 'minReplicas must not be above maxReplicas' });
+
 const endpoint = z.strictObject({
   name,
   url: z.string().min(1),
@@ -144,6 +158,7 @@ export const environmentSchema = z.strictObject({
   stateDir: z.string().default('.opsctl'),
   target,
   source: source.optional(),
+  deploy: deploy.prefault({}),
   health: health.prefault({}),
   databases: z.record(name, database).default({}),
   backup: backup.optional(),
@@ -198,4 +213,6 @@ export type SwarmTarget = NonNullable<TargetConfig['swarm']>;
 export type DatabaseConfig = z.infer<typeof database>;
 export type HealthConfig = EnvironmentConfig['health'];
 export type EndpointConfig = HealthConfig['endpoints'][number];
+export type DeployConfig = EnvironmentConfig['deploy'];
+export type SourceConfig = NonNullable<EnvironmentConfig['source']>;
 export type FileConfig = z.infer<typeof fileSchema>;
