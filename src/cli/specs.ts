@@ -141,4 +141,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['opsctl lock status -e production', 'opsctl lock release -e production --force'],
     load: () => import('../commands/lock.js') as Promise<CommandModule>,
   },
+  {
+    name: 'schedule',
+    args: '<command...>',
+    summary: 'Run an opsctl command on a schedule (crontab on Linux, Task Scheduler on Windows); schedule list, schedule remove <id|name>',
+    options: [
+      { flags: '--daily <HH:MM>', description: 'every day at this time (24-hour clock, the machine\'s local time)' },
+      { flags: '--every <duration>', description: 'every N minutes dividing 60 (15m), N hours dividing 24 (6h), 1d or 1w' },
+      { flags: '--cron <expression>', description: 'a 5-field cron expression, e.g. "30 3 * * 1-5"' },
+      { flags: '--name <name>', description: 'the schedule\'s name (default: app-environment-command); the same name replaces' },
+      { flags: '--print', description: 'print the crontab line or schtasks command instead of installing it' },
+      { flags: '--platform <platform>', description: 'linux (crontab) or windows (schtasks); default: this machine\'s' },
+    ],
+    examples: [
+      'opsctl schedule backup --daily 02:00 -e production',
+      'opsctl schedule health-check --every 5m -e production --print',
+      'opsctl schedule -e production --cron "0 3 * * 0" --yes -- cleanup --only docker',
+      'opsctl schedule list',
+      'opsctl schedule remove shop-production-backup',
+    ],
+    load: () => import('../commands/schedule.js') as Promise<CommandModule>,
+  },
 ];

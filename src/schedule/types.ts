@@ -1,0 +1,11 @@
+/** One schedule opsctl installed, as list shows it. */
+export interface ListedSchedule {
+  id: string;
+  name: string;
+  /** The cron expression, or Task Scheduler's next run time. */
+  schedule: string;
+  /** The crontab command, or Task Scheduler's status. */
+  command: string;
+}
+
+export type SchedulePlatform = 'linux' | 'windows';

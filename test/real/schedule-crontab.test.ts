@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
+import { requireTool } from '../support/real-tools.js';
+
+/**
+ * Against the REAL crontab of the user running the tests. Debian's crontab has no environment override
+ * for its spool, so the user's crontab is saved first and put back exactly at the end, pass or fail.
+ */
+function crontab(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('crontab', args, { encoding: 'utf8', input, timeout: 20_000 });
+  return { status: result.error ? -1 : result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '' };
+}
+
+function readCrontab(): string | undefined {
+  const result = crontab(['-l']);
+  if (result.status === 0) return result.stdout;
+  if (/no crontab for/i.test(result.stderr)) return undefined;
+  throw new Error(`crontab -l failed: ${result.stderr}`);
+}
+
+const available = requireTool('crontab', () => {
+  if (process.platform === 'win32') return 'crontab is a POSIX tool';
+  const result = crontab(['-l']);
+  if (result.status === -1) return `crontab cannot run: ${result.stderr} (apt-get install -y cron)`;
+  return result.status === 0 || /no crontab for/i.test(result.stderr) ? undefined : `crontab -l failed: ${result.stderr.trim()}`;
+});
+
+const USER_LINES = '# the user\'s own crontab\nMAILTO=ops@example.com\n*/5 * * * *   /usr/local/bin/check.sh  >/dev/null 2>&1   # odd   spacing kept\n\n@reboot /usr/local/bin/warm-cache.sh\n';
+
+describe.skipIf(!available)('schedule against the real crontab', () => {
+  let saved: string | undefined;
+  let dir: string;
+  const cli = (...args: string[]) => runCli(args, { cwd: dir });
+
+  beforeAll(async () => {
+    saved = readCrontab();
+    await ensureBuilt();
+    dir = makeTempDir('schedule');
+    writeConfig(dir, { version: 1, app: 'shop', environments: { production: { target: { pm2: { script: 'app.js' } } }, staging: { target: { pm2: { script: 'app.js' } } } } });
+    expect(crontab(['-'], USER_LINES).status).toBe(0);
+  });
+
+  afterAll(() => {
+    const restored = saved === undefined ? crontab(['-r']) : crontab(['-'], saved);
+    removeTempDirs();
+    if (restored.status !== 0 && saved !== undefined) throw new Error(`could not restore the crontab: ${restored.stderr}`);
+  });
+
+  const ours = () => (readCrontab() ?? '').split('\n').filter((line) => line.startsWith('# opsctl-schedule'));
+
+  it('installs after the user\'s lines, which stay byte for byte, and creates the log folder', async () => {
+    const result = await cli('schedule', 'backup', '--daily', '02:00', '-e', 'production', '--json');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const data = parseJson(result.stdout);
+    expect(data).toMatchObject({ action: 'install', installed: true, replaced: false, name: 'shop-production-backup', schedule: '0 2 * * *' });
+    const text = readCrontab()!;
+    expect(text.startsWith(USER_LINES)).toBe(true);
+    expect(text.slice(USER_LINES.length)).toBe(`# opsctl-schedule id=${data.id} name=shop-production-backup\n${data.entry}\n`);
+    expect(data.entry).toContain(` backup -e production -c ${path.join(dir, 'opsctl.yaml')} >> `);
+    expect(existsSync(path.join(dir, '.opsctl', 'logs'))).toBe(true);
+  });
+
+  it('lists it', async () => {
+    const result = await cli('schedule', 'list', '--json');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout).schedules).toEqual([expect.objectContaining({ name: 'shop-production-backup', schedule: '0 2 * * *' })]);
+  });
+
+  it('--dry-run prints the crontab it would write and changes nothing', async () => {
+    const before = readCrontab();
+    const result = await cli('schedule', 'health-check', '--every', '5m', '-e', 'staging', '--dry-run');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('*/5 * * * * cd ');
+    expect(result.stderr).toContain('would run: crontab -');
+    expect(readCrontab()).toBe(before);
+  });
+
+  it('installing the same schedule again replaces it instead of adding a second', async () => {
+    const result = await cli('schedule', 'backup', '--every', '6h', '-e', 'production', '--json');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ replaced: true, schedule: '0 */6 * * *' });
+    expect(ours()).toHaveLength(1);
+    expect(readCrontab()!.startsWith(USER_LINES)).toBe(true);
+  });
+
+  it('removes only its own entries, by name and by id, leaving the user\'s crontab as it was', async () => {
+    const second = await cli('schedule', '-e', 'staging', '--cron', '0 3 * * 0', '--yes', '--json', '--', 'cleanup', '--only', 'docker');
+    expect(second.exitCode, second.stderr).toBe(0);
+    const { id, argv } = parseJson(second.stdout);
+    // -e, -c and --yes given to schedule itself land in the scheduled command, after its own options.
+    expect(argv.slice(2)).toEqual(['cleanup', '--only', 'docker', '-e', 'staging', '-c', path.join(dir, 'opsctl.yaml'), '--yes']);
+    expect(ours()).toHaveLength(2);
+    expect((await cli('schedule', 'remove', 'shop-production-backup')).exitCode).toBe(0);
+    expect(ours()).toEqual([`# opsctl-schedule id=${id} name=shop-staging-cleanup-docker`]);
+    expect((await cli('schedule', 'remove', id)).exitCode).toBe(0);
+    expect(readCrontab()).toBe(USER_LINES);
+    const missing = await cli('schedule', 'remove', 'shop-production-backup');
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('opsctl schedule list');
+  });
+});

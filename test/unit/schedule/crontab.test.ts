@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { cronLine, listCrontab, markerLine, shellQuote, withEntry, withoutEntry } from '../../../src/schedule/crontab.js';
+import { buildJob, type ScheduledJob } from '../../../src/schedule/job.js';
+import type { Trigger } from '../../../src/schedule/trigger.js';
+
+const DAILY: Trigger = { kind: 'daily', hour: 2, minute: 0 };
+
+function job(command: string[] = ['backup'], name?: string): ScheduledJob {
+  return buildJob({
+    self: ['/usr/bin/node', '/opt/opsctl/bin/opsctl.js'],
+    command,
+    app: 'shop',
+    environment: 'production',
+    configFile: '/srv/shop/opsctl.yaml',
+    stateDir: '/srv/shop/.opsctl',
+    yes: false,
+    pathValue: '/usr/local/bin:/usr/bin:/bin',
+    ...(name ? { name } : {}),
+  });
+}
+
+const OTHERS = '# m h dom mon dow command\nMAILTO=ops@example.com\n*/5 * * * * /usr/local/bin/check.sh   # keep   spacing\n\n';
+
+describe('cronLine', () => {
+  it('cds to the config folder, carries PATH, pins -e and -c, appends to the log', () => {
+    expect(cronLine(DAILY, job())).toBe(
+      '0 2 * * * cd /srv/shop && PATH=/usr/local/bin:/usr/bin:/bin /usr/bin/node /opt/opsctl/bin/opsctl.js backup -e production -c /srv/shop/opsctl.yaml >> /srv/shop/.opsctl/logs/shop-production-backup.log 2>&1',
+    );
+  });
+  it('quotes for sh and escapes % for cron', () => {
+    const line = cronLine(DAILY, job(['logs', '--grep', "it's 100% down"]));
+    expect(line).toContain(`--grep 'it'\\''s 100\\% down'`);
+    expect(shellQuote('/srv/my app')).toBe("'/srv/my app'");
+  });
+});
+
+describe('withEntry / withoutEntry', () => {
+  it('appends a marked entry and keeps every other line byte for byte', () => {
+    const { text, replaced } = withEntry(OTHERS, DAILY, job());
+    expect(replaced).toBe(false);
+    expect(text.startsWith(OTHERS)).toBe(true);
+    expect(text.slice(OTHERS.length)).toBe(`${markerLine(job())}\n${cronLine(DAILY, job())}\n`);
+  });
+  it('replaces an entry of the same name in place instead of adding a second', () => {
+    const first = withEntry(OTHERS, DAILY, job()).text + '0 4 * * * /other\n';
+    const second = withEntry(first, { kind: 'hours', every: 6 }, job());
+    expect(second.replaced).toBe(true);
+    expect(listCrontab(second.text)).toEqual([expect.objectContaining({ name: 'shop-production-backup', schedule: '0 */6 * * *' })]);
+    expect(second.text.endsWith('0 4 * * * /other\n')).toBe(true);
+    expect(second.text.split('\n')).toHaveLength(first.split('\n').length);
+  });
+  it('removes only the named (or id) entry, leaving the others as they were', () => {
+    const one = withEntry(OTHERS, DAILY, job()).text;
+    const two = withEntry(one, DAILY, job(['cleanup'], 'weekly-cleanup')).text;
+    const byName = withoutEntry(two, 'shop-production-backup');
+    expect(byName.removed?.name).toBe('shop-production-backup');
+    expect(byName.text).toBe(withEntry(OTHERS, DAILY, job(['cleanup'], 'weekly-cleanup')).text);
+    expect(withoutEntry(byName.text, job(['cleanup'], 'weekly-cleanup').id).text).toBe(OTHERS);
+    expect(withoutEntry(OTHERS, 'nothing')).toEqual({ text: OTHERS });
+  });
+  it('lists only opsctl entries, and an orphaned marker alone', () => {
+    const text = `${OTHERS}${markerLine({ id: 'abcd1234', name: 'orphan' })}\n# a comment of the user\n`;
+    expect(listCrontab(text)).toEqual([{ id: 'abcd1234', name: 'orphan', schedule: '', command: '' }]);
+    expect(withoutEntry(text, 'orphan').text).toBe(`${OTHERS}# a comment of the user\n`);
+  });
+  it('handles an empty crontab and one without a final newline', () => {
+    expect(withEntry('', DAILY, job()).text).toBe(`${markerLine(job())}\n${cronLine(DAILY, job())}\n`);
+    expect(withEntry('MAILTO=x', DAILY, job()).text.startsWith('MAILTO=x\n# opsctl-schedule')).toBe(true);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { buildJob, defaultName, scheduleId, type JobInput } from '../../../src/schedule/job.js';
+
+const input: JobInput = {
+  self: ['C:\\Program Files\\nodejs\\node.exe', 'C:\\opsctl\\bin\\opsctl.js'],
+  command: ['backup', 'prune'],
+  app: 'shop',
+  environment: 'production',
+  configFile: '/srv/shop/opsctl.yaml',
+  stateDir: '/srv/shop/.opsctl',
+  yes: false,
+};
+
+describe('buildJob', () => {
+  it('runs opsctl itself with the command, then -e and -c pinned', () => {
+    const job = buildJob(input);
+    expect(job.argv).toEqual([...input.self, 'backup', 'prune', '-e', 'production', '-c', '/srv/shop/opsctl.yaml']);
+    expect(job).toMatchObject({ name: 'shop-production-backup-prune', id: scheduleId('shop-production-backup-prune'), cwd: '/srv/shop' });
+    expect(job.logFile).toBe('/srv/shop/.opsctl/logs/shop-production-backup-prune.log');
+  });
+  it('passes --yes on when schedule was given it, once', () => {
+    expect(buildJob({ ...input, yes: true }).argv.at(-1)).toBe('--yes');
+    expect(buildJob({ ...input, command: ['cleanup', '-y'], yes: true }).argv.filter((a) => a === '--yes')).toEqual([]);
+  });
+  it.each([['-e'], ['--env=staging'], ['--environment'], ['-c'], ['--config']])('refuses %s after -- (schedule pins it)', (flag) => {
+    expect(() => buildJob({ ...input, command: ['backup', flag, 'x'] })).toThrow(UsageError);
+  });
+  it('takes --name and refuses names cron or schtasks could not carry', () => {
+    expect(buildJob({ ...input, name: 'nightly.db_backup' }).name).toBe('nightly.db_backup');
+    expect(() => buildJob({ ...input, name: 'two words' })).toThrow('is not a usable schedule name');
+    expect(() => buildJob({ ...input, name: '-x' })).toThrow(UsageError);
+  });
+  it('derives names from words only, not option values', () => {
+    expect(defaultName('shop', 'prod', ['cleanup', '--only', 'docker'])).toBe('shop-prod-cleanup-docker');
+    expect(defaultName('shop', 'prod', ['logs', '--grep', 'a b/c'])).toBe('shop-prod-logs-a-b-c');
+  });
+});
