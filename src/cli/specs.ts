@@ -162,4 +162,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: () => import('../commands/schedule.js') as Promise<CommandModule>,
   },
+  {
+    name: 'runbook',
+    args: '[action] [name]',
+    summary: 'The ops manuals\' checklists as YAML runbooks: runbook list, runbook show <name>, runbook run <name>',
+    options: [{ flags: '-p, --param <name=value...>', description: 'run/show: set a runbook param (repeatable: --param from=production to=staging)' }],
+    examples: [
+      'opsctl runbook list',
+      'opsctl runbook show dr-drill',
+      'opsctl runbook run morning-check -e production',
+      'opsctl runbook run weekly-maintenance -e production --dry-run',
+      'opsctl runbook run dr-drill --param from=production to=staging --yes',
+      '0 8 * * 1-5 cd /srv/app && opsctl runbook run morning-check -e production --json > morning.json  # from cron',
+    ],
+    load: () => import('../commands/runbook.js') as Promise<CommandModule>,
+  },
 ];

@@ -1,0 +1,39 @@
+import type { Context } from '../context.js';
+import type { Style } from '../output/style.js';
+import type { PlannedStep } from '../runbook/plan.js';
+import type { StepReport } from '../runbook/run-steps.js';
+
+type Render = (data: never, style: Style) => string;
+
+/**
+ * Without --json, each opsctl step's result is shown as that command shows it (its table), rendered
+ * here from the step's JSON by the command's own render: one source of data, so the two cannot drift.
+ */
+export function showStepOutput(ctx: Context): ((report: StepReport, planned: PlannedStep) => Promise<void>) | undefined {
+  if (ctx.json) return undefined;
+  return async (report, planned) => {
+    const text = await renderOutput(report, planned, ctx.outStyle);
+    if (text) await ctx.out(`${ctx.outStyle.bold(`── ${report.step}. ${report.name}`)}\n${text}\n\n`);
+  };
+}
+
+async function renderOutput(report: StepReport, planned: PlannedStep, style: Style): Promise<string> {
+  const { output } = report;
+  if (output === null || output === undefined || report.error || !planned.step.show) return '';
+  if (planned.kind === 'run') return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
+  // logs --json: one record per line, shown as such.
+  if (Array.isArray(output)) return output.map((record) => JSON.stringify(record)).join('\n');
+  const name = planned.step.opsctl!.find((arg) => !arg.startsWith('-'));
+  const render = name && /^[a-z][a-z-]*$/.test(name) ? await loadRender(name) : undefined;
+  const text = render ? render(output as never, style) : '';
+  return text || JSON.stringify(output);
+}
+
+async function loadRender(name: string): Promise<Render | undefined> {
+  try {
+    const module = (await import(`./${name}.js`)) as { render?: Render };
+    return module.render;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+import { command, type Command } from '../process/command.js';
+import { substitute } from './params.js';
+import type { Runbook, Step } from './schema.js';
+import type { SelfInvocation } from './self.js';
+
+/** What every opsctl step inherits from the run: the config file, the environment and the global flags. */
+export interface RunSettings {
+  self: SelfInvocation;
+  configFile: string;
+  environment: string;
+  params: Readonly<Record<string, string>>;
+  yes: boolean;
+}
+
+export interface PlannedStep {
+  index: number;
+  name: string;
+  kind: 'opsctl' | 'run';
+  /** The environment of an opsctl step; null for an external command. */
+  env: string | null;
+  step: Step;
+}
+
+/** The steps with their params filled in: pure, so `show`, `--dry-run` and the run agree. */
+export function planSteps(book: Runbook, settings: RunSettings): PlannedStep[] {
+  return book.steps.map((step, index) => ({
+    index,
+    name: substitute(step.name, settings.params),
+    kind: step.opsctl ? 'opsctl' : 'run',
+    env: step.opsctl ? substitute(step.env ?? settings.environment, settings.params) : null,
+    step,
+  }));
+}
+
+/**
+ * The child process of a step. An opsctl step is this opsctl again with --json, so its result can be
+ * checked; `confirmed` adds --yes, as the user has answered the step's question (or passed --yes).
+ * Never read-only: a step may change anything, so --dry-run only shows it.
+ */
+export function stepCommand(planned: PlannedStep, settings: RunSettings, confirmed: boolean): Command {
+  const { step } = planned;
+  if (!step.opsctl) {
+    const [file, ...args] = step.run!.map((arg) => substitute(arg, settings.params));
+    return command(file!, args, { readOnly: false });
+  }
+  const globals = ['--json', '--config', settings.configFile, '--env', planned.env!];
+  if (settings.yes || confirmed) globals.push('--yes');
+  const args = step.opsctl.map((arg) => substitute(arg, settings.params));
+  return command(settings.self.file, [...settings.self.prefix, ...globals, ...args], { readOnly: false });
+}
+
+/** The argv as people read it: "opsctl health-check --only api" rather than the node and script paths. */
+export function shownArgv(planned: PlannedStep, settings: RunSettings): string[] {
+  if (!planned.step.opsctl) return planned.step.run!.map((arg) => substitute(arg, settings.params));
+  return ['opsctl', '-e', planned.env!, ...planned.step.opsctl.map((arg) => substitute(arg, settings.params))];
+}

@@ -1,0 +1,176 @@
+import { confirmByTyping } from '../backup/confirm.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
+import type { Context } from '../context.js';
+import { InterruptedError, OpsError, UsageError } from '../errors.js';
+import { evaluate, type CheckOutcome } from './condition.js';
+import { stepCommand, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
+import { stepLabel } from './load.js';
+import { substitute } from './params.js';
+
+/**
+ * passed: exit code allowed and every check held. warning: an opsctl step exited 3 (degraded).
+ * failed: anything else. declined: its question was not answered. skipped: an earlier step stopped the run.
+ * planned: --dry-run.
+ */
+export type StepResult = 'passed' | 'warning' | 'failed' | 'declined' | 'skipped' | 'planned';
+
+export interface StepReport {
+  step: number;
+  name: string;
+  kind: 'opsctl' | 'run';
+  env: string | null;
+  argv: string[];
+  continueOnError: boolean;
+  result: StepResult;
+  exitCode: number | null;
+  durationMs: number | null;
+  checks: CheckOutcome[];
+  error: { message: string; hint: string | null } | null;
+  /** An opsctl step's JSON result; an external command's JSON, or its output's last 4000 characters. */
+  output: unknown;
+}
+
+const DEGRADED = 3;
+const OUTPUT_TAIL = 4000;
+
+/** Runs the steps in order; a failed step stops the run unless it may fail (continueOnError). */
+export async function runSteps(ctx: Context, steps: readonly PlannedStep[], settings: RunSettings, onFinished?: (report: StepReport, planned: PlannedStep) => Promise<void>): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  let stopped = false;
+  for (const planned of steps) {
+    const report = blankReport(planned, settings);
+    reports.push(report);
+    if (stopped) continue;
+    if (ctx.dryRun) {
+      await ctx.runner.run(stepCommand(planned, settings, false));
+      report.result = 'planned';
+      continue;
+    }
+    if (!(await confirmStep(ctx, planned, settings, steps.length))) {
+      report.result = 'declined';
+      stopped = true;
+      continue;
+    }
+    await runOne(ctx, planned, settings, report, steps.length);
+    await onFinished?.(report, planned);
+    stopped = report.result === 'failed' && !report.continueOnError;
+  }
+  return reports;
+}
+
+function blankReport(planned: PlannedStep, settings: RunSettings): StepReport {
+  const { step } = planned;
+  return {
+    step: planned.index + 1,
+    name: planned.name,
+    kind: planned.kind,
+    env: planned.env,
+    argv: shownArgv(planned, settings),
+    continueOnError: step.continueOnError,
+    result: 'skipped',
+    exitCode: null,
+    durationMs: null,
+    checks: [],
+    error: null,
+    output: null,
+  };
+}
+
+/** --yes answers every question; a wrong answer declines the step and stops the run. */
+async function confirmStep(ctx: Context, planned: PlannedStep, settings: RunSettings, total: number): Promise<boolean> {
+  const { confirm } = planned.step;
+  if (confirm === false || settings.yes) return true;
+  const question = typeof confirm === 'string' ? substitute(confirm, settings.params) : `Run ${stepLabel(planned.index, planned.name)} of ${total}: ${shownArgv(planned, settings).join(' ')}?`;
+  try {
+    await confirmByTyping(question, planned.env ?? settings.environment, `${stepLabel(planned.index, planned.name)} and the steps after it were not run`, ctx.signal);
+    return true;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    ctx.log.error(error.message);
+    return false;
+  }
+}
+
+async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings, report: StepReport, total: number): Promise<void> {
+  const progress = ctx.log.step(`${report.step}/${total} ${planned.name}: ${report.argv.join(' ')}`);
+  const started = Date.now();
+  try {
+    const timeout = planned.step.timeout ? AbortSignal.timeout(parseDuration(planned.step.timeout)!) : undefined;
+    const result = await ctx.runner.run(stepCommand(planned, settings, planned.step.confirm !== false), { allowFailure: true, signal: timeout });
+    report.exitCode = result.exitCode;
+    if (result.exitCode === 130) throw new InterruptedError('Interrupted.', 'The step was stopped; run the runbook again when ready.');
+    for (const line of result.stderr.split(/\r?\n/).filter(Boolean)) ctx.log.debug(`  ${line}`);
+    judge(planned, report, result.stdout, result.stderr);
+  } catch (error) {
+    if (ctx.signal.aborted || error instanceof InterruptedError) throw error;
+    report.result = 'failed';
+    const timedOut = error instanceof Error && error.name === 'TimeoutError' && !(error instanceof OpsError);
+    report.error = timedOut
+      ? { message: `Timed out after ${planned.step.timeout}.`, hint: 'Raise the step\'s timeout, or find out with --verbose what is slow.' }
+      : { message: (error as Error).message, hint: error instanceof OpsError ? (error.hint ?? null) : null };
+    if (error instanceof OpsError) report.exitCode = error.exitCode;
+  }
+  report.durationMs = Date.now() - started;
+  finishLine(ctx, report, total, progress);
+}
+
+/** The result from the exit code, the error document and the checks. */
+function judge(planned: PlannedStep, report: StepReport, stdout: string, stderr: string): void {
+  const { step } = planned;
+  const parsed = parseOutput(stdout);
+  report.output = parsed === undefined ? (planned.kind === 'run' ? stdout.trim().slice(-OUTPUT_TAIL) : null) : parsed;
+  const failure = errorDocument(parsed);
+  const allowed = (step.exitCodes ?? [0]).includes(report.exitCode!);
+  if (failure) report.error = failure;
+  if (failure || !allowed) {
+    report.result = planned.kind === 'opsctl' && report.exitCode === DEGRADED && !failure ? 'warning' : 'failed';
+    if (report.result === 'failed' && !report.error) report.error = { message: `exited with code ${report.exitCode}${lastLine(stderr)}`, hint: null };
+    if (report.result === 'failed') return;
+  }
+  const conditions = step.check === undefined ? [] : Array.isArray(step.check) ? step.check : [step.check];
+  report.checks = conditions.map((c) => evaluate(c, parsed ?? null));
+  if (report.checks.some((c) => !c.ok)) report.result = 'failed';
+  else if (report.result !== 'warning') report.result = 'passed';
+}
+
+/** One JSON document; else one record per line (logs --json); undefined when it is not JSON at all. */
+export function parseOutput(stdout: string): unknown {
+  const text = stdout.trim();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      return text.split(/\r?\n/).map((line) => JSON.parse(line) as unknown);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function errorDocument(parsed: unknown): StepReport['error'] {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !('error' in parsed)) return null;
+  const error = (parsed as { error: { message?: unknown; hint?: unknown } }).error;
+  if (!error || typeof error.message !== 'string') return null;
+  return { message: error.message, hint: typeof error.hint === 'string' ? error.hint : null };
+}
+
+function lastLine(stderr: string): string {
+  const line = stderr.trim().split(/\r?\n/).at(-1);
+  return line ? `: ${line}` : '';
+}
+
+function finishLine(ctx: Context, report: StepReport, total: number, progress: { done(t?: string): void; fail(t?: string): void }): void {
+  const label = `${report.step}/${total} ${report.name}`;
+  const failedChecks = report.checks.filter((c) => !c.ok).map((c) => c.detail);
+  if (report.result === 'passed') return progress.done(`${label}: passed${report.checks.length ? ` (${report.checks.map((c) => c.detail).join('; ')})` : ''}`);
+  if (report.result === 'warning') return progress.done(`${label}: degraded (exit ${report.exitCode})`);
+  const why = report.error?.message.split('\n')[0] ?? failedChecks.join('; ');
+  progress.fail(`${label}: failed${report.continueOnError ? ', going on (continueOnError)' : ''}: ${why}`);
+  if (report.error?.hint) ctx.log.info(`  ${report.error.hint}`);
+}
+
+/** For the summary line: how long a step took. */
+export function formatStepDuration(report: StepReport): string {
+  return report.durationMs === null ? '-' : formatDuration(report.durationMs);
+}
