@@ -39,7 +39,7 @@ export async function run(ctx: Context, options: RestoreOptions, args: string[])
   return { data: done };
 }
 
-async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
+export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
   const set = await findSet(dir, env.name, id);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const targets = planRestore(env, set, only, options.to);

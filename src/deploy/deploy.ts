@@ -1,0 +1,94 @@
+import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import { toOpsError, UsageError } from '../errors.js';
+import { createSet } from '../backup/create.js';
+import { planParts } from '../backup/parts.js';
+import { prepareRelease } from './build.js';
+import { keepReleases, withRelease } from './operation.js';
+import { resolveRef, type ResolvedRef } from './releases.js';
+import type { DeployResult } from './result.js';
+import { preflight, type DriverFactory, type SourceSession } from './session.js';
+import { switchTo } from './switch.js';
+
+export interface DeployRequest {
+  ref?: string;
+  force: boolean;
+  skipTests: boolean;
+  /** false with --no-rollback: a release failing its gate stays, for debugging. */
+  autoRollback: boolean;
+}
+
+export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRequest, makeDriver: DriverFactory): Promise<DeployResult> {
+  const label = `opsctl deploy${request.ref ? ` --ref ${request.ref}` : ''}`;
+  return withRelease(ctx, env, { operation: 'deploy', label, makeDriver }, async (session, result) => {
+    const s = await session.steps.run('preflight', 'config, repository, target, disk', () => preflight(session));
+    const refName = request.ref ?? s.source.ref;
+    const ref = await s.steps.run('resolve', refName, () => resolveRef(ctx.runner, s.layout.repo, refName), (r) => `${refName} is ${r.shortSha} ${r.subject}`);
+    result.release = { ...ref, ref: refName };
+    if (!guard(s, ref, request.force)) {
+      result.outcome = 'unchanged';
+      ctx.log.info(`${ref.shortSha} already runs on ${env.name}: nothing to do (redeploy it with --force)`);
+      return;
+    }
+    result.backup = await backupFirst(s, ref);
+    const release = await prepareRelease(s, ref, { skipTests: request.skipTests });
+    // From the switch on, the target may run the release even if opsctl is stopped mid-way.
+    result.running = release.sha;
+    const switched = await switchTo(s, release);
+    if (!switched.switched) result.running = result.previous;
+    result.health = switched.health;
+    if (switched.ok) {
+      result.outcome = ctx.dryRun ? 'planned' : 'deployed';
+      await keepReleases(s, result);
+      return;
+    }
+    result.error = switched.error;
+    result.outcome = 'failed';
+    if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}); --no-rollback: it stays in place for you to look at`);
+    else if (!result.previous) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}) and there is no earlier release to roll back to`);
+    else await rollBackTo(s, result.previous, result);
+    await keepReleases(s, result);
+  });
+}
+
+/** False when the release already runs; throws when the gate failed it before and --force is not given. */
+function guard(session: SourceSession, ref: ResolvedRef, force: boolean): boolean {
+  const { ledger, env } = session;
+  if (force) return true;
+  if (ledger.bad.has(ref.sha)) {
+    const when = ledger.entries.get(ref.sha)?.startedAt;
+    throw new UsageError(`Release ${ref.shortSha} failed its health gate on ${env.name}${when ? ` (${when})` : ''} and was marked bad.`, 'Deploy a fixed commit, or this one again with --force.');
+  }
+  return ledger.current !== ref.sha;
+}
+
+async function backupFirst(session: SourceSession, ref: ResolvedRef): Promise<string | null> {
+  const { ctx, env, steps } = session;
+  if (!env.config.backup?.beforeDeploy) return null;
+  const parts = planParts(env);
+  if (ctx.dryRun) {
+    steps.skip('backup', `dry run: would back up ${parts.map((p) => p.name).join(', ')} first`);
+    return null;
+  }
+  const dir = resolveFrom(env, env.config.backup.dir);
+  const set = await steps.run('backup', parts.map((p) => p.name).join(', '), () => createSet(ctx, env, parts, { backupDir: dir, reason: `before deploy of ${ref.shortSha}` }), (s) => `set ${s.id}`);
+  return set.id;
+}
+
+/** After a failed deploy: back to the release that ran before, verified by the same gate. */
+async function rollBackTo(session: SourceSession, previous: string, result: DeployResult): Promise<void> {
+  const { ctx } = session;
+  ctx.log.warn(`rolling back to ${previous.slice(0, 7)}`);
+  try {
+    const ref = await resolveRef(ctx.runner, session.layout.repo, previous);
+    const release = await prepareRelease(session, ref, { skipTests: true, reuseBuilt: true, prefix: 'rollback ' });
+    const back = await switchTo(session, release, 'rollback ');
+    result.rollback = { to: previous, ok: back.ok, health: back.health, error: back.error };
+    result.running = back.ok ? previous : null;
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    result.rollback = { to: previous, ok: false, health: null, error: toOpsError(error).message };
+    result.running = null;
+  }
+  result.outcome = result.rollback.ok ? 'rolled-back' : 'rollback-failed';
+}

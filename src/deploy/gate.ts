@@ -1,0 +1,77 @@
+import { runProbes, type PlannedProbe } from '../health/check.js';
+import type { HealthReport, ProbeResult } from '../health/types.js';
+import { delay } from '../process/delay.js';
+import type { DeployDriver, PreparedRelease, TargetSample } from './types.js';
+
+export interface GateSettings {
+  /** Consecutive passing rounds needed. */
+  passes: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface GateResult {
+  passed: boolean;
+  /** Consecutive passes reached (equals settings.passes when passed). */
+  passes: number;
+  rounds: number;
+  durationMs: number;
+  /** Why it failed, in a sentence; null when it passed. */
+  reason: string | null;
+  target: TargetSample | null;
+  probes: Pick<ProbeResult, 'name' | 'state' | 'reason'>[];
+}
+
+export interface GateDeps {
+  environment: string;
+  driver: DeployDriver;
+  /** The environment's endpoint and database probes, one attempt each per round. */
+  probes: readonly PlannedProbe[];
+  signal: AbortSignal;
+  now: () => number;
+  onRound?: (round: number, passes: number, problems: string[]) => void;
+}
+
+/**
+ * The release is healthy when, `passes` rounds in a row: the target says every instance is up on it
+ * with the same pids and restart counts as the round before (pm2 reports "online" while crash-looping,
+ * so an unchanged fingerprint is the proof), and no probe is unhealthy. Degraded passes: slow is not down.
+ */
+export async function healthGate(release: PreparedRelease, settings: GateSettings, deps: GateDeps): Promise<GateResult> {
+  const started = deps.now();
+  const deadline = started + settings.timeoutMs;
+  const once = deps.probes.map((probe) => ({ ...probe, retries: 1 }));
+  let passes = 0;
+  let rounds = 0;
+  let fingerprint: string | undefined;
+  let last: { target: TargetSample | null; report: HealthReport | null; problems: string[] } = { target: null, report: null, problems: [] };
+  for (;;) {
+    rounds += 1;
+    const [target, report] = await Promise.all([deps.driver.sample(release), once.length > 0 ? runProbes(deps.environment, once, { signal: deps.signal, now: deps.now }) : null]);
+    const problems = roundProblems(target, report, fingerprint);
+    passes = problems.length === 0 ? passes + 1 : 0;
+    fingerprint = target.fingerprint;
+    last = { target, report, problems };
+    deps.onRound?.(rounds, passes, problems);
+    if (passes >= settings.passes) break;
+    if (deps.now() + settings.intervalMs > deadline) break;
+    if (!(await delay(settings.intervalMs, deps.signal))) throw deps.signal.reason;
+  }
+  const passed = passes >= settings.passes;
+  return {
+    passed,
+    passes,
+    rounds,
+    durationMs: deps.now() - started,
+    reason: passed ? null : `not healthy ${settings.passes} times in a row within ${Math.round(settings.timeoutMs / 1000)} s: ${last.problems.join('; ') || 'no round passed'}`,
+    target: last.target,
+    probes: (last.report?.probes ?? []).map(({ name, state, reason }) => ({ name, state, reason })),
+  };
+}
+
+function roundProblems(target: TargetSample, report: HealthReport | null, previous: string | undefined): string[] {
+  const problems = target.ready ? [] : target.problems.length > 0 ? [...target.problems] : [`${target.summary}`];
+  if (target.ready && previous !== undefined && previous !== target.fingerprint) problems.push(`instances restarted or were replaced (${target.summary})`);
+  for (const probe of report?.probes ?? []) if (probe.state === 'unhealthy') problems.push(`${probe.name}: ${probe.reason}`);
+  return problems;
+}

@@ -1,0 +1,90 @@
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import { toOpsError } from '../errors.js';
+import { recordOperation } from '../history/journal.js';
+import { withLock } from '../history/lock.js';
+import { journalOf } from '../commands/backup.js';
+import { foldersBeyond, listReleaseFolders, releaseFolder, removeReleaseFolder } from './releases.js';
+import { journalDetailsOf, journalResultOf, type DeployResult } from './result.js';
+import { openSession, type DriverFactory, type Session, type SourceSession } from './session.js';
+import { Steps } from './steps.js';
+
+export interface OperationSpec {
+  operation: DeployResult['operation'];
+  /** The lock holder's command line, for `lock status` and the locked message. */
+  label: string;
+  makeDriver: DriverFactory;
+}
+
+type Body = (session: Session, result: DeployResult) => Promise<void>;
+
+/**
+ * Lock, session, journal: the frame of deploy and rollback. A failure after the lock is a result
+ * (outcome failed, the steps say where) so CI gets the JSON; bad usage, config, a missing tool and
+ * interruption still throw for their own exit codes. Interrupted after the switch, the journal says
+ * what may run now before the interruption is passed on. --dry-run takes no lock and journals nothing.
+ */
+export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: OperationSpec, body: Body): Promise<DeployResult> {
+  const steps = new Steps(ctx.log, () => ctx.now(), ctx.dryRun);
+  const started = ctx.now();
+  const attempt = async (): Promise<DeployResult> => {
+    const session = await openSession(ctx, env, spec.makeDriver, steps);
+    const result = emptyResult(session, spec.operation);
+    try {
+      await body(session, result);
+    } catch (error) {
+      const switched = result.running !== result.previous;
+      if (ctx.signal.aborted && switched) result.outcome = 'interrupted';
+      else if (ctx.signal.aborted || toOpsError(error).exitCode !== 1) throw error;
+      else result.outcome = 'failed';
+      result.error = toOpsError(error).message;
+    }
+    result.durationMs = ctx.now() - started;
+    return result;
+  };
+  if (ctx.dryRun) return attempt();
+  const result = await withLock(env.stateDir, env.name, spec.label, () =>
+    recordOperation(journalOf(ctx, env), spec.operation, async () => {
+      const value = await attempt();
+      return { value, result: journalResultOf(value), details: value.release ? journalDetailsOf(value) : { outcome: value.outcome, error: value.error } };
+    }),
+  );
+  if (result.outcome === 'interrupted') throw ctx.signal.reason;
+  return result;
+}
+
+function emptyResult(session: Session, operation: DeployResult['operation']): DeployResult {
+  const { ctx, env, driver, ledger } = session;
+  return {
+    operation,
+    environment: env.name,
+    app: env.app,
+    target: `${driver.kind} ${driver.name}`,
+    dryRun: ctx.dryRun,
+    outcome: 'failed',
+    release: null,
+    previous: ledger.current,
+    running: ledger.current,
+    backup: null,
+    restored: null,
+    steps: session.steps.records,
+    health: null,
+    rollback: null,
+    error: null,
+    durationMs: 0,
+  };
+}
+
+/** Release folders beyond source.keepReleases go once the target runs a verified release; never what runs. */
+export async function keepReleases(session: SourceSession, result: DeployResult): Promise<void> {
+  const { ctx, layout, ledger, source } = session;
+  if (ctx.dryRun || !result.running) return;
+  const good = result.health?.passed && result.release ? [result.release.sha, ...ledger.good] : ledger.good;
+  const doomed = foldersBeyond(await listReleaseFolders(layout.releasesDir), [result.running, result.release?.sha ?? null], good, source.keepReleases);
+  for (const name of doomed) {
+    await removeReleaseFolder(ctx.runner, layout.repo, releaseFolder(layout.releasesDir, name)).catch((error: unknown) =>
+      ctx.log.warn(`could not remove the old release folder ${name}: ${(error as Error).message}`),
+    );
+  }
+  if (doomed.length > 0) ctx.log.debug(`removed ${doomed.length} old release folder(s), keeping ${source.keepReleases} (source.keepReleases)`);
+}

@@ -1,0 +1,71 @@
+import type { OperationResult } from '../history/journal.js';
+import type { GateResult } from './gate.js';
+import type { ReleaseDetails } from './ledger.js';
+import type { StepRecord } from './steps.js';
+
+export type DeployOutcome = 'deployed' | 'unchanged' | 'planned' | 'failed' | 'rolled-back' | 'rollback-failed' | 'interrupted';
+
+/** The result of deploy and rollback, for --json, the human summary, GITHUB_STEP_SUMMARY and the journal. */
+export interface DeployResult {
+  operation: 'deploy' | 'rollback';
+  environment: string;
+  app: string;
+  target: string;
+  dryRun: boolean;
+  outcome: DeployOutcome;
+  release: { sha: string; shortSha: string; subject: string; ref: string | null } | null;
+  /** What ran before. */
+  previous: string | null;
+  /** What runs now, as far as opsctl knows (null: unknown, see `error`). */
+  running: string | null;
+  backup: string | null;
+  /** rollback --restore-db: the set restored. */
+  restored: string | null;
+  steps: StepRecord[];
+  health: GateResult | null;
+  /** The automatic rollback after a failed deploy. */
+  rollback: { to: string; ok: boolean; health: GateResult | null; error: string | null } | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export function exitCodeOf(result: DeployResult): number {
+  return ['deployed', 'unchanged', 'planned'].includes(result.outcome) || (result.operation === 'rollback' && result.outcome === 'rolled-back') ? 0 : 1;
+}
+
+export function journalResultOf(result: DeployResult): OperationResult {
+  if (result.outcome === 'interrupted') return 'interrupted';
+  if (result.operation === 'deploy' && result.outcome === 'rolled-back') return 'rolled-back';
+  return exitCodeOf(result) === 0 ? 'success' : 'failed';
+}
+
+/** The health gate's verdict on the release, as the ledger keeps it. */
+function verdictOf(result: DeployResult): ReleaseDetails['verdict'] {
+  if (result.health?.passed) return 'good';
+  // Failed at its own switch or gate (not a rollback's, not a build): the release itself is at fault.
+  const failed = result.steps.find((s) => s.status === 'failed');
+  return failed && (failed.name === 'switch' || failed.name === 'health') ? 'bad' : 'untested';
+}
+
+export function journalDetailsOf(result: DeployResult): Record<string, unknown> {
+  const release: ReleaseDetails = {
+    release: result.release!.sha,
+    shortSha: result.release!.shortSha,
+    subject: result.release!.subject,
+    previous: result.previous,
+    running: result.running,
+    verdict: verdictOf(result),
+    backup: result.backup,
+  };
+  return {
+    ...release,
+    ref: result.release!.ref,
+    outcome: result.outcome,
+    target: result.target,
+    steps: result.steps.map((s) => `${s.name} ${s.status} ${s.durationMs}ms`),
+    health: result.health && { passed: result.health.passed, rounds: result.health.rounds, reason: result.health.reason },
+    rollback: result.rollback && { to: result.rollback.to, ok: result.rollback.ok, error: result.rollback.error },
+    restored: result.restored,
+    error: result.error,
+  };
+}

@@ -1,0 +1,89 @@
+import { parseDuration } from '../config/duration.js';
+import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
+import type { SourceConfig } from '../config/schema.js';
+import type { Context } from '../context.js';
+import { checkDisk } from '../doctor/checks.js';
+import { ConfigError, OpsError, UsageError } from '../errors.js';
+import { readRepoState } from '../git/git.js';
+import { planProbes, type PlannedProbe } from '../health/check.js';
+import { readEntries } from '../history/journal.js';
+import { RELEASE_TYPES, readLedger, type Ledger } from './ledger.js';
+import { releaseLayout, releasesDirOf, type ReleaseLayout } from './releases.js';
+import type { GateSettings } from './gate.js';
+import type { Steps } from './steps.js';
+import type { DeployDriver, DriverDeps } from './types.js';
+
+export type DriverFactory = (env: SelectedEnvironment, deps: DriverDeps) => DeployDriver;
+
+/** Everything deploy, rollback and scale share once preflight has passed. */
+export interface Session {
+  ctx: Context;
+  env: SelectedEnvironment;
+  driver: DeployDriver;
+  steps: Steps;
+  ledger: Ledger;
+  probes: PlannedProbe[];
+  gate: GateSettings;
+}
+
+export interface SourceSession extends Session {
+  source: SourceConfig;
+  layout: ReleaseLayout;
+}
+
+export function driverDeps(ctx: Context, env: SelectedEnvironment): DriverDeps {
+  return { runner: ctx.runner, env: ctx.env, log: ctx.log, environment: env, releasesDir: releasesDirOf(env), now: () => ctx.now() };
+}
+
+export async function openSession(ctx: Context, env: SelectedEnvironment, makeDriver: DriverFactory, steps: Steps): Promise<Session> {
+  const driver = makeDriver(env, driverDeps(ctx, env));
+  const ledger = readLedger(await readEntries(env.stateDir, { environment: env.name, types: RELEASE_TYPES }));
+  const { gate } = env.config.deploy;
+  return {
+    ctx,
+    env,
+    driver,
+    steps,
+    ledger,
+    probes: gateProbes(ctx, env),
+    gate: { passes: gate.passes, intervalMs: parseDuration(gate.interval)!, timeoutMs: parseDuration(gate.timeout)! },
+  };
+}
+
+/** The endpoint and database probes: host probes (disk, load) say nothing about a release. */
+function gateProbes(ctx: Context, env: SelectedEnvironment): PlannedProbe[] {
+  const { endpoints, databases } = env.config.health;
+  const groups = [...(endpoints.length > 0 ? ['endpoints'] : []), ...(databases.length > 0 ? ['databases'] : [])];
+  if (groups.length === 0) {
+    ctx.log.warn(`${env.name} has no health.endpoints: the health gate can only check that the instances stay up`);
+    return [];
+  }
+  return planProbes(env, { runner: ctx.runner, now: () => ctx.now() }, groups);
+}
+
+/** Preflight for what builds releases: source configured, the repo a git repo, the target ready, disk free. */
+export async function preflight(session: Session): Promise<SourceSession> {
+  const { ctx, env, driver } = session;
+  const source = env.config.source;
+  if (!source) {
+    throw new ConfigError(`environments.${env.name}.source is not set: deploy needs the git repository and ref to release from.`, 'Add it to opsctl.yaml, e.g. source: { repo: ., ref: main, build: ["npm ci", "npm run build"] }.');
+  }
+  const repo = resolveFrom(env, source.repo);
+  const state = await readRepoState(ctx.runner, repo);
+  if (!state.state) throw new UsageError(`source.repo ${repo} is not a usable git repository: ${state.problem}.`, 'Point source.repo at a git working copy (relative to opsctl.yaml).');
+  if (state.state.dirty) ctx.log.warn(`${repo} has uncommitted changes: they are not deployed (a release is a commit) and are left as they are`);
+  const problems = await driver.preflight();
+  const disk = await checkDisk('release folders', releasesDirOf(env));
+  if (disk.status === 'fail') problems.push(`too little disk space for a release: ${disk.detail}`);
+  else if (disk.status === 'warn') ctx.log.warn(`disk space is low: ${disk.detail}`);
+  if (problems.length > 0) {
+    throw new OpsError(`${env.name} is not ready for a deploy:\n  - ${problems.join('\n  - ')}`, 'Fix these and deploy again; opsctl doctor checks the tools and daemons.');
+  }
+  return { ...session, source, layout: await releaseLayout(ctx.runner, env, repo) };
+}
+
+export function imageFor(env: SelectedEnvironment, sha: string): string | undefined {
+  const { compose, swarm } = env.config.target;
+  const image = compose?.image ?? swarm?.image;
+  return image ? `${image}:${sha}` : undefined;
+}
