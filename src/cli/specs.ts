@@ -81,6 +81,41 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/doctor.js') as Promise<CommandModule>,
   },
   {
+    name: 'deploy',
+    summary: 'Deploy a git ref: lock, preflight, backup, build, checks, switch, health gate; rolls back by itself when the gate fails',
+    options: [
+      { flags: '-r, --ref <ref>', description: 'branch, tag or sha to deploy (default: source.ref)' },
+      { flags: '-f, --force', description: 'deploy even a release that failed its health gate before, or one that already runs' },
+      { flags: '--skip-tests', description: 'skip source.checks' },
+      { flags: '--no-rollback', description: 'leave a release that fails its health gate in place (for debugging)' },
+    ],
+    examples: [
+      'opsctl deploy -e production',
+      'opsctl deploy -e staging --ref v1.4.2 --json',
+      'opsctl deploy -e production --dry-run',
+      'opsctl deploy -e production --force --skip-tests',
+    ],
+    load: () => import('../commands/deploy.js') as Promise<CommandModule>,
+  },
+  {
+    name: 'rollback',
+    summary: 'Go back to the last good release (or --to one), verified by the same health gate; --restore-db also restores the linked backup',
+    options: [
+      { flags: '--to <release>', description: 'the release to go back to: a sha (short is fine) or any ref' },
+      { flags: '-f, --force', description: 'switch even to a release that failed its gate, or to the one that runs' },
+      { flags: '--restore-db', description: 'also restore the databases from the backup taken before the deploy being undone (asks first)' },
+    ],
+    examples: ['opsctl rollback -e production', 'opsctl rollback -e production --to 3f2a9c1', 'opsctl rollback -e production --restore-db --yes'],
+    load: () => import('../commands/rollback.js') as Promise<CommandModule>,
+  },
+  {
+    name: 'scale',
+    args: '<replicas>',
+    summary: 'Set the instance count of the environment\'s service (pm2 scale, compose --scale, docker service scale) and wait until it converges',
+    examples: ['opsctl scale 3 -e production', 'opsctl scale 1 -e staging --json'],
+    load: () => import('../commands/scale.js') as Promise<CommandModule>,
+  },
+  {
     name: 'history',
     summary: 'Show the journal of deploys, rollbacks, backups and other operations, newest first',
     options: [
