@@ -212,4 +212,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: () => import('../commands/runbook.js') as Promise<CommandModule>,
   },
+  {
+    name: 'init',
+    summary: 'Write a commented opsctl.yaml for this folder from what is in it (compose file, pm2 ecosystem, package.json scripts, .env), and .env.example',
+    options: [{ flags: '--force', description: 'overwrite an existing opsctl.yaml (and .env.example)' }],
+    examples: ['opsctl init --dry-run', 'opsctl init', 'opsctl init --force && opsctl doctor'],
+    load: () => import('../commands/init.js') as Promise<CommandModule>,
+  },
 ];

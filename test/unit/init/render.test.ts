@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import type { DetectedProject } from '../../../src/init/detect.js';
+import { renderConfig, renderEnvExample } from '../../../src/init/render.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** The rendered text, loaded and validated by opsctl's own loader with the given .env. */
+function load(project: DetectedProject, dotenv = '') {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'opsctl-init-render-'));
+  dirs.push(dir);
+  writeFileSync(path.join(dir, 'opsctl.yaml'), renderConfig(project));
+  writeFileSync(path.join(dir, '.env'), dotenv);
+  return loadConfig({ cwd: dir, processEnv: {} }).environments.get('production')!;
+}
+
+const EMPTY: DetectedProject = { app: 'shop', scripts: { build: false, test: false }, envKeys: [], databases: [] };
+
+describe('renderConfig', () => {
+  it('an empty folder still gives a valid config with a placeholder pm2 target', () => {
+    expect(load(EMPTY).target.pm2).toMatchObject({ name: 'shop', script: 'server.js', instances: 1 });
+  });
+  it('compose: service, image and project; databases by ${KEY}; build and checks', () => {
+    const env = load(
+      {
+        ...EMPTY,
+        compose: { file: 'compose.yaml', project: 'shop', services: [{ name: 'app', image: 'acme/shop:1', build: true }, { name: 'db', image: 'postgres:16', build: false }], app: { name: 'app', image: 'acme/shop:1', build: true } },
+        scripts: { build: true, test: true },
+        envKeys: ['DATABASE_URL', 'REDIS_URL'],
+        databases: [{ name: 'main', type: 'postgres', variable: 'DATABASE_URL' }, { name: 'redis', type: 'redis', variable: 'REDIS_URL' }],
+      },
+      'DATABASE_URL=postgres://u:pw@localhost/shop\nREDIS_URL=redis://localhost:6379\n',
+    );
+    expect(env.target.compose).toEqual({ file: 'compose.yaml', project: 'shop', service: 'app', image: 'acme/shop:1' });
+    expect(env.databases).toEqual({ main: { type: 'postgres', url: 'postgres://u:pw@localhost/shop' }, redis: { type: 'redis', url: 'redis://localhost:6379' } });
+    expect(env.health.databases).toEqual(['main', 'redis']);
+    expect(env.source).toMatchObject({ build: ['npm run build'], checks: ['npm run test'] });
+  });
+  it('pm2 ecosystem: its file, the first app and its instances', () => {
+    const env = load({ ...EMPTY, ecosystem: { file: 'ecosystem.config.cjs', apps: [{ name: 'api', instances: 'max' }, { name: 'worker' }] } });
+    expect(env.target.pm2).toMatchObject({ ecosystem: 'ecosystem.config.cjs', name: 'api', instances: 'max' });
+  });
+  it('quotes what YAML would misread', () => {
+    expect(renderConfig({ ...EMPTY, app: 'yes', main: '@app.js' })).toContain("script: \"@app.js\"");
+  });
+});
+
+describe('renderEnvExample', () => {
+  it('keys only, no values', () => expect(renderEnvExample(['DATABASE_URL', 'PORT'])).toBe('DATABASE_URL=\nPORT=\n'));
+});
