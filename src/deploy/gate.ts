@@ -48,10 +48,12 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
   for (;;) {
     rounds += 1;
     const [target, report] = await Promise.all([deps.driver.sample(release), once.length > 0 ? runProbes(deps.environment, once, { signal: deps.signal, now: deps.now }) : null]);
-    const problems = roundProblems(target, report, fingerprint);
+    // Stability is judged against the previous passing round: the first ready round starts the count.
+    const problems = roundProblems(target, report, passes > 0 ? fingerprint : undefined);
     passes = problems.length === 0 ? passes + 1 : 0;
     fingerprint = target.fingerprint;
-    last = { target, report, problems };
+    // The reason of a failed gate is the newest round that failed, not a passing one after it.
+    last = { target, report, problems: problems.length > 0 ? problems : last.problems };
     deps.onRound?.(rounds, passes, problems);
     if (passes >= settings.passes) break;
     if (deps.now() + settings.intervalMs > deadline) break;

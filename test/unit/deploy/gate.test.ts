@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { healthGate } from '../../../src/deploy/gate.js';
+import type { DeployDriver, PreparedRelease, TargetSample } from '../../../src/deploy/types.js';
+
+const release: PreparedRelease = { sha: 'a'.repeat(40), shortSha: 'aaaaaaa', root: '/r', dir: '/r' };
+
+function driverFrom(samples: TargetSample[]): DeployDriver {
+  let i = 0;
+  const next = () => samples[Math.min(i++, samples.length - 1)]!;
+  return {
+    kind: 'pm2', name: 'app',
+    preflight: async () => [], verifyBuilt: async () => [], activate: async () => undefined,
+    sample: async () => next(), replicas: async () => 2, scale: async () => undefined,
+  };
+}
+const up = (fingerprint: string): TargetSample => ({ ready: true, fingerprint, summary: '2/2 online', problems: [] });
+const down: TargetSample = { ready: false, fingerprint: 'x', summary: '1/2 online', problems: ['instance 1 errored'] };
+
+async function gate(samples: TargetSample[], passes = 3, timeoutMs = 200) {
+  return healthGate(release, { passes, intervalMs: 1, timeoutMs }, { environment: 'prod', driver: driverFrom(samples), probes: [], signal: new AbortController().signal, now: Date.now });
+}
+
+describe('healthGate', () => {
+  it('passes after N ready rounds in a row with an unchanged fingerprint', async () => {
+    const result = await gate([down, up('p1'), up('p1'), up('p1')]);
+    expect(result).toMatchObject({ passed: true, passes: 3, rounds: 4, reason: null });
+  });
+
+  it('a restart between rounds (pm2 "online" while crash-looping) starts the count again, and fails at the deadline', async () => {
+    const looping = Array.from({ length: 1000 }, (_, n) => up(`pid-${n}`));
+    const result = await gate(looping, 3, 50);
+    expect(result.passed).toBe(false);
+    expect(result.reason).toMatch(/restarted or were replaced/);
+  });
+
+  it('says why the last round failed', async () => {
+    const result = await gate([down], 2, 30);
+    expect(result.passed).toBe(false);
+    expect(result.reason).toMatch(/instance 1 errored/);
+    expect(result.target?.summary).toBe('1/2 online');
+  });
+
+  it('an abort stops the gate with the abort reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('interrupted');
+    const pending = healthGate(release, { passes: 5, intervalMs: 1000, timeoutMs: 60_000 }, { environment: 'p', driver: driverFrom([up('a')]), probes: [], signal: controller.signal, now: Date.now });
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
