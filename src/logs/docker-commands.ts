@@ -1,6 +1,8 @@
 import { command, type Command } from '../process/command.js';
-import { ToolMissingError } from '../errors.js';
-import type { Runner } from '../process/runner.js';
+import { composeCommand, type ComposeCli, type ComposeProject } from '../targets/docker/compose-cli.js';
+
+// detectComposeCli lives with the other docker helpers now; logs/sources.ts still imports it from here.
+export { detectComposeCli, type ComposeCli, type ComposeProject } from '../targets/docker/compose-cli.js';
 
 const readOnly = { readOnly: true } as const;
 
@@ -12,38 +14,12 @@ export interface DockerLogsOptions {
   tail?: number;
 }
 
-/** `docker compose` (v2 plugin) or `docker-compose` (v1): the argv prefix and whether it knows --since. */
-export interface ComposeCli {
-  argv: readonly string[];
-  v1: boolean;
-}
-
-export interface ComposeProject {
-  project: string;
-  files: readonly string[];
-  service: string;
-  /** Folder of opsctl.yaml: compose resolves the files and the .env from there. */
-  cwd: string;
-}
-
-/** The v2 plugin when `docker compose version` works, else docker-compose v1. */
-export async function detectComposeCli(runner: Runner): Promise<ComposeCli> {
-  try {
-    const probe = await runner.run(command('docker', ['compose', 'version', '--short'], readOnly), { allowFailure: true });
-    if (probe.exitCode === 0) return { argv: ['docker', 'compose'], v1: false };
-  } catch (error) {
-    if (!(error instanceof ToolMissingError)) throw error;
-  }
-  return { argv: ['docker-compose'], v1: true };
-}
-
 export function composeLogs(cli: ComposeCli, target: ComposeProject, options: DockerLogsOptions): Command {
-  const [file, ...pre] = cli.argv;
-  const args = [...pre, '-p', target.project, ...target.files.flatMap((f) => ['-f', f]), 'logs', '--timestamps', '--no-color'];
+  const args = ['logs', '--timestamps', '--no-color'];
   if (options.follow) args.push('--follow');
   if (options.since && !cli.v1) args.push('--since', options.since);
   if (options.tail !== undefined) args.push(`--tail=${options.tail}`);
-  return command(file!, [...args, target.service], { ...readOnly, cwd: target.cwd });
+  return composeCommand(cli, target, [...args, target.service], readOnly);
 }
 
 export function serviceLogs(service: string, options: DockerLogsOptions): Command {

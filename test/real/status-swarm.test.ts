@@ -1,10 +1,11 @@
-// Every swarm test lives in this file: swarm init and leave must not race another file.
+// Swarm tests take the swarm lease (test/support/real-swarm.ts): swarm init and leave must not race another file.
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
 import { buildBusyboxImage, containersWithLabel, docker, removeImage } from '../support/real-docker.js';
 import { requireTools } from '../support/real-tools.js';
+import { takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
 
 const available = requireTools('docker-swarm', 'busybox');
 
@@ -25,20 +26,14 @@ describe.skipIf(!available)('status against a real swarm service (docker stack d
   const service = `${stack}_web`;
   const image = `opsctl-real/busybox:${suffix}`;
   let dir: string;
-  let initialisedSwarm = false;
-  let hadGatewayBridge = true;
+  let lease: SwarmLease | undefined;
   let deployed = false;
   let imageBuilt = false;
 
   beforeAll(async () => {
     await ensureBuilt();
     dir = makeTempDir('swarm');
-    const state = (await docker(['info', '--format', '{{.Swarm.LocalNodeState}}'])).trim();
-    if (state === 'inactive') {
-      hadGatewayBridge = (await docker(['network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$'])).trim() !== '';
-      await docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-      initialisedSwarm = true;
-    }
+    lease = await takeSwarmLease();
     await buildBusyboxImage(image);
     imageBuilt = true;
     const file = path.join(dir, 'docker-stack.yml');
@@ -58,7 +53,8 @@ describe.skipIf(!available)('status against a real swarm service (docker stack d
       const states = (await docker(['service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}'])).split('\n').filter(Boolean);
       return states.length === 2 && states.every((s) => s.startsWith('Running'));
     }, 90_000, 500);
-  });
+    // Waiting for the lease (another file's swarm tests) counts against this hook.
+  }, 1_080_000);
 
   afterAll(async () => {
     if (deployed) {
@@ -69,12 +65,7 @@ describe.skipIf(!available)('status against a real swarm service (docker stack d
       );
     }
     if (imageBuilt) await removeImage(image);
-    // Leave the swarm only if these tests made this node join one.
-    if (initialisedSwarm) {
-      await docker(['swarm', 'leave', '--force'], { allowFailure: true });
-      // swarm init creates this bridge and leave keeps it.
-      if (!hadGatewayBridge) await docker(['network', 'rm', 'docker_gwbridge'], { allowFailure: true });
-    }
+    await lease?.release();
     removeTempDirs();
   });
 

@@ -1,7 +1,11 @@
 /** Docker helpers for the real-tool tests: a local busybox image (no registry here), compose either flavour. */
-import { mkdirSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { SelectedEnvironment } from '../../src/config/select.js';
+import type { DriverDeps } from '../../src/deploy/types.js';
+import type { Logger } from '../../src/output/logger.js';
+import { createRunner } from '../../src/process/runner.js';
 import { makeTempDir } from './real-cli.js';
 import { busyboxPath, probeCommand } from './real-tools.js';
 
@@ -52,4 +56,74 @@ export async function compose(project: string, file: string, args: string[]): Pr
 export async function containersWithLabel(...labels: string[]): Promise<string[]> {
   const filters = labels.flatMap((label) => ['--filter', `label=${label}`]);
   return (await docker(['ps', '-a', '-q', '--no-trunc', ...filters])).split(/\s+/).filter(Boolean);
+}
+
+/** What one commit of a release repo serves: /health answers 200 unless `healthy` is false (404 then). */
+export interface ReleaseSpec {
+  version: string;
+  healthy?: boolean;
+  /** The container exits at once with this code (a release that crashes). */
+  exitCode?: number;
+}
+
+/**
+ * A git repo whose commits are releases: each holds a Dockerfile FROM scratch with the static busybox,
+ * serving /www on 8080 (/version says which release, /health only when healthy) and a HEALTHCHECK of
+ * /index.html, so docker's health and opsctl's HTTP probe can disagree. Returns each commit's full sha.
+ */
+export async function makeReleaseRepo(dir: string, releases: readonly ReleaseSpec[]): Promise<string[]> {
+  const busybox = busyboxPath();
+  if (!busybox) throw new Error('busybox is missing');
+  const git = (...args: string[]) => execa('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  mkdirSync(path.join(dir, 'app', 'bin'), { recursive: true });
+  mkdirSync(path.join(dir, 'app', 'www'), { recursive: true });
+  copyFileSync(busybox, path.join(dir, 'app', 'bin', 'busybox'));
+  await git('init', '-q', '-b', 'main');
+  const shas: string[] = [];
+  for (const release of releases) {
+    writeFileSync(path.join(dir, 'app', 'www', 'index.html'), 'ok\n');
+    writeFileSync(path.join(dir, 'app', 'www', 'version'), `${release.version}\n`);
+    rmSync(path.join(dir, 'app', 'www', 'health'), { force: true });
+    if (release.healthy !== false) writeFileSync(path.join(dir, 'app', 'www', 'health'), 'healthy\n');
+    writeFileSync(path.join(dir, 'Dockerfile'), dockerfile(release));
+    await git('add', '-A');
+    await git('commit', '-q', '-m', `release ${release.version}`);
+    shas.push((await git('rev-parse', 'HEAD')).stdout.trim());
+  }
+  return shas;
+}
+
+function dockerfile(release: ReleaseSpec): string {
+  const cmd = release.exitCode === undefined ? '["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]' : `["/bin/busybox", "sh", "-c", "exit ${release.exitCode}"]`;
+  return [
+    'FROM scratch',
+    'COPY app/ /',
+    'HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ["/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/index.html"]',
+    `CMD ${cmd}`,
+    '',
+  ].join('\n');
+}
+
+/** `docker build -t <image>:<sha>` of one commit, as a deploy's build step would (for tests that drive the drivers directly). */
+export async function buildRelease(repo: string, sha: string, image: string): Promise<string> {
+  const work = makeTempDir('release');
+  const tar = path.join(work, 'release.tar');
+  await execa('git', ['-C', repo, 'archive', '--output', tar, sha]);
+  await execa('tar', ['-x', '-f', tar, '-C', work]);
+  await docker(['build', '-q', '-t', `${image}:${sha}`, work]);
+  return `${image}:${sha}`;
+}
+
+/** Every tag of a repository, for cleanup. */
+export async function imageTags(image: string): Promise<string[]> {
+  return (await docker(['image', 'ls', image, '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter(Boolean);
+}
+
+/** DriverDeps with a real runner, for tests that drive a deploy driver directly (no CLI in between). */
+export function realDriverDeps(dir: string, app: string, options: { dryRun?: boolean; planned?: string[] } = {}): DriverDeps {
+  const quiet = () => undefined;
+  const log: Logger = { info: quiet, warn: quiet, error: quiet, debug: quiet, plan: quiet, notice: quiet, step: () => ({ done: quiet, fail: quiet }) };
+  const runner = createRunner({ dryRun: Boolean(options.dryRun), verbose: false, signal: new AbortController().signal, log: (line) => options.planned?.push(line) });
+  const environment = { name: 'test', app, dir, envFile: path.join(dir, '.env'), stateDir: path.join(dir, '.opsctl'), config: {} } as unknown as SelectedEnvironment;
+  return { runner, env: process.env, log, environment, releasesDir: path.join(dir, '.opsctl', 'releases', 'test'), now: Date.now };
 }

@@ -1,0 +1,87 @@
+/**
+ * A cross-process lease on this machine's swarm: swarm init and leave must not race between test files
+ * (vitest runs two at once), so every file that uses swarm takes the lease first and holds it to the end.
+ */
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isAlive, waitFor } from './real-cli.js';
+import { docker } from './real-docker.js';
+import { requireTool } from './real-tools.js';
+
+const LEASE = path.join(os.tmpdir(), 'opsctl-real-swarm.lease');
+
+export interface SwarmLease {
+  /** Leaves the swarm and removes docker_gwbridge only if this lease created them, then frees the lease. */
+  release(): Promise<void>;
+}
+
+/** Waits for the lease (up to `timeoutMs`), then makes this node a swarm manager if it is not one. */
+export async function takeSwarmLease(timeoutMs = 900_000): Promise<SwarmLease> {
+  const token = `${process.pid} ${Math.random().toString(36).slice(2)}`;
+  await waitFor('the swarm lease', () => tryTake(token), timeoutMs, 300);
+  let initialised = false;
+  let hadGatewayBridge = true;
+  try {
+    if ((await docker(['info', '--format', '{{.Swarm.LocalNodeState}}'])).trim() === 'inactive') {
+      hadGatewayBridge = (await docker(['network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$'])).trim() !== '';
+      await docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+      initialised = true;
+    }
+  } catch (error) {
+    free(token);
+    throw error;
+  }
+  return {
+    async release() {
+      if (initialised) {
+        await docker(['swarm', 'leave', '--force'], { allowFailure: true });
+        // swarm init creates this bridge and leave keeps it.
+        if (!hadGatewayBridge) await docker(['network', 'rm', 'docker_gwbridge'], { allowFailure: true });
+      }
+      free(token);
+    },
+  };
+}
+
+function tryTake(token: string): boolean {
+  try {
+    const fd = openSync(LEASE, 'wx');
+    writeSync(fd, token);
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    reclaimIfStale();
+    return false;
+  }
+}
+
+/** A holder that died without releasing (killed test run) leaves its pid behind: its lease is void. */
+function reclaimIfStale(): void {
+  const holder = Number.parseInt(readLease().split(' ')[0] ?? '', 10);
+  if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) rmSync(LEASE, { force: true });
+}
+
+function free(token: string): void {
+  if (readLease() === token) rmSync(LEASE, { force: true });
+}
+
+function readLease(): string {
+  try {
+    return existsSync(LEASE) ? readFileSync(LEASE, 'utf8') : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Swarm publishes ports through the routing mesh, which needs the kernel's IPVS; without it a published
+ * port refuses every connection (dockerd logs "error reading the kernel parameter net.ipv4.vs...").
+ */
+export function requireRoutingMesh(): boolean {
+  return requireTool('swarm-routing-mesh', () => {
+    if (process.platform !== 'linux' || process.env.DOCKER_HOST) return undefined;
+    return existsSync('/proc/net/ip_vs') ? undefined : 'this kernel has no IPVS (/proc/net/ip_vs is missing), which the swarm routing mesh needs to publish ports';
+  });
+}
