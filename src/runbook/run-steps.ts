@@ -2,7 +2,8 @@ import { confirmByTyping } from '../backup/confirm.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import type { Context } from '../context.js';
 import { InterruptedError, OpsError, UsageError } from '../errors.js';
-import { evaluate, type CheckOutcome } from './condition.js';
+import type { CheckOutcome } from './condition.js';
+import { judge } from './judge.js';
 import { stepCommand, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
 import { stepLabel } from './load.js';
 import { substitute } from './params.js';
@@ -29,9 +30,6 @@ export interface StepReport {
   /** An opsctl step's JSON result; an external command's JSON, or its output's last 4000 characters. */
   output: unknown;
 }
-
-const DEGRADED = 3;
-const OUTPUT_TAIL = 4000;
 
 /** Runs the steps in order; a failed step stops the run unless it may fail (continueOnError). */
 export async function runSteps(ctx: Context, steps: readonly PlannedStep[], settings: RunSettings, onFinished?: (report: StepReport, planned: PlannedStep) => Promise<void>): Promise<StepReport[]> {
@@ -112,52 +110,6 @@ async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings,
   }
   report.durationMs = Date.now() - started;
   finishLine(ctx, report, total, progress);
-}
-
-/** The result from the exit code, the error document and the checks. */
-function judge(planned: PlannedStep, report: StepReport, stdout: string, stderr: string): void {
-  const { step } = planned;
-  const parsed = parseOutput(stdout);
-  report.output = parsed === undefined ? (planned.kind === 'run' ? stdout.trim().slice(-OUTPUT_TAIL) : null) : parsed;
-  const failure = errorDocument(parsed);
-  const allowed = (step.exitCodes ?? [0]).includes(report.exitCode!);
-  if (failure) report.error = failure;
-  if (failure || !allowed) {
-    report.result = planned.kind === 'opsctl' && report.exitCode === DEGRADED && !failure ? 'warning' : 'failed';
-    if (report.result === 'failed' && !report.error) report.error = { message: `exited with code ${report.exitCode}${lastLine(stderr)}`, hint: null };
-    if (report.result === 'failed') return;
-  }
-  const conditions = step.check === undefined ? [] : Array.isArray(step.check) ? step.check : [step.check];
-  report.checks = conditions.map((c) => evaluate(c, parsed ?? null));
-  if (report.checks.some((c) => !c.ok)) report.result = 'failed';
-  else if (report.result !== 'warning') report.result = 'passed';
-}
-
-/** One JSON document; else one record per line (logs --json); undefined when it is not JSON at all. */
-export function parseOutput(stdout: string): unknown {
-  const text = stdout.trim();
-  if (text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      return text.split(/\r?\n/).map((line) => JSON.parse(line) as unknown);
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-function errorDocument(parsed: unknown): StepReport['error'] {
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !('error' in parsed)) return null;
-  const error = (parsed as { error: { message?: unknown; hint?: unknown } }).error;
-  if (!error || typeof error.message !== 'string') return null;
-  return { message: error.message, hint: typeof error.hint === 'string' ? error.hint : null };
-}
-
-function lastLine(stderr: string): string {
-  const line = stderr.trim().split(/\r?\n/).at(-1);
-  return line ? `: ${line}` : '';
 }
 
 function finishLine(ctx: Context, report: StepReport, total: number, progress: { done(t?: string): void; fail(t?: string): void }): void {
