@@ -11,11 +11,15 @@ import { createTarget } from '../targets/index.js';
 import type { TargetStatus } from '../targets/types.js';
 import { ToolMissingError, UsageError } from '../errors.js';
 import { lastBackup, renderLastBackup, type LastBackup } from '../backup/last.js';
+import { readLedger, RELEASE_TYPES, releaseDetails } from '../deploy/ledger.js';
 
 export interface StatusData {
   environment: string;
   app: string;
   target: TargetStatus;
+  /** What opsctl deployed last (from the journal); null before the first deploy. */
+  deployed: DeployedRelease | null;
+  /** The source working copy's HEAD: what the next `deploy` of that branch would take. */
   release: (RepoState & { repo: string }) | null;
   /** Why the release is unknown, in git's words. */
   releaseProblem: string | null;
@@ -25,13 +29,31 @@ export interface StatusData {
   backup: LastBackup | null;
 }
 
+export interface DeployedRelease {
+  sha: string;
+  shortSha: string;
+  subject: string;
+  at: string;
+  by: string;
+  verdict: string;
+}
+
+async function deployedRelease(stateDir: string, environment: string): Promise<DeployedRelease | null> {
+  const entries = await readEntries(stateDir, { environment, types: RELEASE_TYPES });
+  const { current, entries: bySha } = readLedger(entries);
+  const entry = current ? bySha.get(current) : undefined;
+  const details = entry && releaseDetails(entry);
+  if (!current || !entry || !details) return null;
+  return { sha: current, shortSha: details.shortSha, subject: details.subject ?? '', at: entry.startedAt, by: `${entry.type} by ${entry.user}@${entry.host}`, verdict: details.verdict };
+}
+
 export async function run(ctx: Context, options: { history?: string }): Promise<CommandResult<StatusData>> {
   const env = ctx.environment();
   const limit = Number(options.history ?? 5);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--history ${options.history} is not a count.`, 'Give a whole number, e.g. -n 10.');
   const target = createTarget(env, { runner: ctx.runner, env: ctx.env, now: ctx.now });
   const repo = env.config.source ? resolveFrom(env, env.config.source.repo) : env.dir;
-  const [targetStatus, release, lock, history, backup] = await Promise.all([
+  const [targetStatus, release, lock, history, backup, deployed] = await Promise.all([
     target.status(),
     readRepoState(ctx.runner, repo).catch((error: unknown): RepoRead => {
       // The release is a nice-to-have here: without git, status still shows the target.
@@ -41,12 +63,14 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
     readLock(env.stateDir, env.name),
     readEntries(env.stateDir, { environment: env.name, limit }),
     lastBackup(env, ctx.now()),
+    deployedRelease(env.stateDir, env.name),
   ]);
   return {
     data: {
       environment: env.name,
       app: env.app,
       target: targetStatus,
+      deployed,
       release: release.state ? { repo, ...release.state } : null,
       releaseProblem: release.problem ?? null,
       lock: lock ?? null,
@@ -70,7 +94,8 @@ export function render(data: StatusData, style: Style): string {
   const header = renderPairs(style, [
     ['environment', `${style.bold(data.environment)} (${data.app})`],
     ['target', `${target.kind} ${target.name}: ${running}${desired} running`],
-    ['release', release],
+    ['deployed', data.deployed ? `${data.deployed.shortSha} ${style.dim(data.deployed.subject)} (${data.deployed.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}, ${data.deployed.by})` : style.dim('nothing deployed by opsctl yet')],
+    ['source', release],
     ['lock', lock],
     ...(data.backup ? [['backup', renderLastBackup(data.backup, style)] as const] : []),
   ]);

@@ -9,6 +9,9 @@ import { deploy, type DeployRequest } from '../../src/deploy/deploy.js';
 import { rollback } from '../../src/deploy/rollback.js';
 import type { DeployDriver, DriverDeps, PreparedRelease } from '../../src/deploy/types.js';
 import { readEntries } from '../../src/history/journal.js';
+import { run as status } from '../../src/commands/status.js';
+import { renderHistory } from '../../src/output/history-table.js';
+import { createStyle } from '../../src/output/style.js';
 import { createRunner } from '../../src/process/runner.js';
 import { createTestContext } from '../support/context.js';
 import { requireTool } from '../support/real-tools.js';
@@ -93,6 +96,8 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     expect(git(s.t.dir, 'rev-parse', 'HEAD')).toBe(v1);
     const [entry] = await readEntries(s.t.stateDir);
     expect(entry).toMatchObject({ type: 'deploy', result: 'success', details: { release: v1, running: v1, verdict: 'good' } });
+    const shown = (await status(s.ctx, {})).data;
+    expect(shown.deployed).toMatchObject({ sha: v1, shortSha: v1.slice(0, 7), subject: 'v1', verdict: 'good' });
   });
 
   it('a release failing its gate is rolled back to the previous one, marked bad, and refused without --force', async () => {
@@ -105,7 +110,10 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     expect(failed.error).toMatch(/bad is not serving/);
     expect(s.stage.activations).toEqual(['v1', 'bad', 'v1']);
     expect(failed.steps.filter((step) => step.name.startsWith('rollback')).map((step) => step.name)).toEqual(['rollback prepare', 'rollback build', 'rollback switch', 'rollback health']);
-    expect((await readEntries(s.t.stateDir))[0]).toMatchObject({ result: 'rolled-back', details: { release: bad, running: v1, verdict: 'bad' } });
+    const [journaled] = await readEntries(s.t.stateDir);
+    expect(journaled).toMatchObject({ result: 'rolled-back', details: { release: bad, running: v1, verdict: 'bad' } });
+    expect(renderHistory([journaled!], createStyle(false))).toContain(`${bad.slice(0, 7)} bad, back on ${v1.slice(0, 7)}`);
+    expect((await status(s.ctx, {})).data.deployed).toMatchObject({ sha: v1 });
     await expect(deploy(s.ctx, s.env(), s.request(), s.make)).rejects.toThrow(/marked bad/);
     const forced = await deploy(s.ctx, s.env(), s.request({ force: true }), s.make);
     expect(forced.outcome).toBe('rolled-back');

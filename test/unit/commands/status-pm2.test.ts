@@ -97,7 +97,7 @@ describe('status on a pm2 target', () => {
 
     expect(text).not.toContain('\u001b[');
     expect(text).toMatch(/target +pm2 hello: 1\/2 running/);
-    expect(text).toMatch(/release +f172099 \(release\/2026\.11\) Add health endpoint: \/api\/ready \+uncommitted changes/);
+    expect(text).toMatch(/source +f172099 \(release\/2026\.11\) Add health endpoint: \/api\/ready \+uncommitted changes/);
     expect(text).toContain(`held by "deploy --ref main" pid ${process.pid} ${lock.info.user}@${lock.info.host}`);
     expect(text).toMatch(/│ hello#0 +│ online +│ 1 +│ 3\.7% +│ 56\.8 MB +│/);
     expect(text).toMatch(/│ hello#1 +│ stopped +│ 0 +│ - +│ - +│ - +│ 1\.0\.0/);
