@@ -219,4 +219,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['opsctl init --dry-run', 'opsctl init', 'opsctl init --force && opsctl doctor'],
     load: () => import('../commands/init.js') as Promise<CommandModule>,
   },
+  {
+    name: 'completion',
+    args: '[bash|zsh|powershell]',
+    summary: 'Print a shell completion script: commands, options, and the environment names of the opsctl.yaml in use',
+    options: [{ flags: '--environments', description: 'print the environment names of the config found from here, one a line (the scripts call this)' }],
+    examples: [
+      'source <(opsctl completion bash)        # add to ~/.bashrc',
+      'opsctl completion zsh > "${fpath[1]}/_opsctl"',
+      'opsctl completion powershell | Out-String | Invoke-Expression   # add to $PROFILE',
+    ],
+    load: () => import('../commands/completion.js') as Promise<CommandModule>,
+  },
 ];

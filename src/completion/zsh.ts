@@ -1,0 +1,60 @@
+import type { CompletionModel, CompletionOption } from './model.js';
+
+const q = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+/** _describe items: "name:description", a colon in the name escaped. */
+const item = (name: string, description: string) => q(`${name.replace(/:/g, '\\:')}:${description}`);
+const optionItems = (options: readonly CompletionOption[]) => options.flatMap((o) => o.names.map((name) => item(name, o.description)));
+
+/** A zsh completion function: works from $fpath (as _opsctl) and when sourced (compdef). */
+export function zshScript(model: CompletionModel): string {
+  const optionCases = model.commands.map((c) => `    ${c.name}) options=(${optionItems(c.options).join(' ')}); choices=(${c.choices.map(q).join(' ')}) ;;`);
+  return `#compdef opsctl
+# opsctl completion for zsh. Load it with: source <(opsctl completion zsh)   (after compinit)
+# or install it: opsctl completion zsh > "\${fpath[1]}/_opsctl"
+_opsctl() {
+  local -a commands globals options choices envs config_args
+  commands=(${model.commands.map((c) => item(c.name, c.summary)).join(' ')})
+  globals=(${optionItems(model.globals).join(' ')})
+  local value_flags=${q(` ${model.valueFlags.join(' ')} `)}
+  local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} command='' i
+  for (( i = 2; i < CURRENT; i++ )); do
+    case \${words[i]} in (${model.configFlags.join('|')}) config_args=(-c \${words[i+1]}) ;; esac
+  done
+  case $prev in
+    (${model.environmentFlags.join('|')})
+      envs=(\${(f)"$(\${words[1]} $config_args completion --environments 2>/dev/null)"})
+      compadd -a envs
+      return ;;
+    (${model.configFlags.join('|')})
+      _files
+      return ;;
+  esac
+  for (( i = 2; i < CURRENT; i++ )); do
+    case \${words[i]} in
+      (--) break ;;
+      (-*) [[ $value_flags == *" \${words[i]} "* ]] && (( i++ )) ;;
+      (*) command=\${words[i]}; break ;;
+    esac
+  done
+  if [[ -z $command ]]; then
+    if [[ $cur == -* ]]; then _describe -t options 'option' globals; else _describe -t commands 'command' commands; fi
+    return
+  fi
+  case $command in
+${optionCases.join('\n')}
+  esac
+  if [[ $cur == -* ]]; then
+    _describe -t options 'option' options -- globals
+  elif (( \${#choices} )) && [[ $prev == $command ]]; then
+    compadd -a choices
+  else
+    _files
+  fi
+}
+if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
+  _opsctl "$@"
+else
+  compdef _opsctl opsctl
+fi
+`;
+}

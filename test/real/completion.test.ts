@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN, cleanEnv, ensureBuilt, makeTempDir, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
+import { probeCommand, requireTool } from '../support/real-tools.js';
+
+const hasBash = requireTool('bash', () => (process.platform === 'win32' ? 'bash completion is tested on POSIX' : probeCommand('bash', ['--version']).problem));
+const hasZsh = requireTool('zsh', () => (process.platform === 'win32' ? 'zsh is tested on POSIX' : probeCommand('zsh', ['--version']).problem ? 'zsh is not installed (apt-get install -y zsh)' : undefined));
+
+let root: string;
+let binDir: string;
+let project: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  root = makeTempDir('completion');
+  // `opsctl` on PATH as a user has it: the script runs "${COMP_WORDS[0]}" completion --environments.
+  binDir = path.join(root, 'bin');
+  mkdirSync(binDir);
+  writeFileSync(path.join(binDir, 'opsctl'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_BIN)} "$@"\n`, { mode: 0o755 });
+  project = path.join(root, 'project', 'sub');
+  mkdirSync(project, { recursive: true });
+  const pm2 = { target: { pm2: { script: 'app.js' } } };
+  writeConfig(path.dirname(project), { version: 1, app: 'shop', environments: { production: pm2, staging: pm2, 'eu-west': pm2 } });
+  writeConfig(root, { version: 1, app: 'other', environments: { qa: pm2 } });
+});
+afterAll(removeTempDirs);
+
+describe.skipIf(!hasBash)('bash completion (real bash, the script sourced)', () => {
+  let script: string;
+  beforeAll(async () => {
+    const result = await runCli(['completion', 'bash'], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    script = path.join(root, 'opsctl.bash');
+    writeFileSync(script, result.stdout);
+  });
+
+  /** COMPREPLY after completing the last word of `line` (a trailing space completes an empty word). */
+  function complete(line: string, cwd = project): string[] {
+    const words = line.split(' ');
+    const program = `source ${JSON.stringify(script)}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})\nCOMP_CWORD=${words.length - 1}\n_opsctl\nprintf '%s\\n' "\${COMPREPLY[@]}"`;
+    const env = cleanEnv({ PATH: `${binDir}${path.delimiter}${process.env.PATH}` });
+    const result = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { cwd, env, encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe('');
+    return result.stdout.split('\n').filter(Boolean);
+  }
+
+  it('completes commands', () => {
+    expect(complete('opsctl ')).toEqual(expect.arrayContaining(['status', 'health-check', 'backup', 'schedule', 'init', 'completion']));
+    expect(complete('opsctl he')).toEqual(['health-check']);
+    expect(complete('opsctl -e production sch')).toEqual(['schedule']);
+  });
+  it('completes a command\'s options and the global ones', () => {
+    expect(complete('opsctl backup --re')).toEqual(['--restore-test']);
+    expect(complete('opsctl schedule --da')).toEqual(['--daily']);
+    expect(complete('opsctl status --dr')).toEqual(['--dry-run']);
+    expect(complete('opsctl --js')).toEqual(['--json']);
+  });
+  it('completes environment names from the opsctl.yaml found from the working folder', () => {
+    expect(complete('opsctl status -e ').sort()).toEqual(['eu-west', 'production', 'staging']);
+    expect(complete('opsctl --env pr')).toEqual(['production']);
+    expect(complete('opsctl -e ', root)).toEqual(['qa']);
+  });
+  it('follows -c given on the line', () => {
+    expect(complete(`opsctl -c ${path.join(root, 'opsctl.yaml')} status -e `)).toEqual(['qa']);
+  });
+  it('offers nothing (and prints nothing) for -e without a config', () => {
+    expect(complete('opsctl -e ', path.parse(root).root)).toEqual([]);
+  });
+  it('completes the shells after completion', () => {
+    expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
+  });
+});
+
+describe('completion --environments', () => {
+  it('prints the names one a line, and nothing with exit 0 when no config is found', async () => {
+    const found = await runCli(['completion', '--environments'], { cwd: project });
+    expect(found).toMatchObject({ exitCode: 0, stdout: 'production\nstaging\neu-west', stderr: '' });
+    const none = await runCli(['completion', '--environments'], { cwd: path.parse(root).root });
+    expect(none).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+  });
+  it('refuses an unknown shell with exit 2', async () => {
+    const result = await runCli(['completion', 'fish'], { cwd: root });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('opsctl completion bash');
+  });
+});
+
+describe.skipIf(!hasZsh)('zsh completion script', () => {
+  it('parses (zsh -n) and registers itself when sourced after compinit', async () => {
+    const result = await runCli(['completion', 'zsh'], { cwd: root });
+    const file = path.join(root, '_opsctl');
+    writeFileSync(file, result.stdout);
+    expect(probeCommand('zsh', ['-n', file]).problem).toBeUndefined();
+    const sourced = spawnSync('zsh', ['-f', '-c', `autoload -Uz compinit && compinit -u -D && source ${JSON.stringify(file)} && print -r -- $_comps[opsctl]`], { encoding: 'utf8', timeout: 30_000 });
+    expect(sourced.stderr).toBe('');
+    expect(sourced.stdout.trim()).toBe('_opsctl');
+  });
+
+  /** What _opsctl offers for `line`, with compadd, _describe and _files stubbed to print their candidates. */
+  function complete(line: string): string[] {
+    const words = line.split(' ');
+    const program = [
+      'compdef() { : }',
+      'compadd() { if [[ $1 == -a ]]; then print -l -- ${(P)2}; else print -l -- "$@"; fi }',
+      '_describe() { shift 3; local a; for a in "$@"; do [[ $a == -- ]] || print -l -- ${${(P)a}%%:*}; done }',
+      '_files() { print -- FILES }',
+      `source ${JSON.stringify(path.join(root, '_opsctl'))}`,
+      `words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}`,
+      '_opsctl',
+    ].join('\n');
+    const env = cleanEnv({ PATH: `${binDir}${path.delimiter}${process.env.PATH}` });
+    const result = spawnSync('zsh', ['-f', '-c', program], { cwd: project, env, encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe('');
+    return result.stdout.split('\n').filter(Boolean);
+  }
+
+  it('offers commands, options, environment names and shells', () => {
+    expect(complete('opsctl ')).toEqual(expect.arrayContaining(['status', 'schedule', 'completion']));
+    expect(complete('opsctl backup --')).toEqual(expect.arrayContaining(['--restore-test', '--dry-run', '--json']));
+    expect(complete('opsctl status -e ')).toEqual(['production', 'staging', 'eu-west']);
+    expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../../src/cli/main.js';
+import { COMMANDS } from '../../../src/cli/specs.js';
+import { bashScript } from '../../../src/completion/bash.js';
+import { completionModel } from '../../../src/completion/model.js';
+import { powershellScript } from '../../../src/completion/powershell.js';
+import { zshScript } from '../../../src/completion/zsh.js';
+
+const model = completionModel();
+
+describe('completionModel', () => {
+  it('has every command of the COMMANDS table with each of its options, and -h/--help', () => {
+    expect(model.commands.map((c) => c.name)).toEqual(COMMANDS.map((spec) => spec.name));
+    for (const spec of COMMANDS) {
+      const names = model.commands.find((c) => c.name === spec.name)!.options.flatMap((o) => o.names);
+      for (const option of spec.options ?? []) for (const flag of option.flags.match(/--?[\w-]+/g)!) expect(names).toContain(flag);
+      expect(names).toEqual(expect.arrayContaining(['-h', '--help']));
+    }
+  });
+  it('has the program\'s visible global options, and knows which take a value', () => {
+    const visible = buildProgram().options.filter((o) => !o.hidden).flatMap((o) => [o.short, o.long].filter(Boolean));
+    expect(model.globals.flatMap((o) => o.names)).toEqual(expect.arrayContaining(visible as string[]));
+    expect(model.globals.flatMap((o) => o.names)).not.toContain('--environment');
+    expect(model.valueFlags).toEqual(expect.arrayContaining(['-e', '--env', '--environment', '-c', '--config', '--timeout']));
+    expect(model.valueFlags).not.toContain('--json');
+    expect(model.environmentFlags).toEqual(['-e', '--env', '--environment']);
+    expect(model.configFlags).toEqual(['-c', '--config']);
+  });
+  it('takes argument words from args written as [a|b|c] only', () => {
+    expect(model.commands.find((c) => c.name === 'completion')!.choices).toEqual(['bash', 'zsh', 'powershell']);
+    expect(model.commands.find((c) => c.name === 'lock')!.choices).toEqual([]);
+  });
+});
+
+describe('scripts', () => {
+  it.each([
+    ['bash', bashScript(model), 'complete -o default -F _opsctl opsctl'],
+    ['zsh', zshScript(model), 'compdef _opsctl opsctl'],
+    ['powershell', powershellScript(model), "Register-ArgumentCompleter -Native -CommandName 'opsctl'"],
+  ])('%s: registers itself, names every command and asks opsctl for the environments', (_shell, script, registers) => {
+    expect(script).toContain(registers);
+    for (const spec of COMMANDS) expect(script).toContain(spec.name);
+    expect(script).toContain('completion --environments');
+  });
+  it('powershell: quotes with doubled single quotes and lists options per command', () => {
+    const script = powershellScript({ ...model, commands: [{ name: 'status', summary: "it's", options: [{ names: ['-n', '--history'], description: '', takesValue: true }], choices: [] }] });
+    expect(script).toContain("'status' = @('-n', '--history')");
+    expect(script).toContain("$environmentFlags = @('-e', '--env', '--environment')");
+    // Balanced braces: a script PowerShell could not parse would show up as an unbalanced block.
+    expect(script.split('{').length).toBe(script.split('}').length);
+  });
+  it('zsh: escapes colons in names and quotes in descriptions for _describe', () => {
+    const script = zshScript({ ...model, commands: [{ name: 'a:b', summary: "it's here", options: [], choices: [] }] });
+    expect(script).toContain(`'a\\:b:it'\\''s here'`);
+  });
+});
