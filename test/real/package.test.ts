@@ -76,6 +76,12 @@ describe.skipIf(!available)('the standalone executables (npm run package)', () =
     expect(data.target.notes.join('\n')).toContain('pm2 daemon is not running');
   });
 
+  it('schedule --print names the executable itself as the command to run (no node, no script path)', async () => {
+    const result = await run(['schedule', 'status', '--every', '15m', '--print', '-e', 'local']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(` ${LINUX} status -e local`);
+  });
+
   it('an unknown command is a usage error: exit 2 and one JSON error document', async () => {
     const result = await run(['no-such-command', '--json']);
     expect(result.exitCode).toBe(2);
