@@ -5,9 +5,9 @@ import type { Runner } from '../process/runner.js';
 import { composeProject } from '../targets/compose.js';
 import { cleanupDockerCommands as docker, idsOf, parseContainerFacts, parseImageFacts, repositoryOf, shortId, type ImageFacts } from './docker-commands.js';
 import { decideReleaseImages, imageLabel } from './docker-select.js';
+import { keptReleaseCount, releaseLedger } from './releases.js';
 import type { KindPlan, Removal } from './types.js';
 
-const DEFAULT_KEEP_RELEASES = 5;
 
 /**
  * cleanup.docker: stopped containers of this environment only (compose project / swarm stack label),
@@ -31,13 +31,16 @@ export async function planDocker(ctx: Context, env: SelectedEnvironment): Promis
   const image = env.config.target.compose?.image ?? env.config.target.swarm?.image;
   if (!image) return plan;
   const repository = repositoryOf(image);
-  const keepReleases = options.keepReleases ?? env.config.source?.keepReleases ?? DEFAULT_KEEP_RELEASES;
+  const keepReleases = options.keepReleases ?? keptReleaseCount(env);
+  const ledger = await releaseLedger(env);
+  const kept = new Set([...(ledger.current ? [ledger.current] : []), ...ledger.good.slice(0, keepReleases)]);
   const olderThanMs = options.olderThan ? parseDuration(options.olderThan) : undefined;
   const releases = await inspectImages(ctx.runner, idsOf((await ctx.runner.run(docker.imageIds(repository))).stdout));
-  const decisions = decideReleaseImages(releases, { repository, keepReleases, olderThanMs }, inUse, ctx.now());
+  const decisions = decideReleaseImages(releases, { repository, keepReleases, olderThanMs, releases: kept }, inUse, ctx.now());
   for (const d of decisions) if (d.remove) plan.removals.push(imageRemoval(ctx.runner, d.image, d.why));
-  const kept = decisions.filter((d) => !d.remove).length;
-  if (kept > 0) plan.notes.push(`docker: kept ${kept} image(s) of ${repository} (newest ${keepReleases}, in use, or younger than olderThan)`);
+  const stay = decisions.filter((d) => !d.remove).length;
+  const rule = kept.size > 0 ? `running or among the newest ${keepReleases} good releases in history` : `newest ${keepReleases}`;
+  if (stay > 0) plan.notes.push(`docker: kept ${stay} image(s) of ${repository} (${rule}, in use, or younger than olderThan)`);
   return plan;
 }
 

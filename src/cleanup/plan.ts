@@ -13,6 +13,7 @@ const PLANNERS: Record<CleanupKind, Planner> = {
   backups: planBackups,
   'pm2-logs': planPm2Logs,
   docker: planDocker,
+  releases: planReleaseFolders,
 };
 
 /** --only docker,temp: the kinds to plan; every kind when absent. */
@@ -35,8 +36,6 @@ export async function planCleanup(ctx: Context, env: SelectedEnvironment, kinds:
     plan.removals.push(...part.removals);
     plan.notes.push(...part.notes);
   }
-  const releases = await planReleaseFolders();
-  plan.removals.push(...releases.removals);
   return plan;
 }
 

@@ -1,7 +1,7 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 
-export const CLEANUP_KINDS = ['docker', 'temp', 'backups', 'pm2-logs'] as const;
+export const CLEANUP_KINDS = ['docker', 'temp', 'backups', 'pm2-logs', 'releases'] as const;
 export type CleanupKind = (typeof CLEANUP_KINDS)[number];
 
 /** One thing cleanup would remove (or truncate), with the space it frees and the rule that picked it. */

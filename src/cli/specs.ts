@@ -159,7 +159,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'cleanup',
     summary: 'Plan, confirm and remove what the environment no longer needs: old temp files, stopped containers and old images, old backup sets, oversized pm2 logs',
-    options: [{ flags: '--only <kinds>', description: 'only these kinds, comma-separated: docker, temp, backups, pm2-logs' }],
+    options: [{ flags: '--only <kinds>', description: 'only these kinds, comma-separated: docker, temp, backups, pm2-logs, releases' }],
     examples: [
       'opsctl cleanup -e production --dry-run',
       'opsctl cleanup -e production',

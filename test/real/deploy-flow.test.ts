@@ -14,6 +14,7 @@ import { renderHistory } from '../../src/output/history-table.js';
 import { createStyle } from '../../src/output/style.js';
 import { createRunner } from '../../src/process/runner.js';
 import { createTestContext } from '../support/context.js';
+import { planReleaseFolders } from '../../src/cleanup/releases.js';
 import { requireTool } from '../support/real-tools.js';
 
 const available = requireTool('git');
@@ -173,6 +174,22 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     expect(s.stage.activations).toEqual(['v1', 'v2', 'v3', 'v4', 'v3', 'v1']);
     await expect(rollback(s.ctx, s.env(), { to: shas[0]!, force: false, restoreDb: false }, s.make)).rejects.toThrow(/runs on prod already/);
     await expect(rollback(s.ctx, s.env(), { force: false, restoreDb: true }, s.make)).rejects.toThrow(/no linked backup/);
+  });
+
+  it('cleanup plans the release folders a failed or interrupted deploy left, never the running one', async () => {
+    const s = setup();
+    const v1 = commit(s.t.dir, 'v1');
+    const v2 = commit(s.t.dir, 'v2');
+    await deploy(s.ctx, s.env(), s.request({ ref: v2 }), s.make);
+    const leftover = path.join(s.releases, v1.slice(0, 12));
+    git(s.t.dir, 'worktree', 'add', '--detach', leftover, v1);
+    const plan = await planReleaseFolders(s.ctx, s.env());
+    expect(plan.removals.map((r) => r.item)).toEqual([expect.objectContaining({ kind: 'releases', what: leftover })]);
+    expect(plan.removals[0]!.item.bytes).toBeGreaterThan(0);
+    await plan.removals[0]!.remove();
+    expect(existsSync(leftover)).toBe(false);
+    expect(git(s.t.dir, 'worktree', 'list')).not.toContain(leftover);
+    expect(existsSync(path.join(s.releases, v2.slice(0, 12)))).toBe(true);
   });
 
   it('--dry-run plans every step and changes nothing: no release folder, no worktree, no journal, no switch', async () => {

@@ -52,6 +52,14 @@ describe('decideReleaseImages', () => {
     const decisions = decideReleaseImages(images.slice(0, 5), { repository: 'app', keepReleases: 3 }, new Set(), NOW);
     expect(decisions.filter((d) => d.remove).map((d) => d.image.id)).toEqual(['r4', 'r5']);
   });
+
+  it('once opsctl has deployed, the releases history keeps (running, newest good) stay whatever their age, and other sha tags go', () => {
+    const sha = (c: string) => c.repeat(40);
+    const released = [image('new', 1, [`app:${sha('a')}`]), image('bad', 2, [`app:${sha('b')}`]), image('good-old', 30, [`app:${sha('c')}`]), image('latest', 40, ['app:latest'])];
+    const decisions = decideReleaseImages(released, { repository: 'app', keepReleases: 2, releases: new Set([sha('a'), sha('c')]) }, new Set(), NOW);
+    expect(decisions.map((d) => [d.image.id, d.remove])).toEqual([['new', false], ['bad', true], ['good-old', false], ['latest', false]]);
+    expect(decisions.find((d) => d.image.id === 'latest')?.why).toBe('not tagged with a release sha');
+  });
 });
 
 describe('docker parsing', () => {
@@ -75,7 +83,7 @@ describe('docker parsing', () => {
 
 describe('parseKinds', () => {
   it('every kind by default, the listed ones in a fixed order, and a usage error for others', () => {
-    expect(parseKinds(undefined)).toEqual(['docker', 'temp', 'backups', 'pm2-logs']);
+    expect(parseKinds(undefined)).toEqual(['docker', 'temp', 'backups', 'pm2-logs', 'releases']);
     expect(parseKinds('pm2-logs, temp')).toEqual(['temp', 'pm2-logs']);
     expect(() => parseKinds('temp,images')).toThrow('Unknown cleanup kind "images".');
   });
