@@ -60,7 +60,8 @@ async function fetchTarball(spec, cacheDir) {
   return path.join(cacheDir, packed.filename);
 }
 
-async function verifyIntegrity(file, expected) {
+/** Throws (and deletes the file) unless its digest is the pinned one: a swapped tarball never gets unpacked. */
+export async function verifyIntegrity(file, expected) {
   const [algorithm, digest] = expected.split('-', 2);
   const hash = createHash(algorithm);
   for await (const chunk of createReadStream(file)) hash.update(chunk);
