@@ -1,6 +1,6 @@
 import type { Instance } from '../types.js';
 
-interface Pm2Process {
+export interface Pm2Process {
   pid?: number;
   name?: string;
   pm_id?: number;
@@ -11,6 +11,10 @@ interface Pm2Process {
     pm_uptime?: number;
     version?: string;
     exec_mode?: string;
+    /** The script and folder pm2 starts each instance with (paths as given, links not resolved). */
+    pm_exec_path?: string;
+    pm_cwd?: string;
+    env?: Record<string, unknown>;
   };
 }
 

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Pm2Target } from '../../config/schema.js';
+import type { Command } from '../../process/command.js';
+import type { Pm2Process } from '../../targets/pm2/parse.js';
+import type { DriverDeps, PreparedRelease } from '../types.js';
+import { appEnv, isCluster, pm2DeployCommands } from './pm2-commands.js';
+import { ecosystemApp, loadEcosystemApp, writeProcessFile } from './pm2-ecosystem.js';
+import { appPaths, isInside, looksLikePath, PROCESS_FILE, switchLink, type AppPaths } from './pm2-paths.js';
+
+/** What activating a release runs: the first start, or the reload of a running app. */
+export interface ActivationPlan {
+  paths: AppPaths;
+  start: Command;
+  reload: Command;
+  /** ecosystem: the generated process file and its content, written before pm2 reads it. */
+  processFile?: { file: string; entry: Record<string, unknown> };
+  /** The entry script as configured: a path (moves with the link) or a command found on PATH. */
+  script: string;
+}
+
+export async function planActivation(config: Pm2Target, name: string, deps: DriverDeps, release: PreparedRelease): Promise<ActivationPlan> {
+  const paths = appPaths(config, deps.releasesDir, release);
+  const home = deps.env.PM2_HOME;
+  const own = config.env ?? {};
+  if (!config.ecosystem) {
+    const env = appEnv(own, release.sha, home);
+    const start = pm2DeployCommands.startScript(name, paths, config, env);
+    return { paths, start, reload: pm2DeployCommands.reload(name, env), script: config.script! };
+  }
+  // The release's own file, not the link (not switched yet under --dry-run); paths are rewritten for the link.
+  const loaded = await loadEcosystemApp(deps.runner, path.resolve(release.dir, config.ecosystem), name, appEnv({}, release.sha, home));
+  const app = ecosystemApp(loaded, paths, release.root, config.instances);
+  const env = appEnv({ ...app.variables, ...own }, release.sha, home);
+  const file = path.join(deps.releasesDir, PROCESS_FILE);
+  return {
+    paths,
+    start: pm2DeployCommands.startFile(name, file, env),
+    reload: pm2DeployCommands.reloadFile(name, file, env),
+    processFile: { file, entry: app.entry },
+    script: String(loaded.script ?? ''),
+  };
+}
+
+/**
+ * Why a running app must be deleted and started again rather than reloaded, or undefined: a reload keeps
+ * the script path, folder and exec mode of the first start (an app started by hand from a release folder).
+ */
+export function needsFreshStart(running: readonly Pm2Process[], plan: Pick<ActivationPlan, 'paths' | 'script'>, instances: Pm2Target['instances']): string | undefined {
+  const mode = isCluster(instances) ? 'cluster_mode' : 'fork_mode';
+  for (const p of running) {
+    const env = p.pm2_env ?? {};
+    const where = looksLikePath(plan.script) ? env.pm_exec_path : env.pm_cwd;
+    if (!where || !isInside(where, plan.paths.link)) return `it runs ${where ?? 'an unknown path'}, not through ${plan.paths.link}`;
+    // pm2 keeps a cluster app of one instance in cluster mode: only fork -> cluster needs a new start.
+    if (mode === 'cluster_mode' && env.exec_mode !== mode) return `it runs in ${env.exec_mode ?? 'an unknown mode'} and the config asks for cluster mode`;
+  }
+  return undefined;
+}
+
+/** Points `current` at the release (not under --dry-run) and writes the process file when there is one. */
+export async function switchRelease(deps: DriverDeps, plan: ActivationPlan, release: PreparedRelease): Promise<void> {
+  if (deps.runner.dryRun) {
+    deps.log.plan(`would link ${plan.paths.link} -> ${release.root}`);
+    if (plan.processFile) deps.log.plan(`would write ${plan.processFile.file}`);
+    return;
+  }
+  await switchLink(plan.paths.link, release.root);
+  if (plan.processFile) await writeProcessFile(plan.processFile.file, plan.processFile.entry);
+}
+
+/** Start, or reload (with a fresh start when a reload would keep old paths), and say what users will see. */
+export async function startOrReload(deps: DriverDeps, name: string, config: Pm2Target, plan: ActivationPlan, running: readonly Pm2Process[], signal: AbortSignal): Promise<void> {
+  const run = (cmd: Command) => deps.runner.run(cmd, { signal });
+  if (running.length === 0) {
+    await run(plan.start);
+    return;
+  }
+  const why = needsFreshStart(running, plan, config.instances);
+  if (why) {
+    deps.log.warn(`pm2 app ${name} is deleted and started again from the release (a short gap in service): ${why}.`);
+    await run(pm2DeployCommands.remove(name, plan.start.env ?? {}));
+    await run(plan.start);
+    return;
+  }
+  if (!isCluster(config.instances)) {
+    deps.log.info(`${name} runs as a single fork-mode instance: pm2 restarts it, with a short gap in service (instances: 2 or more reload without one).`);
+  }
+  await run(plan.reload);
+}

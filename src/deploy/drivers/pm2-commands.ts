@@ -1,0 +1,58 @@
+import type { Pm2Target } from '../../config/schema.js';
+import { command, type Command } from '../../process/command.js';
+import { pm2Commands } from '../../targets/pm2/index.js';
+import type { AppPaths } from './pm2-paths.js';
+
+/** The release every instance runs, in its environment: `sample` reads it back from `pm2 jlist`. */
+export const RELEASE_VARIABLE = 'OPSCTL_RELEASE';
+
+/** The child's environment: the app's variables (never argv), the release, and PM2_HOME so the right daemon answers. */
+export function appEnv(appVariables: Readonly<Record<string, string>>, sha: string, pm2Home?: string): Record<string, string> {
+  return { ...appVariables, [RELEASE_VARIABLE]: sha, ...(pm2Home ? { PM2_HOME: pm2Home } : {}) };
+}
+
+/** pm2 runs N instances in cluster mode (one port, rolling reload); a single instance in fork mode. */
+export function isCluster(instances: Pm2Target['instances']): boolean {
+  return instances === 'max' || instances > 1;
+}
+
+type Env = Readonly<Record<string, string>>;
+
+export const pm2DeployCommands = {
+  jlist: pm2Commands.jlist,
+  /** First deploy of a `script` config. */
+  startScript: (name: string, paths: AppPaths, config: Pick<Pm2Target, 'instances' | 'args'>, env: Env): Command =>
+    command(
+      'pm2',
+      [
+        'start', paths.script!, '--name', name, '--cwd', paths.cwd,
+        ...(isCluster(config.instances) ? ['-i', String(config.instances)] : []),
+        ...(config.args?.length ? ['--', ...config.args] : []),
+      ],
+      { env, readOnly: false },
+    ),
+  /** First deploy of an `ecosystem` config, from the generated process file holding this app alone. */
+  startFile: (name: string, file: string, env: Env): Command => command('pm2', ['start', file, '--only', name], { env, readOnly: false }),
+  /** Later deploys: cluster mode replaces the workers one by one; --update-env applies the new environment. */
+  reload: (name: string, env: Env): Command => command('pm2', ['reload', name, '--update-env'], { env, readOnly: false }),
+  reloadFile: (name: string, file: string, env: Env): Command =>
+    command('pm2', ['reload', file, '--only', name, '--update-env'], { env, readOnly: false }),
+  /** An app started by hand from other paths: a reload would keep them, so it starts again from the link. */
+  remove: (name: string, env: Env): Command => command('pm2', ['delete', name], { env, readOnly: false }),
+  scale: (name: string, replicas: number, env: Env): Command => command('pm2', ['scale', name, String(replicas)], { env, readOnly: false }),
+  /**
+   * An ecosystem file evaluated the way pm2 does (JS runs; JSON and YAML parse), printed as JSON. Read-only:
+   * evaluating the config changes nothing that pm2's own loading would not.
+   */
+  readEcosystem: (node: string, file: string, env: Env): Command =>
+    command(node, ['--input-type=module', '-e', READ_ECOSYSTEM, file], { env, readOnly: true }),
+};
+
+// import() loads CommonJS (module.exports as default) and ESM alike; JSON goes through the same path.
+const READ_ECOSYSTEM = [
+  "import { readFileSync } from 'node:fs';",
+  "import { pathToFileURL } from 'node:url';",
+  'const file = process.argv[1];',
+  "const loaded = file.endsWith('.json') ? JSON.parse(readFileSync(file, 'utf8')) : (await import(pathToFileURL(file).href)).default;",
+  'process.stdout.write(JSON.stringify(loaded ?? null));',
+].join('\n');
