@@ -19,7 +19,8 @@ export function showStepOutput(ctx: Context): ((report: StepReport, planned: Pla
 
 async function renderOutput(report: StepReport, planned: PlannedStep, style: Style): Promise<string> {
   const { output } = report;
-  if (output === null || output === undefined || report.error || !planned.step.show) return '';
+  // A failed step's result still shows (an unhealthy health-check's table); an {"error": ...} document is in the step's line.
+  if (output === null || output === undefined || !planned.step.show || isErrorDocument(output)) return '';
   if (planned.kind === 'run') return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
   // logs --json: one record per line, shown as such.
   if (Array.isArray(output)) return output.map((record) => JSON.stringify(record)).join('\n');
@@ -36,4 +37,8 @@ async function loadRender(name: string): Promise<Render | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function isErrorDocument(output: unknown): boolean {
+  return typeof output === 'object' && output !== null && !Array.isArray(output) && Object.keys(output).length === 1 && 'error' in output;
 }

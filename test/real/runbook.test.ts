@@ -136,6 +136,19 @@ describe.skipIf(!available)('runbooks against the example app under a real pm2 (
     expect(existsSync(path.join(dir, 'after'))).toBe(false);
   });
 
+  it('a step\'s timeout stops its child and fails the step; continueOnError goes on to the next', async () => {
+    writeFileSync(
+      path.join(dir, 'books', 'slow.yaml'),
+      'name: slow\ndescription: too slow\nsteps:\n  - { name: hangs, run: [node, -e, "setTimeout(() => {}, 60000)"], timeout: 1s, continueOnError: true }\n  - { name: quick, run: [node, -e, "console.log(JSON.stringify({ ok: true }))"], check: { path: ok, equals: true } }\n',
+    );
+    const result = await cli(['runbook', 'run', 'slow', '--json']);
+    expect(result.exitCode, result.stderr).toBe(3);
+    const steps = parseJson(result.stdout).steps;
+    expect(steps[0]).toMatchObject({ result: 'failed', error: { message: 'Timed out after 1s.' } });
+    expect(steps[0].durationMs).toBeLessThan(10_000);
+    expect(steps[1]).toMatchObject({ result: 'passed', output: { ok: true }, checks: [{ ok: true }] });
+  });
+
   describe('with the app stopped', () => {
     beforeAll(async () => {
       await pm2(home, ['stop', name]);
@@ -148,6 +161,11 @@ describe.skipIf(!available)('runbooks against the example app under a real pm2 (
       expect(data.result).toBe('failed');
       expect(data.steps.map((s: { result: string; exitCode: number | null }) => [s.result, s.exitCode])).toEqual([['passed', 0], ['failed', 1], ['skipped', null], ['skipped', null]]);
       expect(result.stderr).toMatch(/✖ 2\/4 health-check: failed/);
+      // Without --json the failed step's own table still says why.
+      const human = await cli(['runbook', 'run', 'morning-check']);
+      expect(human.exitCode).toBe(1);
+      expect(human.stdout).toMatch(/── 2\. health-check\n[\s\S]*│ health │ http │ unhealthy │/);
+      expect(human.stdout).toMatch(/│ 3 │ overnight errors +│ skipped │/);
     });
 
     it('incident-triage goes on past the failing health-check (continueOnError) and exits 3', async () => {
