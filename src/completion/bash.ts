@@ -30,7 +30,12 @@ _opsctl() {
       COMPREPLY=( $(compgen -f -- "$cur") )
       return 0 ;;
   esac
-  local command=""
+${bashCommandPart(optionCases)}`;
+}
+
+/** The second half: find the command on the line, then complete its options or argument words. */
+function bashCommandPart(optionCases: readonly string[]): string {
+  return `  local command=""
   for (( i = 1; i < COMP_CWORD; i++ )); do
     word="\${COMP_WORDS[i]}"
     case "$word" in

@@ -37,7 +37,12 @@ ${choices.join('\n')}
     return & $reply @($names)
   }
   if ($configFlags -ccontains $prev) { return }
-  $command = $null
+${powershellCommandPart()}`;
+}
+
+/** The second half: find the command on the line, then complete its options or argument words. */
+function powershellCommandPart(): string {
+  return `  $command = $null
   for ($i = 1; $i -lt $words.Count; $i++) {
     $word = $words[$i]
     if ($word -eq '--') { break }

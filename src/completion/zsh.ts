@@ -29,7 +29,12 @@ _opsctl() {
       _files
       return ;;
   esac
-  for (( i = 2; i < CURRENT; i++ )); do
+${zshCommandPart(optionCases)}`;
+}
+
+/** The second half: find the command on the line, then complete its options or argument words. */
+function zshCommandPart(optionCases: readonly string[]): string {
+  return `  for (( i = 2; i < CURRENT; i++ )); do
     case \${words[i]} in
       (--) break ;;
       (-*) [[ $value_flags == *" \${words[i]} "* ]] && (( i++ )) ;;
