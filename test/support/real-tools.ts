@@ -11,7 +11,8 @@
  * or v1), docker-swarm (an engine that can be a swarm node), busybox (a static busybox to build the
  * test image), posix-signals (SIGINT delivery and shebang fake tools: not on Windows), openssl (makes the
  * TLS test certificates), postgres (server binaries for a throwaway cluster, plus psql), redis (redis-server
- * and redis-cli).
+ * and redis-cli). Gates whose probes live in their own test files: crontab (a real user crontab, saved and
+ * restored), bash and zsh (completion scripts).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
