@@ -86,6 +86,7 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  process.stderr.write(`package failed: ${error.shortMessage ?? error.message}\n`);
+  // execa's message carries the failed command and its stderr (a blob or injection error).
+  process.stderr.write(`package failed: ${error.message}\n`);
   process.exitCode = 1;
 }

@@ -55,7 +55,9 @@ async function fetchTarball(spec, cacheDir) {
   // Under `npm run` npm_execpath is the very npm that runs us; otherwise npm from PATH (execa finds npm.cmd).
   const npm = process.env.npm_execpath?.endsWith('.js') ? [process.execPath, process.env.npm_execpath] : ['npm'];
   const args = ['pack', spec, '--pack-destination', cacheDir, '--json', '--ignore-scripts', '--loglevel', 'error'];
-  const { stdout } = await execa(npm[0], [...npm.slice(1), ...args], { stdin: 'ignore' });
+  const result = await execa(npm[0], [...npm.slice(1), ...args], { stdin: 'ignore', reject: false });
+  if (result.failed) throw new Error(`npm pack ${spec} failed: ${result.stderr.split('\n').find((l) => l.startsWith('npm error')) ?? result.shortMessage}\nThe executables need ${spec} from the npm registry: check that it is reachable (npm config get registry).`);
+  const { stdout } = result;
   const [packed] = JSON.parse(stdout);
   return path.join(cacheDir, packed.filename);
 }
