@@ -5,7 +5,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import type { Style } from '../output/style.js';
 import { loadRunbooks, SHIPPED_DIR } from '../runbook/load.js';
 import { resolveParams } from '../runbook/params.js';
-import { planSteps, type RunSettings } from '../runbook/plan.js';
+import { DEPTH_VARIABLE, MAX_DEPTH, planSteps, type RunSettings } from '../runbook/plan.js';
 import { renderList, renderRun, renderShow } from '../runbook/render.js';
 import { runSteps } from '../runbook/run-steps.js';
 import { selfInvocation } from '../runbook/self.js';
@@ -35,6 +35,9 @@ export async function run(ctx: Context, options: RunbookOptions, args: string[])
 }
 
 async function runBook(ctx: Context, book: Runbook, settings: RunSettings): Promise<CommandResult<RunbookData>> {
+  if (settings.depth >= MAX_DEPTH) {
+    throw new UsageError(`Runbook ${book.name} runs ${MAX_DEPTH} runbooks deep: a runbook probably runs itself.`, 'Check the opsctl steps that run opsctl runbook run.');
+  }
   const steps = planSteps(book, settings);
   const asks = steps.filter((s) => s.step.confirm !== false);
   if (asks.length > 0 && !ctx.dryRun && !settings.yes && !ctx.interactive) {
@@ -89,6 +92,7 @@ function settingsFor(ctx: Context, book: Runbook, options: RunbookOptions, forRu
     environment,
     params: resolveParams(book, options.param ?? [], { env: environment }),
     yes: ctx.assumeYes,
+    depth: Number(ctx.env[DEPTH_VARIABLE]) || 0,
   };
 }
 

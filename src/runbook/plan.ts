@@ -10,7 +10,13 @@ export interface RunSettings {
   environment: string;
   params: Readonly<Record<string, string>>;
   yes: boolean;
+  /** How many runbook runs are above this one (a step may run `opsctl runbook run`). */
+  depth: number;
 }
+
+/** Passed to opsctl steps: a runbook that runs itself ends here instead of forking forever. */
+export const DEPTH_VARIABLE = 'OPSCTL_RUNBOOK_DEPTH';
+export const MAX_DEPTH = 5;
 
 export interface PlannedStep {
   index: number;
@@ -46,7 +52,7 @@ export function stepCommand(planned: PlannedStep, settings: RunSettings, confirm
   const globals = ['--json', '--config', settings.configFile, '--env', planned.env!];
   if (settings.yes || confirmed) globals.push('--yes');
   const args = step.opsctl.map((arg) => substitute(arg, settings.params));
-  return command(settings.self.file, [...settings.self.prefix, ...globals, ...args], { readOnly: false });
+  return command(settings.self.file, [...settings.self.prefix, ...globals, ...args], { readOnly: false, env: { [DEPTH_VARIABLE]: String(settings.depth + 1) } });
 }
 
 /** The argv as people read it: "opsctl health-check --only api" rather than the node and script paths. */

@@ -40,7 +40,8 @@ export async function runSteps(ctx: Context, steps: readonly PlannedStep[], sett
     reports.push(report);
     if (stopped) continue;
     if (ctx.dryRun) {
-      await ctx.runner.run(stepCommand(planned, settings, false));
+      // The argv as it would run once the step's question is answered.
+      await ctx.runner.run(stepCommand(planned, settings, planned.step.confirm !== false));
       report.result = 'planned';
       continue;
     }

@@ -24,13 +24,14 @@ const settings = (params: string[] = [], yes = false): RunSettings => ({
   environment: 'staging',
   params: resolveParams(BOOK, params, { env: 'staging' }),
   yes,
+  depth: 0,
 });
 
 describe('runbook planning', () => {
   it('an opsctl step is opsctl again with --json, the config, its environment and its args; never read-only', () => {
     const [, health] = planSteps(BOOK, settings());
     const cmd = stepCommand(health!, settings(), false);
-    expect(cmd).toEqual({ file: '/usr/bin/node', args: ['/opt/opsctl/bin/opsctl.js', '--json', '--config', '/srv/app/opsctl.yaml', '--env', 'staging', 'health-check'], readOnly: false });
+    expect(cmd).toEqual({ file: '/usr/bin/node', args: ['/opt/opsctl/bin/opsctl.js', '--json', '--config', '/srv/app/opsctl.yaml', '--env', 'staging', 'health-check'], readOnly: false, env: { OPSCTL_RUNBOOK_DEPTH: '1' } });
   });
 
   it('fills params into names, argv and env; a step\'s env replaces the run\'s; confirmed or --yes adds --yes', () => {

@@ -11,7 +11,7 @@ import { caught } from '../helpers.js';
 
 const CONFIG = 'version: 1\napp: shop\nrunbooks: books\nenvironments:\n  production:\n    target: { pm2: { name: shop, script: server.js } }\n';
 const SELF = { file: '/usr/bin/node', prefix: ['/opt/opsctl.js'] };
-const settings: RunSettings = { self: SELF, configFile: '/srv/opsctl.yaml', environment: 'production', params: { env: 'production' }, yes: false };
+const settings: RunSettings = { self: SELF, configFile: '/srv/opsctl.yaml', environment: 'production', params: { env: 'production' }, yes: false, depth: 0 };
 
 /** What the scripted runner answers for `opsctl <args>` run as a step. */
 function opsctl(args: string[], exitCode: number, output: unknown, extraGlobals: string[] = []): Expected {
@@ -103,6 +103,21 @@ describe('opsctl runbook run', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toBe('Runbook t asks before step 2 (cleanup) and needs confirmation; nothing was run.');
     expect(t.runner.ran).toEqual([]);
+  });
+
+  it('a runbook that runs runbooks five deep (one that runs itself) stops there', async () => {
+    const t = createTestContext({ config: CONFIG.replace('runbooks: books\n', ''), environment: 'production', env: { OPSCTL_RUNBOOK_DEPTH: '5' } });
+    const error = (await caught(runbookCommand(t.ctx, {}, ['run', 'morning-check']))) as UsageError;
+    expect(error.message).toBe('Runbook morning-check runs 5 runbooks deep: a runbook probably runs itself.');
+    expect(t.runner.ran).toEqual([]);
+  });
+
+  it('--dry-run plans a step that asks with the --yes its answer would give it', async () => {
+    const t = createTestContext({ config: CONFIG.replace('runbooks: books\n', ''), environment: 'production', dryRun: true });
+    const { data, exitCode } = await runbookCommand(t.ctx, {}, ['run', 'weekly-maintenance']);
+    expect(exitCode).toBe(0);
+    expect(t.runner.skipped.map((c) => c.args.slice(-1)[0] === 'cleanup' && c.args.includes('--yes'))).toEqual([false, true, false, false]);
+    expect((data as { steps: { result: string }[] }).steps.map((s) => s.result)).toEqual(['planned', 'planned', 'planned', 'planned']);
   });
 
   it('an unknown runbook names the ones there are', async () => {
