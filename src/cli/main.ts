@@ -39,7 +39,10 @@ export function buildProgram(): Command {
 
 function addCommand(program: Command, spec: CommandSpec): void {
   const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
-  for (const option of spec.options ?? []) sub.option(option.flags, option.description, option.defaultValue);
+  for (const option of spec.options ?? []) {
+    const added = new Option(option.flags, option.description).default(option.defaultValue);
+    sub.addOption(option.hidden ? added.hideHelp() : added);
+  }
   sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
   sub.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;

@@ -11,6 +11,8 @@ export interface OptionSpec {
   flags: string;
   description: string;
   defaultValue?: string | boolean;
+  /** Left out of --help: an option for opsctl's own scripts (completion). */
+  hidden?: boolean;
 }
 
 export interface CommandSpec {
@@ -223,7 +225,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'completion',
     args: '[bash|zsh|powershell]',
     summary: 'Print a shell completion script: commands, options, and the environment names of the opsctl.yaml in use',
-    options: [{ flags: '--environments', description: 'print the environment names of the config found from here, one a line (the scripts call this)' }],
+    options: [{ flags: '--environments', description: 'print the environment names of the config found from here, one a line (the scripts call this)', hidden: true }],
     examples: [
       'source <(opsctl completion bash)        # add to ~/.bashrc',
       'opsctl completion zsh > "${fpath[1]}/_opsctl"',
