@@ -3,12 +3,12 @@ import type { LoadedConfig } from '../config/load.js';
 import type { CommandResult, Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Style } from '../output/style.js';
+import { selfArgv } from '../process/self.js';
 import { loadRunbooks, SHIPPED_DIR } from '../runbook/load.js';
 import { resolveParams } from '../runbook/params.js';
 import { DEPTH_VARIABLE, MAX_DEPTH, planSteps, type RunSettings } from '../runbook/plan.js';
 import { renderList, renderRun, renderShow } from '../runbook/render.js';
 import { runSteps } from '../runbook/run-steps.js';
-import { selfInvocation } from '../runbook/self.js';
 import { showStepOutput } from './runbook-output.js';
 import { describeRunbook, outcomeOf, summarize, type RunbookData } from '../runbook/report.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -87,7 +87,7 @@ function settingsFor(ctx: Context, book: Runbook, options: RunbookOptions, forRu
   const chosen = forRun ? ctx.environment() : safely(() => ctx.environmentIfChosen());
   const environment = chosen?.name ?? '<env>';
   return {
-    self: selfInvocation(),
+    self: selfArgv(),
     configFile: chosen ? ctx.config().file : '<opsctl.yaml>',
     environment,
     params: resolveParams(book, options.param ?? [], { env: environment }),

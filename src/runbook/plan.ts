@@ -1,11 +1,11 @@
 import { command, type Command } from '../process/command.js';
 import { substitute } from './params.js';
 import type { Runbook, Step } from './schema.js';
-import type { SelfInvocation } from './self.js';
 
 /** What every opsctl step inherits from the run: the config file, the environment and the global flags. */
 export interface RunSettings {
-  self: SelfInvocation;
+  /** The argv that starts this opsctl again (process/self's selfArgv): node and the entry script, or the single executable. */
+  self: readonly string[];
   configFile: string;
   environment: string;
   params: Readonly<Record<string, string>>;
@@ -52,7 +52,8 @@ export function stepCommand(planned: PlannedStep, settings: RunSettings, confirm
   const globals = ['--json', '--config', settings.configFile, '--env', planned.env!];
   if (settings.yes || confirmed) globals.push('--yes');
   const args = step.opsctl.map((arg) => substitute(arg, settings.params));
-  return command(settings.self.file, [...settings.self.prefix, ...globals, ...args], { readOnly: false, env: { [DEPTH_VARIABLE]: String(settings.depth + 1) } });
+  const [file, ...prefix] = settings.self;
+  return command(file!, [...prefix, ...globals, ...args], { readOnly: false, env: { [DEPTH_VARIABLE]: String(settings.depth + 1) } });
 }
 
 /** The argv as people read it: "opsctl health-check --only api" rather than the node and script paths. */

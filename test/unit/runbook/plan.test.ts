@@ -3,7 +3,6 @@ import { UsageError } from '../../../src/errors.js';
 import { parseRunbook } from '../../../src/runbook/load.js';
 import { resolveParams } from '../../../src/runbook/params.js';
 import { planSteps, shownArgv, stepCommand, type RunSettings } from '../../../src/runbook/plan.js';
-import { selfInvocation } from '../../../src/runbook/self.js';
 
 const BOOK = parseRunbook(
   '/rb/drill.yaml',
@@ -19,7 +18,7 @@ steps:
 );
 
 const settings = (params: string[] = [], yes = false): RunSettings => ({
-  self: { file: '/usr/bin/node', prefix: ['/opt/opsctl/bin/opsctl.js'] },
+  self: ['/usr/bin/node', '/opt/opsctl/bin/opsctl.js'],
   configFile: '/srv/app/opsctl.yaml',
   environment: 'staging',
   params: resolveParams(BOOK, params, { env: 'staging' }),
@@ -53,12 +52,5 @@ describe('runbook planning', () => {
     expect(() => resolveParams(BOOK, ['target=qa'], { env: 'x' })).toThrow(UsageError);
     expect(() => resolveParams(BOOK, ['target=qa'], { env: 'x' })).toThrow(/Runbook drill has no param "target"/);
     expect(() => resolveParams(BOOK, ['qa'], { env: 'x' })).toThrow(/--param qa is not name=value/);
-  });
-
-  it('runs itself as node + entry script, or as the single executable alone', () => {
-    expect(selfInvocation({ execPath: '/usr/bin/node', entry: '/opt/opsctl/bin/opsctl.js', sea: false })).toEqual({ file: '/usr/bin/node', prefix: ['/opt/opsctl/bin/opsctl.js'] });
-    expect(selfInvocation({ execPath: 'C:\\tools\\opsctl.exe', entry: 'C:\\tools\\opsctl.exe', sea: true })).toEqual({ file: 'C:\\tools\\opsctl.exe', prefix: [] });
-    // This test process is node running vitest: not a SEA.
-    expect(selfInvocation()).toEqual({ file: process.execPath, prefix: [process.argv[1]] });
   });
 });

@@ -10,12 +10,12 @@ import type { Expected } from '../../support/scripted-runner.js';
 import { caught } from '../helpers.js';
 
 const CONFIG = 'version: 1\napp: shop\nrunbooks: books\nenvironments:\n  production:\n    target: { pm2: { name: shop, script: server.js } }\n';
-const SELF = { file: '/usr/bin/node', prefix: ['/opt/opsctl.js'] };
+const SELF = ['/usr/bin/node', '/opt/opsctl.js'];
 const settings: RunSettings = { self: SELF, configFile: '/srv/opsctl.yaml', environment: 'production', params: { env: 'production' }, yes: false, depth: 0 };
 
 /** What the scripted runner answers for `opsctl <args>` run as a step. */
 function opsctl(args: string[], exitCode: number, output: unknown, extraGlobals: string[] = []): Expected {
-  return { file: SELF.file, args: [...SELF.prefix, '--json', '--config', '/srv/opsctl.yaml', '--env', 'production', ...extraGlobals, ...args], exitCode, stdout: JSON.stringify(output), readOnly: false };
+  return { file: SELF[0]!, args: [SELF[1]!, '--json', '--config', '/srv/opsctl.yaml', '--env', 'production', ...extraGlobals, ...args], exitCode, stdout: JSON.stringify(output), readOnly: false };
 }
 
 function book(steps: string) {
