@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../config/duration.js';
-import { OPERATORS, type Condition, type Operator } from './schema.js';
+import { OPERATORS, type Condition, type Operator, type Step } from './schema.js';
 
 export interface CheckOutcome {
   path: string;
@@ -9,6 +9,12 @@ export interface CheckOutcome {
   ok: boolean;
   /** "backup.ageMs = 3h 2m, below 26h": what was compared, for people. */
   detail: string;
+}
+
+/** A step's check as a list (one condition or several). */
+export function conditionsOf(step: Step): Condition[] {
+  if (step.check === undefined) return [];
+  return Array.isArray(step.check) ? step.check : [step.check];
 }
 
 /** Evaluates one condition against a step's JSON result. */

@@ -1,4 +1,4 @@
-import { evaluate } from './condition.js';
+import { conditionsOf, evaluate } from './condition.js';
 import type { PlannedStep } from './plan.js';
 import type { StepReport } from './run-steps.js';
 
@@ -19,8 +19,7 @@ export function judge(planned: PlannedStep, report: StepReport, stdout: string, 
     if (report.result === 'failed' && !report.error) report.error = { message: `exited with code ${report.exitCode}${lastLine(stderr)}`, hint: null };
     if (report.result === 'failed') return;
   }
-  const conditions = step.check === undefined ? [] : Array.isArray(step.check) ? step.check : [step.check];
-  report.checks = conditions.map((c) => evaluate(c, parsed ?? null));
+  report.checks = conditionsOf(step).map((c) => evaluate(c, parsed ?? null));
   if (report.checks.some((c) => !c.ok)) report.result = 'failed';
   else if (report.result !== 'warning') report.result = 'passed';
 }

@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { unknownReferences } from './params.js';
+import { checkedStep } from './plan.js';
 import { runbookSchema, type Runbook } from './schema.js';
 
 /** runbooks/ beside dist/ (or src/ under the tests): the same depth from this module either way. */
@@ -47,11 +48,19 @@ export function parseRunbook(file: string, text: string, source: Runbook['source
   const raw: unknown = doc.toJS();
   const parsed = runbookSchema.safeParse(raw);
   if (!parsed.success) throw invalid(file, parsed.error.issues.flatMap((issue) => describeIssue(issue, raw)));
-  const references = unknownReferences(parsed.data);
-  if (references.length > 0) {
-    throw invalid(file, references.map((r) => `${stepLabel(r.step, parsed.data.steps[r.step]?.name)}: ${r.key}: \${${r.name}} is not a param (declare it under params:)`));
-  }
+  const references = unknownReferences(parsed.data).map((r) => `${stepLabel(r.step, parsed.data.steps[r.step]?.name)}: ${r.key}: \${${r.name}} is not a param (declare it under params:)`);
+  const problems = [...references, ...checkTargetProblems(parsed.data)];
+  if (problems.length > 0) throw invalid(file, problems);
   return { ...parsed.data, file, source };
+}
+
+/** A check-only step needs an earlier step to check: the previous one, or the one its `of` names. */
+function checkTargetProblems(book: Pick<Runbook, 'steps'>): string[] {
+  return book.steps.flatMap((step, index) => {
+    if (step.opsctl || step.run || checkedStep(book, index) >= 0) return [];
+    const where = step.of === undefined ? 'check: the first step has no earlier result to check' : `of: no earlier step is named "${step.of}"`;
+    return [`${stepLabel(index, step.name)}: ${where}`];
+  });
 }
 
 type Issue = z.core.$ZodIssue;

@@ -21,9 +21,11 @@ export const MAX_DEPTH = 5;
 export interface PlannedStep {
   index: number;
   name: string;
-  kind: 'opsctl' | 'run';
-  /** The environment of an opsctl step; null for an external command. */
+  kind: 'opsctl' | 'run' | 'check';
+  /** The environment of an opsctl step; null for the others. */
   env: string | null;
+  /** A check-only step: the index of the step whose result it checks. */
+  of: number | null;
   step: Step;
 }
 
@@ -32,10 +34,17 @@ export function planSteps(book: Runbook, settings: RunSettings): PlannedStep[] {
   return book.steps.map((step, index) => ({
     index,
     name: substitute(step.name, settings.params),
-    kind: step.opsctl ? 'opsctl' : 'run',
+    kind: step.opsctl ? 'opsctl' : step.run ? 'run' : 'check',
     env: step.opsctl ? substitute(step.env ?? settings.environment, settings.params) : null,
+    of: step.opsctl || step.run ? null : checkedStep(book, index),
     step,
   }));
+}
+
+/** The earlier step a check-only step checks: the one named by `of`, else the previous one (validation made sure it exists). */
+export function checkedStep(book: Pick<Runbook, 'steps'>, index: number): number {
+  const { of } = book.steps[index]!;
+  return of === undefined ? index - 1 : book.steps.findIndex((s, i) => i < index && s.name === of);
 }
 
 /**
@@ -58,6 +67,7 @@ export function stepCommand(planned: PlannedStep, settings: RunSettings, confirm
 
 /** The argv as people read it: "opsctl health-check --only api" rather than the node and script paths. */
 export function shownArgv(planned: PlannedStep, settings: RunSettings): string[] {
+  if (planned.kind === 'check') return [];
   if (!planned.step.opsctl) return planned.step.run!.map((arg) => substitute(arg, settings.params));
   return ['opsctl', '-e', planned.env!, ...planned.step.opsctl.map((arg) => substitute(arg, settings.params))];
 }

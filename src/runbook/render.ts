@@ -28,7 +28,8 @@ export function renderShow(book: DescribedRunbook, style: Style): string {
       s.exitCodes.join(',') !== '0' ? `passes on exit ${s.exitCodes.join(', ')}` : '',
       s.timeout ? `timeout ${s.timeout}` : '',
     ].filter(Boolean);
-    const lines = [`${style.bold(`${s.step}. ${s.name}`)}${flags.length ? style.dim(` (${flags.join(', ')})`) : ''}`, `   $ ${s.argv.join(' ')}`];
+    const what = s.of === null ? `$ ${s.argv.join(' ')}` : `checks the result of step ${s.of} (${book.stepList[s.of - 1]!.name})`;
+    const lines = [`${style.bold(`${s.step}. ${s.name}`)}${flags.length ? style.dim(` (${flags.join(', ')})`) : ''}`, `   ${what}`];
     if (s.description) lines.push(style.dim(`   ${s.description}`));
     for (const check of s.checks) lines.push(`   check: ${check}`);
     return lines.join('\n');
@@ -58,7 +59,7 @@ function resultText(s: StepReport): string {
 }
 
 function note(s: StepReport): string {
-  if (s.result === 'planned') return s.argv.join(' ');
+  if (s.result === 'planned') return s.kind === 'check' ? 'checks an earlier step\'s result' : s.argv.join(' ');
   const failed = s.checks.filter((c) => !c.ok);
   if (failed.length > 0) return failed.map((c) => c.detail).join('; ');
   if (s.error) return s.error.message.split('\n')[0]!;

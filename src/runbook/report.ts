@@ -1,6 +1,6 @@
-import { describeCondition } from './condition.js';
+import { conditionsOf, describeCondition } from './condition.js';
 import { substitute } from './params.js';
-import { planSteps, shownArgv, type RunSettings } from './plan.js';
+import { planSteps, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
 import type { StepReport } from './run-steps.js';
 import type { Runbook } from './schema.js';
 
@@ -16,7 +16,7 @@ export interface DescribedStep {
   step: number;
   name: string;
   description: string | null;
-  kind: 'opsctl' | 'run';
+  kind: PlannedStep['kind'];
   env: string | null;
   argv: string[];
   continueOnError: boolean;
@@ -24,6 +24,8 @@ export interface DescribedStep {
   exitCodes: number[];
   timeout: string | null;
   checks: string[];
+  /** A check-only step: the number of the step whose result it checks. */
+  of: number | null;
 }
 
 export interface DescribedRunbook extends RunbookSummary {
@@ -55,7 +57,6 @@ export function summarize(book: Runbook): RunbookSummary {
 export function describeRunbook(book: Runbook, settings: RunSettings): DescribedRunbook {
   const stepList = planSteps(book, settings).map((planned): DescribedStep => {
     const { step } = planned;
-    const checks = step.check === undefined ? [] : Array.isArray(step.check) ? step.check : [step.check];
     return {
       step: planned.index + 1,
       name: planned.name,
@@ -67,7 +68,8 @@ export function describeRunbook(book: Runbook, settings: RunSettings): Described
       confirm: typeof step.confirm === 'string' ? substitute(step.confirm, settings.params) : step.confirm,
       exitCodes: step.exitCodes ?? [0],
       timeout: step.timeout ?? null,
-      checks: checks.map(describeCondition),
+      checks: conditionsOf(step).map(describeCondition),
+      of: planned.of === null ? null : planned.of + 1,
     };
   });
   const params = Object.fromEntries(Object.keys(book.params).map((key) => [key, settings.params[key]!]));

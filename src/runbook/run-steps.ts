@@ -2,7 +2,7 @@ import { confirmByTyping } from '../backup/confirm.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import type { Context } from '../context.js';
 import { InterruptedError, OpsError, UsageError } from '../errors.js';
-import type { CheckOutcome } from './condition.js';
+import { conditionsOf, describeCondition, evaluate, type CheckOutcome } from './condition.js';
 import { judge } from './judge.js';
 import { stepCommand, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
 import { stepLabel } from './load.js';
@@ -18,7 +18,7 @@ export type StepResult = 'passed' | 'warning' | 'failed' | 'declined' | 'skipped
 export interface StepReport {
   step: number;
   name: string;
-  kind: 'opsctl' | 'run';
+  kind: PlannedStep['kind'];
   env: string | null;
   argv: string[];
   continueOnError: boolean;
@@ -39,6 +39,11 @@ export async function runSteps(ctx: Context, steps: readonly PlannedStep[], sett
     const report = blankReport(planned, settings);
     reports.push(report);
     if (stopped) continue;
+    if (planned.kind === 'check') {
+      checkOne(ctx, planned, report, reports[planned.of!]!, steps.length);
+      stopped = report.result === 'failed' && !report.continueOnError;
+      continue;
+    }
     if (ctx.dryRun) {
       // The argv as it would run once the step's question is answered.
       await ctx.runner.run(stepCommand(planned, settings, planned.step.confirm !== false));
@@ -88,6 +93,21 @@ async function confirmStep(ctx: Context, planned: PlannedStep, settings: RunSett
     ctx.log.error(error.message);
     return false;
   }
+}
+
+/** A step with only a check: the conditions against an earlier step's result (planned under --dry-run). */
+function checkOne(ctx: Context, planned: PlannedStep, report: StepReport, checked: StepReport, total: number): void {
+  const conditions = conditionsOf(planned.step);
+  if (ctx.dryRun) {
+    ctx.log.plan(`would check the result of step ${checked.step} (${checked.name}): ${conditions.map(describeCondition).join('; ')}`);
+    report.result = 'planned';
+    return;
+  }
+  const progress = ctx.log.step(`${report.step}/${total} ${planned.name}: the result of step ${checked.step} (${checked.name})`);
+  report.checks = conditions.map((c) => evaluate(c, checked.output ?? null));
+  report.result = report.checks.every((c) => c.ok) ? 'passed' : 'failed';
+  report.durationMs = 0;
+  finishLine(ctx, report, total, progress);
 }
 
 async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings, report: StepReport, total: number): Promise<void> {

@@ -50,8 +50,13 @@ export const stepSchema = z
     exitCodes: z.array(z.int().min(0).max(255)).min(1).optional(),
     timeout: z.string().regex(DURATION_PATTERN, 'expected a duration such as 90s or 10m').optional(),
     check: z.union([conditionSchema, z.array(conditionSchema).min(1)]).optional(),
+    /** A step with only a check checks an earlier step's result: this one (its name), else the previous step. */
+    of: z.string().min(1).optional(),
   })
-  .refine((s) => Boolean(s.opsctl) !== Boolean(s.run), { message: 'set exactly one of opsctl or run' })
+  .refine((s) => (s.opsctl ? 1 : 0) + (s.run ? 1 : 0) === 1 || (!s.opsctl && !s.run && s.check !== undefined), {
+    message: 'set exactly one of opsctl or run (or only check, to check an earlier step\'s result)',
+  })
+  .refine((s) => s.of === undefined || (!s.opsctl && !s.run), { message: 'of applies to steps with only a check', path: ['of'] })
   .refine((s) => !s.env || s.opsctl, { message: 'env applies to opsctl steps only', path: ['env'] });
 
 export const runbookSchema = z.strictObject({

@@ -26,8 +26,9 @@ describe('runbook validation names the file, the step (number and name) and the 
   });
 
   it('a step with neither or both of opsctl and run', () => {
-    expect(problems(`${HEAD}steps:\n  - { name: nothing }\n`)).toEqual(['step 1 (nothing): (step): set exactly one of opsctl or run']);
-    expect(problems(`${HEAD}steps:\n  - { name: both, opsctl: [status], run: [ls] }\n`)).toEqual(['step 1 (both): (step): set exactly one of opsctl or run']);
+    const message = "set exactly one of opsctl or run (or only check, to check an earlier step's result)";
+    expect(problems(`${HEAD}steps:\n  - { name: nothing }\n`)).toEqual([`step 1 (nothing): (step): ${message}`]);
+    expect(problems(`${HEAD}steps:\n  - { name: both, opsctl: [status], run: [ls] }\n`)).toEqual([`step 1 (both): (step): ${message}`]);
   });
 
   it('a bad duration in a check, a check with two operators, a bad regex', () => {
@@ -56,6 +57,13 @@ describe('runbook validation names the file, the step (number and name) and the 
   it('${name} that is not a param, and env on an external command', () => {
     expect(problems(`${HEAD}params: { since: 1h }\nsteps:\n  - { name: logs, opsctl: [logs, --since, "\${sinse}"] }\n`)).toEqual(['step 1 (logs): opsctl[2]: ${sinse} is not a param (declare it under params:)']);
     expect(problems(`${HEAD}steps:\n  - { name: ext, run: [ls], env: staging }\n`)).toEqual(['step 1 (ext): env: env applies to opsctl steps only']);
+  });
+
+  it('a step with only a check needs an earlier step: the previous one, or the one of names', () => {
+    expect(problems(`${HEAD}steps:\n  - { name: first, check: { path: a, exists: true } }\n`)).toEqual(['step 1 (first): check: the first step has no earlier result to check']);
+    expect(problems(`${HEAD}steps:\n  - { name: status, opsctl: [status] }\n  - { name: age, of: stats, check: { path: a, exists: true } }\n`)).toEqual(['step 2 (age): of: no earlier step is named "stats"']);
+    expect(problems(`${HEAD}steps:\n  - { name: age, of: later, check: { path: a, exists: true } }\n  - { name: later, opsctl: [status] }\n`)).toEqual(['step 1 (age): of: no earlier step is named "later"']);
+    expect(problems(`${HEAD}steps:\n  - { name: status, opsctl: [status], of: status }\n`)).toEqual(['step 1 (status): of: of applies to steps with only a check']);
   });
 
   it('invalid YAML says where', () => {

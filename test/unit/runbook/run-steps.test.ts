@@ -68,6 +68,15 @@ describe('running runbook steps', () => {
     expect(failing).toMatchObject({ result: 'failed', checks: [{ ok: false, actual: 4, detail: 'count = 4, expected 0' }] });
   });
 
+  it('a step with only a check checks an earlier step\'s result (of: its name), without running anything', async () => {
+    const steps = '  - { name: status, opsctl: [status] }\n  - { name: health, opsctl: [health-check] }\n  - { name: backup age, of: status, check: { path: backup.ageMs, below: 26h } }\n  - { name: healthy, check: { path: state, equals: healthy } }\n';
+    const { reports, outcome, t } = await runBook(steps, [opsctl(['status'], 0, { backup: { ageMs: 30 * 3_600_000 } }), opsctl(['health-check'], 0, { state: 'healthy' })]);
+    expect(t.runner.ran).toHaveLength(2);
+    expect(reports.map((r) => [r.kind, r.result, r.exitCode])).toEqual([['opsctl', 'passed', 0], ['opsctl', 'passed', 0], ['check', 'failed', null], ['check', 'skipped', null]]);
+    expect(reports[2]!.checks[0]!.detail).toBe('backup.ageMs = 30h, expected below 26h');
+    expect(outcome.exitCode).toBe(1);
+  });
+
   it('--dry-run runs nothing and plans every step', async () => {
     const { reports, outcome, t } = await runBook(THREE, [], { dryRun: true });
     expect(t.runner.ran).toEqual([]);
