@@ -1,20 +1,20 @@
 // Swarm tests take the swarm lease (test/support/real-swarm.ts): swarm init and leave must not race another file.
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSwarmDriver } from '../../src/deploy/drivers/swarm.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { OpsError } from '../../src/errors.js';
-import { makeTempDir, removeTempDirs, uniqueSuffix, waitFor } from '../support/real-cli.js';
-import { buildRelease, containersWithLabel, docker, imageTags, makeReleaseRepo, realDriverDeps, removeImage } from '../support/real-docker.js';
-import { takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
+import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
+import { buildRelease, containersWithLabel, docker, fetchText, freePortRange, imageTags, makeReleaseRepo, realDriverDeps, removeImage } from '../support/real-docker.js';
+import { requireRoutingMesh, requireSwarm, takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
 import { requireTools } from '../support/real-tools.js';
 
-const available = requireTools('docker-swarm', 'busybox', 'git');
+const available = requireSwarm() && requireTools('busybox', 'git');
 const never = new AbortController().signal;
 
 /** Removes the stack and waits for its containers, then its network, so nothing outlives the file. */
-export async function removeStack(stack: string): Promise<void> {
+async function removeStack(stack: string): Promise<void> {
   await docker(['stack', 'rm', stack], { allowFailure: true });
   const label = `com.docker.stack.namespace=${stack}`;
   await waitFor(`the containers of ${stack} to go`, async () => (await containersWithLabel(label)).length === 0, 60_000, 500).catch(async () =>
@@ -101,4 +101,122 @@ describe.skipIf(!available)('swarm deploy driver against a real swarm', () => {
     expect(await tasksOn(shas[1]!)).toHaveLength(1);
     expect((await driver.sample(release(shas[1]!))).summary).toBe('1/1 running');
   });
+});
+
+describe.skipIf(!available)('opsctl deploy, rollback and scale on a real swarm (built CLI)', () => {
+  const suffix = uniqueSuffix();
+  const image = `opsctl-real/cli-${suffix}`;
+  // host: one replica on a host-mode port (no routing mesh needed), stop-first since two tasks cannot
+  // bind it at once; cluster: two replicas, start-first, no port; mesh: an ingress port under load.
+  const stacks = { host: `opsctlh${suffix}`, cluster: `opsctlc${suffix}`, mesh: `opsctlm${suffix}` };
+  let dir: string;
+  let port: number;
+  let meshPort: number;
+  let shas: string[];
+  let lease: SwarmLease | undefined;
+
+  beforeAll(async () => {
+    lease = await takeSwarmLease();
+    await ensureBuilt();
+    dir = makeTempDir('cli-swarm');
+    port = await freePortRange(1);
+    meshPort = await freePortRange(1);
+    const web = (extra: object) => ({ image: `${image}:\${OPSCTL_RELEASE}`, stop_grace_period: '1s', ...extra });
+    const stack = (name: string, service: object) => writeFileSync(path.join(dir, name), JSON.stringify({ version: '3.8', services: { web: service } }, null, 2));
+    stack('host.yml', web({ ports: [{ target: 8080, published: port, protocol: 'tcp', mode: 'host' }], deploy: { replicas: 1 } }));
+    stack('cluster.yml', web({ deploy: { replicas: 2, update_config: { monitor: '2s' } } }));
+    stack('mesh.yml', web({ ports: [{ target: 8080, published: meshPort, protocol: 'tcp' }], deploy: { replicas: 2, update_config: { monitor: '2s' } } }));
+    writeFileSync(path.join(dir, '.gitignore'), '.opsctl/\n');
+    const source = { repo: '.', ref: 'main', build: [`docker build -q -t ${image}:\${OPSCTL_RELEASE} .`] };
+    const deploy = { gate: { passes: 2, interval: '500ms', timeout: '20s' } };
+    const endpoint = (p: number) => ({ host: false, endpoints: [{ name: 'web', url: `http://127.0.0.1:${p}/health`, timeout: '2s' }] });
+    writeConfig(dir, {
+      version: 1,
+      app: 'cliswarm',
+      environments: {
+        host: { target: { swarm: { stack: stacks.host, service: 'web', file: 'host.yml', image, updateOrder: 'stop-first' } }, source, deploy, health: endpoint(port) },
+        cluster: { target: { swarm: { stack: stacks.cluster, service: 'web', file: 'cluster.yml', image } }, source, deploy, health: { host: false } },
+        mesh: { target: { swarm: { stack: stacks.mesh, service: 'web', file: 'mesh.yml', image } }, source, deploy, health: endpoint(meshPort) },
+      },
+    });
+    shas = await makeReleaseRepo(dir, [{ version: '1' }, { version: '2' }, { version: 'bad', healthy: false }]);
+  }, 1_080_000);
+
+  afterAll(async () => {
+    for (const stack of Object.values(stacks)) await removeStack(stack);
+    for (const tag of await imageTags(image).catch(() => [])) await removeImage(tag);
+    await lease?.release();
+    removeTempDirs();
+  });
+
+  const opsctl = (env: string, ...args: string[]) => runCli([...args, '-e', env, '--json'], { cwd: dir, env: cleanEnv(), timeoutMs: 240_000 });
+  const version = async (p = port) => (await fetchText(`http://127.0.0.1:${p}/version`)).text;
+  const history = () => (existsSync(path.join(dir, '.opsctl', 'history.jsonl')) ? readFileSync(path.join(dir, '.opsctl', 'history.jsonl'), 'utf8') : '');
+  const running = async (stack: string) =>
+    (await docker(['service', 'ps', `${stack}_web`, '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}'])).split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 2).join(' '));
+
+  it('--dry-run changes nothing: no service, no image, no history entry', async () => {
+    const result = await opsctl('host', 'deploy', '--ref', shas[0]!, '--dry-run');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ outcome: 'planned', dryRun: true });
+    expect(result.stderr).toContain(`would run: docker stack deploy --resolve-image never -c host.yml ${stacks.host}`);
+    expect((await docker(['service', 'ls', '-q', '--filter', `name=${stacks.host}_web`])).trim()).toBe('');
+    expect(await imageTags(image)).toEqual([]);
+    expect(history()).not.toContain('"deploy"');
+  }, 120_000);
+
+  it('first deploy (stack deploy), upgrade (service update), a failing /health rolled back, then opsctl rollback', async () => {
+    const first = await opsctl('host', 'deploy', '--ref', shas[0]!);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(parseJson(first.stdout)).toMatchObject({ outcome: 'deployed', running: shas[0], health: { passed: true } });
+    expect(await version()).toBe('1');
+    const second = await opsctl('host', 'deploy', '--ref', shas[1]!);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(parseJson(second.stdout)).toMatchObject({ outcome: 'deployed', previous: shas[0], running: shas[1] });
+    expect(await version()).toBe('2');
+    const bad = await opsctl('host', 'deploy', '--ref', shas[2]!);
+    expect(bad.exitCode, bad.stdout).toBe(1);
+    expect(parseJson(bad.stdout)).toMatchObject({ outcome: 'rolled-back', running: shas[1], health: { passed: false }, rollback: { to: shas[1], ok: true } });
+    expect(await version()).toBe('2');
+    expect(await running(stacks.host)).toEqual([`${image}:${shas[1]} Running`]);
+    const back = await opsctl('host', 'rollback');
+    expect(back.exitCode, back.stderr).toBe(0);
+    expect(parseJson(back.stdout)).toMatchObject({ operation: 'rollback', outcome: 'rolled-back', running: shas[0] });
+    expect(await version()).toBe('1');
+  }, 600_000);
+
+  it('start-first upgrade of two replicas, then scale 3 and scale 1', async () => {
+    expect((await opsctl('cluster', 'deploy', '--ref', shas[0]!)).exitCode).toBe(0);
+    const upgrade = await opsctl('cluster', 'deploy', '--ref', shas[1]!);
+    expect(upgrade.exitCode, upgrade.stderr).toBe(0);
+    expect(await running(stacks.cluster)).toEqual(Array(2).fill(`${image}:${shas[1]} Running`));
+    const three = await opsctl('cluster', 'scale', '3');
+    expect(three.exitCode, three.stderr).toBe(0);
+    expect(parseJson(three.stdout)).toMatchObject({ from: 2, to: 3 });
+    expect(await running(stacks.cluster)).toEqual(Array(3).fill(`${image}:${shas[1]} Running`));
+    const one = await opsctl('cluster', 'scale', '1');
+    expect(one.exitCode, one.stderr).toBe(0);
+    expect(await running(stacks.cluster)).toEqual([`${image}:${shas[1]} Running`]);
+  }, 600_000);
+
+  it.skipIf(!requireRoutingMesh())('a start-first update under steady HTTP load through the routing mesh fails no request', async () => {
+    expect((await opsctl('mesh', 'deploy', '--ref', shas[0]!)).exitCode).toBe(0);
+    const failures: string[] = [];
+    let requests = 0;
+    let stop = false;
+    const load = (async () => {
+      while (!stop) {
+        requests += 1;
+        const reply = await fetchText(`http://127.0.0.1:${meshPort}/version`);
+        if (!reply.ok) failures.push(reply.text);
+      }
+    })();
+    const upgrade = await opsctl('mesh', 'deploy', '--ref', shas[1]!);
+    stop = true;
+    await load;
+    expect(upgrade.exitCode, upgrade.stderr).toBe(0);
+    expect(requests).toBeGreaterThan(50);
+    expect(failures).toEqual([]);
+    expect(await version(meshPort)).toBe('2');
+  }, 600_000);
 });

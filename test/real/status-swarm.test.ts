@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
 import { buildBusyboxImage, containersWithLabel, docker, removeImage } from '../support/real-docker.js';
 import { requireTools } from '../support/real-tools.js';
-import { takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
+import { requireSwarm, takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
 
-const available = requireTools('docker-swarm', 'busybox');
+const available = requireSwarm() && requireTools('busybox');
 
 interface Task {
   name: string;

@@ -1,5 +1,6 @@
 /** Docker helpers for the real-tool tests: a local busybox image (no registry here), compose either flavour. */
 import { mkdirSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { SelectedEnvironment } from '../../src/config/select.js';
@@ -126,4 +127,32 @@ export function realDriverDeps(dir: string, app: string, options: { dryRun?: boo
   const runner = createRunner({ dryRun: Boolean(options.dryRun), verbose: false, signal: new AbortController().signal, log: (line) => options.planned?.push(line) });
   const environment = { name: 'test', app, dir, envFile: path.join(dir, '.env'), stateDir: path.join(dir, '.opsctl'), config: {} } as unknown as SelectedEnvironment;
   return { runner, env: process.env, log, environment, releasesDir: path.join(dir, '.opsctl', 'releases', 'test'), now: Date.now };
+}
+
+/** `count` consecutive free TCP ports on 127.0.0.1 (compose maps a scaled service onto a host port range). */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The body of GET url, or the error's message (a refused connection during a switch). */
+export async function fetchText(url: string, timeoutMs = 2_000): Promise<{ ok: boolean; text: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return { ok: response.ok, text: (await response.text()).trim() };
+  } catch (error) {
+    return { ok: false, text: (error as Error).message };
+  }
 }

@@ -2,12 +2,13 @@
  * A cross-process lease on this machine's swarm: swarm init and leave must not race between test files
  * (vitest runs two at once), so every file that uses swarm takes the lease first and holds it to the end.
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isAlive, waitFor } from './real-cli.js';
 import { docker } from './real-docker.js';
-import { requireTool } from './real-tools.js';
+import { probeCommand, requireTool } from './real-tools.js';
 
 const LEASE = path.join(os.tmpdir(), 'opsctl-real-swarm.lease');
 
@@ -83,5 +84,26 @@ export function requireRoutingMesh(): boolean {
   return requireTool('swarm-routing-mesh', () => {
     if (process.platform !== 'linux' || process.env.DOCKER_HOST) return undefined;
     return existsSync('/proc/net/ip_vs') ? undefined : 'this kernel has no IPVS (/proc/net/ip_vs is missing), which the swarm routing mesh needs to publish ports';
+  });
+}
+
+/**
+ * The docker-swarm gate, probed so that another file's swarm init or leave (node state "pending" for a
+ * moment) does not skip this file: it waits up to 20 s for the state to settle.
+ */
+export function requireSwarm(): boolean {
+  return requireTool('docker-swarm', () => {
+    const os = probeCommand('docker', ['version', '--format', '{{.Server.Os}}']);
+    if (os.problem) return os.problem;
+    if (os.stdout.trim() !== 'linux') return `the docker engine runs ${os.stdout.trim() || 'unknown'} containers, the tests need linux ones`;
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      const { stdout, problem } = probeCommand('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}']);
+      if (problem) return problem;
+      const state = stdout.trim();
+      if (state === 'inactive' || state === 'active') return undefined;
+      if (state !== 'pending') return `swarm node state is "${state}"`;
+      spawnSync('sleep', ['0.5']);
+    }
+    return 'swarm node state stayed "pending" for 20 s';
   });
 }
