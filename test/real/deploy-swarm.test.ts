@@ -6,8 +6,8 @@ import { createSwarmDriver } from '../../src/deploy/drivers/swarm.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { OpsError } from '../../src/errors.js';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
-import { buildRelease, containersWithLabel, docker, fetchText, freePortRange, imageTags, makeReleaseRepo, realDriverDeps, removeImage } from '../support/real-docker.js';
-import { requireRoutingMesh, requireSwarm, takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
+import { buildRelease, containersWithLabel, docker, fetchText, freePortRange, imageTags, makeReleaseRepo, realDriverDeps, removeImage, startHttpLoad } from '../support/real-docker.js';
+import { removeLoadClients, requireRoutingMesh, requireSwarm, startOverlayLoad, takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
 import { requireTools } from '../support/real-tools.js';
 
 const available = requireSwarm() && requireTools('busybox', 'git');
@@ -15,6 +15,7 @@ const never = new AbortController().signal;
 
 /** Removes the stack and waits for its containers, then its network, so nothing outlives the file. */
 async function removeStack(stack: string): Promise<void> {
+  await removeLoadClients(`${stack}_default`);
   await docker(['stack', 'rm', stack], { allowFailure: true });
   const label = `com.docker.stack.namespace=${stack}`;
   await waitFor(`the containers of ${stack} to go`, async () => (await containersWithLabel(label)).length === 0, 60_000, 500).catch(async () =>
@@ -107,8 +108,9 @@ describe.skipIf(!available)('opsctl deploy, rollback and scale on a real swarm (
   const suffix = uniqueSuffix();
   const image = `opsctl-real/cli-${suffix}`;
   // host: one replica on a host-mode port (no routing mesh needed), stop-first since two tasks cannot
-  // bind it at once; cluster: two replicas, start-first, no port; mesh: an ingress port under load.
-  const stacks = { host: `opsctlh${suffix}`, cluster: `opsctlc${suffix}`, mesh: `opsctlm${suffix}` };
+  // bind it at once; cluster: two replicas, start-first, no port; mesh: an ingress port under load;
+  // dnsrr: DNS round-robin on an attachable overlay, loaded from a client container on it.
+  const stacks = { host: `opsctlh${suffix}`, cluster: `opsctlc${suffix}`, mesh: `opsctlm${suffix}`, dnsrr: `opsctld${suffix}` };
   let dir: string;
   let port: number;
   let meshPort: number;
@@ -126,6 +128,14 @@ describe.skipIf(!available)('opsctl deploy, rollback and scale on a real swarm (
     stack('host.yml', web({ ports: [{ target: 8080, published: port, protocol: 'tcp', mode: 'host' }], deploy: { replicas: 1 } }));
     stack('cluster.yml', web({ deploy: { replicas: 2, update_config: { monitor: '2s' } } }));
     stack('mesh.yml', web({ ports: [{ target: 8080, published: meshPort, protocol: 'tcp' }], deploy: { replicas: 2, update_config: { monitor: '2s' } } }));
+    writeFileSync(
+      path.join(dir, 'dnsrr.yml'),
+      JSON.stringify({
+        version: '3.8',
+        services: { web: web({ deploy: { replicas: 2, endpoint_mode: 'dnsrr', update_config: { monitor: '2s' } } }) },
+        networks: { default: { driver: 'overlay', attachable: true } },
+      }, null, 2),
+    );
     writeFileSync(path.join(dir, '.gitignore'), '.opsctl/\n');
     const source = { repo: '.', ref: 'main', build: [`docker build -q -t ${image}:\${OPSCTL_RELEASE} .`] };
     const deploy = { gate: { passes: 2, interval: '500ms', timeout: '20s' } };
@@ -137,6 +147,7 @@ describe.skipIf(!available)('opsctl deploy, rollback and scale on a real swarm (
         host: { target: { swarm: { stack: stacks.host, service: 'web', file: 'host.yml', image, updateOrder: 'stop-first' } }, source, deploy, health: endpoint(port) },
         cluster: { target: { swarm: { stack: stacks.cluster, service: 'web', file: 'cluster.yml', image } }, source, deploy, health: { host: false } },
         mesh: { target: { swarm: { stack: stacks.mesh, service: 'web', file: 'mesh.yml', image } }, source, deploy, health: endpoint(meshPort) },
+        dnsrr: { target: { swarm: { stack: stacks.dnsrr, service: 'web', file: 'dnsrr.yml', image } }, source, deploy, health: { host: false } },
       },
     });
     shas = await makeReleaseRepo(dir, [{ version: '1' }, { version: '2' }, { version: 'bad', healthy: false }]);
@@ -201,22 +212,24 @@ describe.skipIf(!available)('opsctl deploy, rollback and scale on a real swarm (
 
   it.skipIf(!requireRoutingMesh())('a start-first update under steady HTTP load through the routing mesh fails no request', async () => {
     expect((await opsctl('mesh', 'deploy', '--ref', shas[0]!)).exitCode).toBe(0);
-    const failures: string[] = [];
-    let requests = 0;
-    let stop = false;
-    const load = (async () => {
-      while (!stop) {
-        requests += 1;
-        const reply = await fetchText(`http://127.0.0.1:${meshPort}/version`);
-        if (!reply.ok) failures.push(reply.text);
-      }
-    })();
+    const load = startHttpLoad(`http://127.0.0.1:${meshPort}/version`);
     const upgrade = await opsctl('mesh', 'deploy', '--ref', shas[1]!);
-    stop = true;
-    await load;
+    const { requests, failures } = await load.stop();
     expect(upgrade.exitCode, upgrade.stderr).toBe(0);
     expect(requests).toBeGreaterThan(50);
     expect(failures).toEqual([]);
     expect(await version(meshPort)).toBe('2');
+  }, 600_000);
+
+  it('a start-first update under steady load through swarm DNS round-robin (no IPVS needed) fails no request', async () => {
+    expect((await opsctl('dnsrr', 'deploy', '--ref', shas[0]!)).exitCode).toBe(0);
+    const load = await startOverlayLoad({ network: `${stacks.dnsrr}_default`, image: `${image}:${shas[0]}`, host: 'web', port: 8080, urlPath: '/version' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const upgrade = await opsctl('dnsrr', 'deploy', '--ref', shas[1]!);
+    const { requests, failures } = await load.stop();
+    expect(upgrade.exitCode, upgrade.stderr).toBe(0);
+    expect(await running(stacks.dnsrr)).toEqual(Array(2).fill(`${image}:${shas[1]} Running`));
+    expect(requests).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
   }, 600_000);
 });

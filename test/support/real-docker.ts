@@ -156,3 +156,24 @@ export async function fetchText(url: string, timeoutMs = 2_000): Promise<{ ok: b
     return { ok: false, text: (error as Error).message };
   }
 }
+
+/** GET `url` in a loop from this process until stopped: how many requests, and what each failure said. */
+export function startHttpLoad(url: string): { stop(): Promise<{ requests: number; failures: string[] }> } {
+  const failures: string[] = [];
+  let requests = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      requests += 1;
+      const reply = await fetchText(url);
+      if (!reply.ok) failures.push(reply.text);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return { requests, failures };
+    },
+  };
+}

@@ -11,6 +11,8 @@ import { docker } from './real-docker.js';
 import { probeCommand, requireTool } from './real-tools.js';
 
 const LEASE = path.join(os.tmpdir(), 'opsctl-real-swarm.lease');
+/** Marks the load clients of startOverlayLoad with the network they hold. */
+const LOAD_LABEL = 'opsctl.real.load';
 
 export interface SwarmLease {
   /** Leaves the swarm and removes docker_gwbridge only if this lease created them, then frees the lease. */
@@ -106,4 +108,42 @@ export function requireSwarm(): boolean {
     }
     return 'swarm node state stayed "pending" for 20 s';
   });
+}
+
+export interface LoadResult {
+  requests: number;
+  failures: string[];
+}
+
+/**
+ * A client container on the stack's (attachable) overlay network that asks `host:port` for `urlPath` in a
+ * loop, resolving the name before each request: with `endpoint_mode: dnsrr` that is swarm's own DNS
+ * round-robin, which needs no IPVS. busybox wget crashes in a FROM-scratch image, so it speaks HTTP/1.0
+ * through nc. Stop it to get the counts; the container is removed (a failed test leaves it to
+ * removeLoadClients, as it holds the stack's network).
+ */
+export async function startOverlayLoad(options: { network: string; image: string; host: string; port: number; urlPath: string }): Promise<{ stop(): Promise<LoadResult> }> {
+  const bb = '/bin/busybox';
+  const script = [
+    'while true; do',
+    `ip=$(${bb} nslookup ${options.host} 127.0.0.11 2>/dev/null | ${bb} awk '/^Address: /{print $2; exit}');`,
+    `line=$(printf 'GET ${options.urlPath} HTTP/1.0\\r\\n\\r\\n' | ${bb} nc -w 2 "$ip" ${options.port} 2>&1 | ${bb} head -1);`,
+    'case "$line" in *" 200 "*) echo ok;; *) echo "fail $ip $line";; esac;',
+    'done',
+  ].join(' ');
+  const id = (await docker(['run', '-d', '--label', `${LOAD_LABEL}=${options.network}`, '--network', options.network, '--entrypoint', bb, options.image, 'sh', '-c', script])).trim();
+  return {
+    async stop() {
+      const lines = (await docker(['logs', id])).split('\n').filter(Boolean);
+      await docker(['rm', '-f', id], { allowFailure: true });
+      return { requests: lines.length, failures: lines.filter((l) => l !== 'ok') };
+    },
+  };
+}
+
+
+/** Removes the load clients on a network that a failed test did not stop. */
+export async function removeLoadClients(network: string): Promise<void> {
+  const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${LOAD_LABEL}=${network}`])).split(/\s+/).filter(Boolean);
+  if (ids.length > 0) await docker(['rm', '-f', ...ids], { allowFailure: true });
 }
