@@ -3,7 +3,9 @@ import { deployCommands } from '../../../src/deploy/drivers/docker-commands.js';
 import { sampleTasks } from '../../../src/deploy/drivers/docker-samples.js';
 import { createSwarmDriver } from '../../../src/deploy/drivers/swarm.js';
 import type { DriverDeps, PreparedRelease } from '../../../src/deploy/types.js';
-import { ConfigError, OpsError } from '../../../src/errors.js';
+import { ConfigError, InterruptedError, OpsError, TimeoutError } from '../../../src/errors.js';
+import { tagOf } from '../../../src/deploy/drivers/docker-preflight.js';
+import { waitUntil } from '../../../src/deploy/drivers/docker-wait.js';
 import { parseServiceInspect, parseServicePs } from '../../../src/targets/docker/parse.js';
 import { scriptedRunner, type ScriptedRunner } from '../../support/scripted-runner.js';
 import { caught, fixture } from '../helpers.js';
@@ -101,5 +103,25 @@ describe('swarm driver', () => {
     expect(await driverWith(present).replicas()).toBe(2);
     const absent = scriptedRunner([{ ...inspect, exitCode: 1, stderr: 'Error: no such service: opsctlunit_web' }]);
     expect(await driverWith(absent).replicas()).toBeUndefined();
+  });
+});
+
+describe('waitUntil (the convergence wait of both drivers)', () => {
+  it('times out naming the last state, and stops at once when the signal aborts', async () => {
+    const timedOut = await caught(waitUntil('web converging', async () => ({ done: false, state: '1 of 2 replicas run x:1' }), new AbortController().signal, 600));
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect((timedOut as Error).message).toBe('web converging did not happen within 1 s: 1 of 2 replicas run x:1.');
+    const controller = new AbortController();
+    const interrupted = caught(waitUntil('web converging', async () => ({ done: false, state: 'starting' }), controller.signal, 60_000));
+    controller.abort();
+    expect(await interrupted).toBeInstanceOf(InterruptedError);
+  });
+});
+
+describe('tagOf', () => {
+  it('reads the tag, not a registry port', () => {
+    expect(tagOf(`registry.local:5000/shop:${SHA}`)).toBe(SHA);
+    expect(tagOf('registry.local:5000/shop')).toBeUndefined();
+    expect(tagOf('shop:abc@sha256:00')).toBe('abc');
   });
 });
