@@ -5,7 +5,7 @@ import { readEntries, type HistoryEntry } from '../history/journal.js';
 import { readLock, type LockState } from '../history/lock.js';
 import { formatDuration } from '../config/duration.js';
 import { paintState, type Style } from '../output/style.js';
-import { formatBytes, renderPairs, renderTable } from '../output/table.js';
+import { clip, formatBytes, renderPairs, renderTable } from '../output/table.js';
 import { renderHistory } from '../output/history-table.js';
 import { createTarget } from '../targets/index.js';
 import type { TargetStatus } from '../targets/types.js';
@@ -86,7 +86,7 @@ export function render(data: StatusData, style: Style): string {
   const running = own.filter((i) => ['online', 'running'].includes(i.state.split(' ')[0]!)).length;
   const desired = target.desired === undefined ? '' : `/${target.desired}`;
   const release = data.release
-    ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(data.release.subject)}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
+    ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(clip(data.release.subject, 60))}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
     : style.dim(`unknown: ${data.releaseProblem ?? 'no git repository'}`);
   const lock = data.lock
     ? `${style.yellow(`held by "${data.lock.holder.command}"`)} pid ${data.lock.holder.pid} ${data.lock.holder.user}@${data.lock.holder.host} since ${data.lock.holder.startedAt}${data.lock.stale ? style.red(' (stale: holder is gone)') : ''}`
@@ -94,7 +94,7 @@ export function render(data: StatusData, style: Style): string {
   const header = renderPairs(style, [
     ['environment', `${style.bold(data.environment)} (${data.app})`],
     ['target', `${target.kind} ${target.name}: ${running}${desired} running`],
-    ['deployed', data.deployed ? `${data.deployed.shortSha} ${style.dim(data.deployed.subject)} (${data.deployed.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}, ${data.deployed.by})` : style.dim('nothing deployed by opsctl yet')],
+    ['deployed', data.deployed ? `${data.deployed.shortSha} ${style.dim(clip(data.deployed.subject, 60))} (${data.deployed.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}, ${data.deployed.by})` : style.dim('nothing deployed by opsctl yet')],
     ['source', release],
     ['lock', lock],
     ...(data.backup ? [['backup', renderLastBackup(data.backup, style)] as const] : []),

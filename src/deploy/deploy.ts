@@ -1,13 +1,14 @@
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { toOpsError, UsageError } from '../errors.js';
+import { clip } from '../output/table.js';
 import { createSet } from '../backup/create.js';
 import { planParts } from '../backup/parts.js';
 import { prepareRelease } from './build.js';
 import { keepReleases, withRelease } from './operation.js';
-import { resolveRef, type ResolvedRef } from './releases.js';
+import { preparedAt, resolveRef, type ResolvedRef } from './releases.js';
 import type { DeployResult } from './result.js';
-import { preflight, type DriverFactory, type SourceSession } from './session.js';
+import { imageFor, preflight, type DriverFactory, type SourceSession } from './session.js';
 import { switchTo } from './switch.js';
 
 export interface DeployRequest {
@@ -23,9 +24,9 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
   return withRelease(ctx, env, { operation: 'deploy', label, makeDriver }, async (session, result) => {
     const s = await session.steps.run('preflight', 'config, repository, target, disk', () => preflight(session));
     const refName = request.ref ?? s.source.ref;
-    const ref = await s.steps.run('resolve', refName, () => resolveRef(ctx.runner, s.layout.repo, refName), (r) => `${refName} is ${r.shortSha} ${r.subject}`);
+    const ref = await s.steps.run('resolve', refName, () => resolveRef(ctx.runner, s.layout.repo, refName), (r) => `${refName} is ${r.shortSha} ${clip(r.subject, 60)}`);
     result.release = { ...ref, ref: refName };
-    if (!guard(s, ref, request.force)) {
+    if (!(await needsDeploy(s, ref, request.force))) {
       result.outcome = 'unchanged';
       ctx.log.info(`${ref.shortSha} already runs on ${env.name}: nothing to do (redeploy it with --force)`);
       return;
@@ -51,15 +52,21 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
   });
 }
 
-/** False when the release already runs; throws when the gate failed it before and --force is not given. */
-function guard(session: SourceSession, ref: ResolvedRef, force: boolean): boolean {
-  const { ledger, env } = session;
+/**
+ * False when the release already runs and is up; throws when the gate failed it before and --force is
+ * not given. History alone is not proof: someone may have stopped the app since, so the target is asked.
+ */
+async function needsDeploy(session: SourceSession, ref: ResolvedRef, force: boolean): Promise<boolean> {
+  const { ledger, env, ctx } = session;
   if (force) return true;
   if (ledger.bad.has(ref.sha)) {
     const when = ledger.entries.get(ref.sha)?.startedAt;
     throw new UsageError(`Release ${ref.shortSha} failed its health gate on ${env.name}${when ? ` (${when})` : ''} and was marked bad.`, 'Deploy a fixed commit, or this one again with --force.');
   }
-  return ledger.current !== ref.sha;
+  if (ledger.current !== ref.sha) return true;
+  const sample = await session.driver.sample(preparedAt(session.layout, ref, imageFor(env, ref.sha)));
+  if (!sample.ready) ctx.log.warn(`${ref.shortSha} is the deployed release, but ${session.driver.name} is not up on it (${sample.problems.join('; ') || sample.summary}): deploying it again`);
+  return !sample.ready;
 }
 
 async function backupFirst(session: SourceSession, ref: ResolvedRef): Promise<string | null> {

@@ -1,13 +1,13 @@
 import { formatDuration } from '../config/duration.js';
 import type { Style } from '../output/style.js';
-import { renderTable } from '../output/table.js';
+import { clip, renderTable } from '../output/table.js';
 import type { DeployResult } from './result.js';
 
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'none');
 
 /** One line saying what happened, in the words of the operation. */
 export function headline(result: DeployResult): string {
-  const release = result.release ? `${result.release.shortSha} (${result.release.subject})` : 'the release';
+  const release = result.release ? `${result.release.shortSha} (${clip(result.release.subject, 60)})` : 'the release';
   const where = `${result.environment} (${result.target})`;
   const took = formatDuration(result.durationMs);
   const verb = result.operation === 'deploy' ? 'Deployed' : 'Rolled back';

@@ -1,6 +1,7 @@
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { clip } from '../output/table.js';
 import { restoreSet } from '../commands/restore.js';
 import { prepareRelease } from './build.js';
 import { findRelease, previousGood, releaseDetails } from './ledger.js';
@@ -22,7 +23,7 @@ export function rollback(ctx: Context, env: SelectedEnvironment, request: Rollba
   const label = `opsctl rollback${request.to ? ` --to ${request.to}` : ''}`;
   return withRelease(ctx, env, { operation: 'rollback', label, makeDriver }, async (session, result) => {
     const s = await session.steps.run('preflight', 'config, repository, target, disk', () => preflight(session));
-    const ref = await s.steps.run('resolve', request.to ?? 'the last good release', () => chooseTarget(s, request), (r) => `${r.shortSha} ${r.subject}`);
+    const ref = await s.steps.run('resolve', request.to ?? 'the last good release', () => chooseTarget(s, request), (r) => `${r.shortSha} ${clip(r.subject, 60)}`);
     result.release = { ...ref, ref: request.to ?? null };
     const backup = request.restoreDb ? linkedBackup(s) : null;
     const release = await prepareRelease(s, ref, { skipTests: true, reuseBuilt: true });

@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { HistoryEntry } from '../history/journal.js';
 import { paintState, type Style } from './style.js';
-import { renderTable } from './table.js';
+import { clip, renderTable } from './table.js';
 
 export function renderHistory(entries: readonly HistoryEntry[], style: Style): string {
   const rows = entries.map((e) => [
@@ -21,7 +21,9 @@ function releaseSummary(e: HistoryEntry): string | undefined {
   if (!d) return undefined;
   if (e.type === 'scale' && typeof d.to === 'number') return `${d.from ?? '?'} -> ${d.to}`;
   if (typeof d.shortSha !== 'string') return undefined;
-  const release = `${d.shortSha} ${(d.subject ?? '').slice(0, 40)}`.trim();
+  const release = `${d.shortSha} ${clip(d.subject ?? '', 40)}`.trim();
+  const outcome = (e.details as { outcome?: string }).outcome;
+  if (outcome === 'unchanged') return `${release} (already running, nothing changed)`;
   const from = d.previous ? ` (from ${d.previous.slice(0, 7)})` : '';
   if (e.result === 'rolled-back' && d.running) return `${release}, back on ${d.running.slice(0, 7)}`;
   return `${release}${from}`;

@@ -35,3 +35,9 @@ export function formatBytes(bytes: number | undefined): string {
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
+
+/** One line of at most `max` characters: a commit subject in a table cell or a headline. */
+export function clip(text: string, max: number): string {
+  const line = text.split(/\r?\n/)[0]!;
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}

@@ -147,13 +147,17 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     expect(skipped.steps.find((step) => step.name === 'checks')).toMatchObject({ status: 'skipped', detail: '--skip-tests' });
   });
 
-  it('deploying what already runs changes nothing; --force switches again', async () => {
+  it('deploying what already runs and is up changes nothing; --force, or a target that is not up on it, switches again', async () => {
     const s = setup();
     commit(s.t.dir, 'v1');
     await deploy(s.ctx, s.env(), s.request(), s.make);
     expect((await deploy(s.ctx, s.env(), s.request(), s.make)).outcome).toBe('unchanged');
     expect((await deploy(s.ctx, s.env(), s.request({ force: true }), s.make)).outcome).toBe('deployed');
     expect(s.stage.activations).toEqual(['v1', 'v1']);
+    // Someone stopped the app since: history says v1 runs, the target says otherwise.
+    s.stage.running = undefined;
+    expect((await deploy(s.ctx, s.env(), s.request(), s.make)).outcome).toBe('deployed');
+    expect(s.stage.activations).toEqual(['v1', 'v1', 'v1']);
   });
 
   it('rollback goes to the last good release or --to one, without a rebuild; old release folders beyond keepReleases go', async () => {
