@@ -36,7 +36,10 @@ type Spinner = { start(): Spinner; succeed(text?: string): void; fail(text?: str
 type SpinnerFactory = (text: string) => Spinner;
 
 export function createLogger(options: LoggerOptions): Logger {
-  return buildLogger(options, options.interactive && !options.quiet ? lazySpinners(options.stream) : undefined);
+  // A terminal that reports 0 columns (a pty with no size, as `script` makes) would get a redraw per frame
+  // that never fits: there, steps are plain lines.
+  const sized = (options.stream as { columns?: number }).columns !== 0;
+  return buildLogger(options, options.interactive && !options.quiet && sized ? lazySpinners(options.stream) : undefined);
 }
 
 /** ora costs ~50 ms to import: load it when the first step starts, not for commands that never show one. */
