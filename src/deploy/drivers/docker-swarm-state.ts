@@ -3,6 +3,8 @@ import { toolFailure, type Runner } from '../../process/runner.js';
 import { dockerCommands } from '../../targets/docker/commands.js';
 import { parseServiceInspect, parseServicePs, type ServiceInfo, type TaskInfo } from '../../targets/docker/parse.js';
 import { deployCommands } from './docker-commands.js';
+import { sampleTasks } from './docker-samples.js';
+import { waitUntil } from './docker-wait.js';
 
 /** Update states after which swarm no longer moves towards the new image on its own. */
 const GAVE_UP = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
@@ -39,7 +41,22 @@ export function gaveUpError(service: ServiceInfo, image: string): OpsError | und
   );
 }
 
-/** Tasks of `image` that failed or were rejected: swarm retries them, but this many means the release crashes. */
-export function failedTasks(tasks: readonly TaskInfo[], image: string): TaskInfo[] {
-  return tasks.filter((t) => t.image === image && /^(Failed|Rejected)\b/.test(t.currentState));
+/** Failed tasks of the new image after which the wait stops: on a first deploy swarm would retry forever. */
+const FAILURES_TO_GIVE_UP = 3;
+
+/** Until the desired replicas run `image` and the update is over; throws as soon as swarm gives up. */
+export function waitConverged(runner: Runner, service: string, image: string, signal: AbortSignal): Promise<void> {
+  return waitUntil(`${service} converging on ${image}`, async () => {
+    const info = await inspectService(runner, service);
+    if (!info) return { done: false, state: `service ${service} does not exist yet` };
+    const gaveUp = gaveUpError(info, image);
+    if (gaveUp) throw gaveUp;
+    const tasks = await serviceTasks(runner, service);
+    const failed = tasks.filter((t) => t.image === image && /^(Failed|Rejected)\b/.test(t.currentState));
+    if (failed.length >= FAILURES_TO_GIVE_UP) {
+      throw new OpsError(`${failed.length} tasks of ${image} failed: ${failed[0]!.error || failed[0]!.currentState}.`, `See \`docker service ps --no-trunc ${service}\` and \`opsctl logs\`.`);
+    }
+    const sample = sampleTasks(info, tasks, image);
+    return sample.ready ? { done: true } : { done: false, state: sample.problems.join('; ') || sample.summary };
+  }, signal);
 }

@@ -6,33 +6,12 @@ import type { DeployDriver, DriverDeps, PreparedRelease } from '../types.js';
 import { deployCommands } from './docker-commands.js';
 import { engineProblems, imageKeyProblems, imageProblems, releaseFileProblems } from './docker-preflight.js';
 import { sampleTasks } from './docker-samples.js';
-import { failedTasks, gaveUpError, inspectService, serviceTasks, swarmProblems } from './docker-swarm-state.js';
-import { waitUntil } from './docker-wait.js';
-
-/** Failed tasks of the new image after which a first deploy stops waiting: swarm would retry forever. */
-const FAILURES_TO_GIVE_UP = 3;
+import { gaveUpError, inspectService, serviceTasks, swarmProblems, waitConverged } from './docker-swarm-state.js';
 
 /** docker swarm: `stack deploy` the first time, then `service update --image` (start-first by default). */
 export function createSwarmDriver(config: SwarmTarget, deps: DriverDeps): DeployDriver {
   const service = swarmServiceName(config);
   const { runner } = deps;
-
-  /** Until the desired replicas run `image` and the update is over; throws as soon as swarm gives up. */
-  const waitConverged = (image: string, signal: AbortSignal) =>
-    waitUntil(`${service} converging on ${image}`, async () => {
-      const info = await inspectService(runner, service);
-      if (!info) return { done: false, state: `service ${service} does not exist yet` };
-      const gaveUp = gaveUpError(info, image);
-      if (gaveUp) throw gaveUp;
-      const tasks = await serviceTasks(runner, service);
-      const failed = failedTasks(tasks, image);
-      if (failed.length >= FAILURES_TO_GIVE_UP) {
-        throw new OpsError(`${failed.length} tasks of ${image} failed: ${failed[0]!.error || failed[0]!.currentState}.`, `See \`docker service ps --no-trunc ${service}\` and \`opsctl logs\`.`);
-      }
-      const sample = sampleTasks(info, tasks, image);
-      return sample.ready ? { done: true } : { done: false, state: sample.problems.join('; ') || sample.summary };
-    }, signal);
-
   return {
     kind: 'swarm',
     name: service,
@@ -51,21 +30,8 @@ export function createSwarmDriver(config: SwarmTarget, deps: DriverDeps): Deploy
     async activate(release, signal) {
       const image = imageOf(release);
       const exists = await inspectService(runner, service);
-      if (!exists) {
-        if (!config.file) throw missingFile(service);
-        const deployed = await runner.run(deployCommands.stackDeploy(config.file, config.stack, release.sha, deps.environment.dir), { signal });
-        if (deployed.skipped) return;
-        const created = await inspectService(runner, service);
-        if (created && created.image !== image) {
-          throw new ConfigError(`${config.file} sets ${service}'s image to ${created.image}, not ${image}.`, `Write it as \`image: ${config.image}:\${OPSCTL_RELEASE}\`.`);
-        }
-      } else {
-        const update = deployCommands.serviceUpdate(service, image, config.updateOrder);
-        const result = await runner.run(update, { signal, allowFailure: true });
-        if (result.skipped) return;
-        if (result.exitCode !== 0) throw (await updateFailure(image)) ?? toolFailure(update, result);
-      }
-      await waitConverged(image, signal);
+      const ran = exists ? await updateService(config, deps, image, signal) : await createStack(config, deps, release, signal);
+      if (ran) await waitConverged(runner, service, image, signal);
     },
     async sample(release) {
       const info = await inspectService(runner, service);
@@ -82,14 +48,33 @@ export function createSwarmDriver(config: SwarmTarget, deps: DriverDeps): Deploy
       const info = await inspectService(runner, service);
       if (!info) throw new OpsError(`Swarm service ${service} does not exist, so there is nothing to scale.`, 'Deploy first with `opsctl deploy`.');
       if ((await runner.run(deployCommands.serviceScale(service, replicas), { signal })).skipped) return;
-      await waitConverged(info.image, signal);
+      await waitConverged(runner, service, info.image, signal);
     },
   };
+}
 
-  async function updateFailure(image: string): Promise<OpsError | undefined> {
-    const info = await inspectService(runner, service);
-    return info ? gaveUpError(info, image) : undefined;
+/** First deploy: `docker stack deploy` of the stack file. False when --dry-run kept it from running. */
+async function createStack(config: SwarmTarget, deps: DriverDeps, release: PreparedRelease, signal: AbortSignal): Promise<boolean> {
+  const service = swarmServiceName(config);
+  if (!config.file) throw missingFile(service);
+  const deployed = await deps.runner.run(deployCommands.stackDeploy(config.file, config.stack, release.sha, deps.environment.dir), { signal });
+  if (deployed.skipped) return false;
+  const created = await inspectService(deps.runner, service);
+  if (created && created.image !== release.image) {
+    throw new ConfigError(`${config.file} sets ${service}'s image to ${created.image}, not ${release.image}.`, `Write it as \`image: ${config.image}:\${OPSCTL_RELEASE}\`.`);
   }
+  return true;
+}
+
+/** Later deploys: a rolling image update; swarm's own message when it paused or rolled back. False under --dry-run. */
+async function updateService(config: SwarmTarget, deps: DriverDeps, image: string, signal: AbortSignal): Promise<boolean> {
+  const service = swarmServiceName(config);
+  const update = deployCommands.serviceUpdate(service, image, config.updateOrder);
+  const result = await deps.runner.run(update, { signal, allowFailure: true });
+  if (result.skipped) return false;
+  if (result.exitCode === 0) return true;
+  const info = await inspectService(deps.runner, service);
+  throw (info && gaveUpError(info, image)) ?? toolFailure(update, result);
 }
 
 function missingFile(service: string): ConfigError {
