@@ -12,7 +12,7 @@
  * test image), posix-signals (SIGINT delivery and shebang fake tools: not on Windows), openssl (makes the
  * TLS test certificates), postgres (server binaries for a throwaway cluster, plus psql), redis (redis-server
  * and redis-cli). Gates whose probes live in their own test files: crontab (a real user crontab, saved and
- * restored), bash and zsh (completion scripts).
+ * restored), bash and zsh (completion scripts), swarm-routing-mesh (the kernel's IPVS, test/support/real-swarm.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
