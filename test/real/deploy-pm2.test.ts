@@ -14,8 +14,8 @@ import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { Logger } from '../../src/output/logger.js';
 import { createRunner } from '../../src/process/runner.js';
-import { makeTempDir, removeTempDirs, uniqueSuffix, waitFor } from '../support/real-cli.js';
-import { daemonPid, freePort, getOnce, getServed, jlist, killPm2, makeReleaseRepo, pathWithPm2, type ReleaseRepo, type ServedBody } from '../support/real-pm2.js';
+import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, startCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
+import { daemonPid, freePort, getOnce, getServed, jlist, killPm2, makeReleaseRepo, pathWithPm2, startLoad, type ReleaseRepo, type ServedBody } from '../support/real-pm2.js';
 import { requireTools } from '../support/real-tools.js';
 
 const available = requireTools('pm2', 'git');
@@ -97,19 +97,10 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     expect(await driver.replicas()).toBe(2);
 
     const v2 = await prepare(2);
-    const failures: string[] = [];
-    let requests = 0;
-    let stop = false;
-    const load = (async () => {
-      while (!stop) {
-        requests += 1;
-        await getOnce(port).catch((error: Error) => failures.push(error.message));
-      }
-    })();
+    const load = startLoad(port);
     await driver.activate(v2, new AbortController().signal);
     await ready(driver, v2);
-    stop = true;
-    await load;
+    const { requests, failures } = await load.stop();
     expect(requests).toBeGreaterThan(20);
     expect(failures).toEqual([]);
     const after = await servedMany(port, 10);
@@ -199,4 +190,147 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
 function recordingLogger(lines: string[]): Logger {
   const push = (message: string) => void lines.push(message);
   return { info: push, warn: push, error: push, debug: push, plan: push, notice: push, step: (m) => (push(m), { done: () => undefined, fail: () => undefined }) };
+}
+
+describe.skipIf(!available)('opsctl deploy / rollback / scale on a pm2 target (built CLI, real pm2, real git)', () => {
+  const name = `opsctl-e2e-${uniqueSuffix()}`;
+  let dir: string;
+  let home: string;
+  let app: string;
+  let port: number;
+  let repo: ReleaseRepo;
+  const v1 = () => repo.shas[0]!;
+  const v2 = () => repo.shas[1]!;
+  const v3 = () => repo.shas[2]!;
+  const pids = new Set<number>();
+
+  const env = (extra: Record<string, string> = {}) => cleanEnv({ PM2_HOME: home, PATH: pathWithPm2(), ...extra });
+  const cli = (args: string[], extra?: Record<string, string>) => runCli([...args, '-e', 'prod'], { cwd: app, env: env(extra), timeoutMs: 120_000 });
+  const served = async () => {
+    const body = await getOnce(port);
+    pids.add(body.pid);
+    return body.version;
+  };
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = makeTempDir('deploy-pm2-e2e');
+    home = path.join(dir, 'pm2-home');
+    repo = await makeReleaseRepo(path.join(dir, 'repo'), `${name}-eco`);
+    app = path.join(repo.repo, 'app');
+    port = await freePort();
+    writeConfig(app, e2eConfig(name, port, path.join(dir, 'state'), path.join(dir, 'state-dry')));
+  });
+
+  afterAll(async () => {
+    if (home) {
+      for (const p of await jlist(home).catch(() => [])) pids.add(p.pid);
+      await killPm2(home, [...pids].filter((pid) => pid > 0));
+    }
+    removeTempDirs();
+  });
+
+  it('first deploy: the app runs v1 under pm2, history has the deploy, status shows it', async () => {
+    const result = await cli(['deploy', '--ref', v1(), '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ operation: 'deploy', outcome: 'deployed', running: v1() });
+    expect(await served()).toBe('v1');
+    const history = parseJson((await cli(['history', '--json'])).stdout);
+    expect(history.entries[0]).toMatchObject({ type: 'deploy', result: 'success', details: { release: v1(), verdict: 'good' } });
+    const status = parseJson((await cli(['status', '--json'])).stdout);
+    expect(status.deployed).toMatchObject({ sha: v1() });
+    expect(status.target.instances.map((i: { state: string }) => i.state)).toEqual(['online', 'online']);
+  }, 120_000);
+
+  it('upgrade to v2 in cluster mode under a steady stream of requests: zero failed requests', async () => {
+    const load = startLoad(port);
+    const result = await cli(['deploy', '--ref', v2(), '--json']);
+    const { requests, failures } = await load.stop();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ outcome: 'deployed', previous: v1(), running: v2() });
+    expect(requests).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+    expect(await served()).toBe('v2');
+  }, 120_000);
+
+  it('a crash-looping release is rolled back by itself, marked bad, refused without --force and tried with it', async () => {
+    const result = await cli(['deploy', '--ref', v3(), '--json']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(parseJson(result.stdout)).toMatchObject({ outcome: 'rolled-back', running: v2(), rollback: { to: v2(), ok: true } });
+    expect(await served()).toBe('v2');
+    const history = parseJson((await cli(['history', '--json'])).stdout);
+    expect(history.entries[0]).toMatchObject({ type: 'deploy', result: 'rolled-back', details: { release: v3(), verdict: 'bad' } });
+    const refused = await cli(['deploy', '--ref', v3(), '--json']);
+    expect(refused.exitCode).toBe(2);
+    expect(parseJson(refused.stdout).error.message).toMatch(/marked bad/);
+    const forced = await cli(['deploy', '--ref', v3(), '--force', '--json']);
+    expect(forced.exitCode, forced.stderr).toBe(1);
+    expect(parseJson(forced.stdout)).toMatchObject({ outcome: 'rolled-back', running: v2() });
+    expect(await served()).toBe('v2');
+  }, 180_000);
+
+  it('rollback goes back to the last good release; rollback --to goes to the one named', async () => {
+    const back = await cli(['rollback', '--json']);
+    expect(back.exitCode, back.stderr).toBe(0);
+    expect(parseJson(back.stdout)).toMatchObject({ operation: 'rollback', running: v1() });
+    expect(await served()).toBe('v1');
+    const to = await cli(['rollback', '--to', v2().slice(0, 7), '--json']);
+    expect(to.exitCode, to.stderr).toBe(0);
+    expect(parseJson(to.stdout)).toMatchObject({ running: v2() });
+    expect(await served()).toBe('v2');
+  }, 120_000);
+
+  it('two deploys at once: one runs, the other exits 4 (locked)', async () => {
+    const both = await Promise.all([cli(['deploy', '--ref', v1(), '--json']), cli(['deploy', '--ref', v1(), '--json'])]);
+    expect(both.map((r) => r.exitCode).sort()).toEqual([0, 4]);
+    expect(await served()).toBe('v1');
+  }, 120_000);
+
+  it.skipIf(process.platform === 'win32')('Ctrl-C during the build leaves no lock and the old release serving', async () => {
+    const child = startCli(['deploy', '--ref', v2(), '-e', 'prod'], { cwd: app, env: env({ SLOW_BUILD_MS: '30000' }), timeoutMs: 120_000 });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor('the build step', () => /build/.test(stderr), 60_000, 100);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode, stderr).toBe(130);
+    const lock = parseJson((await cli(['lock', 'status', '--json'])).stdout);
+    expect(lock.lock).toBeNull();
+    expect(await served()).toBe('v1');
+  }, 120_000);
+
+  it('scale 3 then scale 1', async () => {
+    const up = await cli(['scale', '3', '--json']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(parseJson(up.stdout)).toMatchObject({ from: 2, to: 3 });
+    expect((await jlist(home)).filter((p) => p.name === name).map((p) => p.pm2_env.status)).toEqual(['online', 'online', 'online']);
+    const down = await cli(['scale', '1', '--json']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect((await jlist(home)).filter((p) => p.name === name)).toHaveLength(1);
+    expect(await served()).toBe('v1');
+  }, 120_000);
+
+  it('--dry-run changes nothing: no pm2 daemon or process, no release folder, no worktree, no history entry', async () => {
+    const dryHome = makeTempDir('pm2-e2e-dry');
+    const worktreesBefore = (await execa('git', ['-C', repo.repo, 'worktree', 'list'])).stdout;
+    const result = await runCli(['deploy', '--ref', v2(), '--dry-run', '-e', 'dry', '--json'], { cwd: app, env: cleanEnv({ PM2_HOME: dryHome, PATH: pathWithPm2() }), timeoutMs: 120_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ outcome: 'planned', dryRun: true });
+    expect(result.stderr).toMatch(/would run: pm2 start/);
+    expect(readdirSync(dryHome)).toEqual([]);
+    expect(existsSync(path.join(dir, 'state-dry'))).toBe(false);
+    expect((await execa('git', ['-C', repo.repo, 'worktree', 'list'])).stdout).toBe(worktreesBefore);
+  }, 120_000);
+});
+
+/** prod deploys `name` (2 cluster instances) from the repo; dry is the same app under another name and state folder. */
+function e2eConfig(name: string, port: number, stateDir: string, dryStateDir: string): unknown {
+  const environment = (appName: string, state: string) => ({
+    stateDir: state,
+    source: { repo: '..', ref: 'main', build: ['node -e "setTimeout(() => {}, Number(process.env.SLOW_BUILD_MS || 0))"'] },
+    target: { pm2: { name: appName, script: 'server.cjs', instances: 2, env: { PORT: String(port) } } },
+    deploy: { gate: { passes: 3, interval: '500ms', timeout: '15s' } },
+    health: { endpoints: [{ name: 'web', url: `http://127.0.0.1:${port}/` }] },
+  });
+  return { version: 1, app: 'demo', environments: { prod: environment(name, stateDir), dry: environment(`${name}-dry`, dryStateDir) } };
 }

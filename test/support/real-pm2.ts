@@ -159,3 +159,27 @@ export function getOnce(port: number): Promise<ServedBody> {
     request.on('error', reject);
   });
 }
+
+export interface LoadResult {
+  requests: number;
+  failures: string[];
+}
+
+/** One request after another (each on its own connection) until stopped: what users see during a switch. */
+export function startLoad(port: number): { stop: () => Promise<LoadResult> } {
+  const result: LoadResult = { requests: 0, failures: [] };
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      result.requests += 1;
+      await getOnce(port).catch((error: Error) => result.failures.push(error.message));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return result;
+    },
+  };
+}

@@ -41,17 +41,17 @@ export function samplePm2(processes: readonly Pm2Process[], context: SampleConte
   const mine = appProcesses(processes, context.name).sort((a, b) => (a.pm_id ?? 0) - (b.pm_id ?? 0));
   const online = mine.filter((p) => p.pm2_env?.status === 'online' && (p.pid ?? 0) > 0);
   const problems: string[] = [];
-  if (mine.length === 0) problems.push(`No pm2 process named ${context.name}.`);
-  else if (online.length !== context.desired) problems.push(`${online.length}/${context.desired} online.`);
+  if (mine.length === 0) problems.push(`no pm2 process named ${context.name}`);
+  else if (online.length !== context.desired) problems.push(`${online.length}/${context.desired} online`);
   for (const p of mine) {
     const status = p.pm2_env?.status ?? 'unknown';
-    if (status !== 'online') problems.push(`instance ${p.pm_id} ${status}.`);
+    if (status !== 'online') problems.push(`instance ${p.pm_id} ${status}`);
     const restarts = (p.pm2_env?.restart_time ?? 0) - (context.baseline.get(p.pm_id ?? -1) ?? p.pm2_env?.restart_time ?? 0);
-    if (restarts > 0) problems.push(`instance ${p.pm_id} restarted ${restarts} time${restarts === 1 ? '' : 's'} since the switch.`);
+    if (restarts > 0) problems.push(`instance ${p.pm_id} restarted ${restarts} time${restarts === 1 ? '' : 's'} since the switch`);
   }
   const stale = mine.filter((p) => !runsRelease(p, context.sha, context.homes));
-  if (stale.length > 0) problems.push(`${stale.length} instance${stale.length === 1 ? ' does' : 's do'} not run release ${context.sha.slice(0, 7)} yet.`);
-  if (!context.linked) problems.push(`The current link does not lead to release ${context.sha.slice(0, 7)}.`);
+  if (stale.length > 0) problems.push(`${stale.length} instance${stale.length === 1 ? ' does' : 's do'} not run release ${context.sha.slice(0, 7)} yet`);
+  if (!context.linked) problems.push(`the current link does not lead to release ${context.sha.slice(0, 7)}`);
   const fingerprint = mine.map((p) => `${p.pm_id}:${p.pid ?? 0}:${p.pm2_env?.restart_time ?? 0}`).sort().join(',');
   return { ready: problems.length === 0 && mine.length === context.desired, fingerprint, summary: summarize(mine, context.desired), problems };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseDuration } from '../../config/duration.js';
 import type { Pm2Target } from '../../config/schema.js';
-import { OpsError, ToolMissingError, UsageError } from '../../errors.js';
+import { OpsError, TimeoutError, ToolMissingError, UsageError } from '../../errors.js';
 import { installHint } from '../../process/tools.js';
 import { which } from '../../process/which.js';
 import { pm2DaemonPid } from '../../targets/pm2/daemon.js';
@@ -13,6 +13,18 @@ import { pm2DeployCommands } from './pm2-commands.js';
 import { appPaths, linkTarget, looksLikePath, safeRealpath } from './pm2-paths.js';
 import { appProcesses, desiredInstances, samplePm2 } from './pm2-sample.js';
 import { waitForInstances } from './pm2-wait.js';
+
+const JLIST_TIMEOUT_MS = 10_000;
+
+/**
+ * A timer of our own rather than AbortSignal.timeout: on Node 20 a timeout signal held only by
+ * AbortSignal.any can be garbage-collected and never fire (nodejs/node#57736).
+ */
+class JlistTimeout extends TimeoutError {}
+
+function jlistTimeout(): JlistTimeout {
+  return new JlistTimeout(`pm2 jlist did not answer within ${JLIST_TIMEOUT_MS / 1000}s.`, 'Check the pm2 daemon (pm2 ping); pm2 kill ends it and every app it runs.');
+}
 
 /**
  * Each release runs from its own folder: `<releasesDir>/current` links to it and pm2 runs the app through
@@ -27,8 +39,16 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
   /** The app's instances; none without asking pm2 when its daemon is down (any pm2 call would start it). */
   const list = async (signal?: AbortSignal): Promise<Pm2Process[]> => {
     if (pm2DaemonPid(deps.env) === undefined) return [];
-    const result = await deps.runner.run({ ...pm2DeployCommands.jlist(), env: homeEnv }, signal ? { signal } : {});
-    return appProcesses(parseJlist(result.stdout), name);
+    // A stuck daemon must not stall the health gate: each look has its own deadline.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(jlistTimeout()), JLIST_TIMEOUT_MS);
+    try {
+      const bounded = signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal;
+      const result = await deps.runner.run({ ...pm2DeployCommands.jlist(), env: homeEnv }, { signal: bounded });
+      return appProcesses(parseJlist(result.stdout), name);
+    } finally {
+      clearTimeout(timer);
+    }
   };
   const converge = async (count: number, signal: AbortSignal) => {
     if (deps.runner.dryRun) return;
@@ -68,7 +88,13 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
       const paths = appPaths(config, deps.releasesDir, release);
       const homes = [paths.link, release.root, safeRealpath(release.root)].filter((h): h is string => Boolean(h));
       const linked = linkTarget(paths.link) !== undefined && linkTarget(paths.link) === safeRealpath(release.root);
-      return samplePm2(await list(), { name, desired, sha: release.sha, homes, linked, baseline });
+      try {
+        return samplePm2(await list(), { name, desired, sha: release.sha, homes, linked, baseline });
+      } catch (error) {
+        // One stalled look is a failed round, not the end of the gate: the gate's own deadline decides.
+        if (!(error instanceof JlistTimeout)) throw error;
+        return { ready: false, fingerprint: 'no answer', summary: 'pm2 did not answer', problems: [error.message] };
+      }
     },
     async replicas() {
       const mine = await list();

@@ -63,9 +63,9 @@ describe.runIf(posix)('pm2 samples from captured jlist output', () => {
 
   it('is not ready for another release, nor while the link leads elsewhere, nor with the wrong count', () => {
     const list = parseJlist(fixture('pm2/deploy-reloaded.json'));
-    expect(samplePm2(list, context({ sha: sha1 })).problems).toEqual(['2 instances do not run release aaaaaaa yet.']);
-    expect(samplePm2(list, context({ linked: false })).problems).toEqual(['The current link does not lead to release bbbbbbb.']);
-    expect(samplePm2(list, context({ desired: 3 }))).toMatchObject({ ready: false, summary: '2/3 online', problems: ['2/3 online.'] });
+    expect(samplePm2(list, context({ sha: sha1 })).problems).toEqual(['2 instances do not run release aaaaaaa yet']);
+    expect(samplePm2(list, context({ linked: false })).problems).toEqual(['the current link does not lead to release bbbbbbb']);
+    expect(samplePm2(list, context({ desired: 3 }))).toMatchObject({ ready: false, summary: '2/3 online', problems: ['2/3 online'] });
     expect(samplePm2(list, context({ homes: ['/elsewhere'] })).ready).toBe(false);
   });
 
@@ -73,18 +73,18 @@ describe.runIf(posix)('pm2 samples from captured jlist output', () => {
     const sample = samplePm2(parseJlist(fixture('pm2/deploy-crashing.json')), context({ name: 'crashy', baseline: new Map([[2, 0], [3, 0]]) }));
     expect(sample.ready).toBe(false);
     expect(sample.summary).toBe('2/2 online');
-    expect(sample.problems).toEqual(['instance 2 restarted 2 times since the switch.', 'instance 3 restarted 2 times since the switch.']);
+    expect(sample.problems).toEqual(['instance 2 restarted 2 times since the switch', 'instance 3 restarted 2 times since the switch']);
   });
 
   it('errored instances are named, counted, and have no pid', () => {
     const sample = samplePm2(parseJlist(fixture('pm2/deploy-errored.json')), context({ name: 'dead', baseline: new Map([[4, 0], [5, 0]]) }));
     expect(sample.summary).toBe('0/2 online, 2 errored');
-    expect(sample.problems.slice(0, 3)).toEqual(['0/2 online.', 'instance 4 errored.', 'instance 4 restarted 1 time since the switch.']);
+    expect(sample.problems.slice(0, 3)).toEqual(['0/2 online', 'instance 4 errored', 'instance 4 restarted 1 time since the switch']);
     expect(sample.fingerprint).toBe('4:0:1,5:0:1');
   });
 
   it('an app that is not there is not ready', () => {
-    expect(samplePm2([], context())).toMatchObject({ ready: false, fingerprint: '', problems: ['No pm2 process named hello.'] });
+    expect(samplePm2([], context())).toMatchObject({ ready: false, fingerprint: '', problems: ['no pm2 process named hello'] });
   });
 });
 
