@@ -143,6 +143,7 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     expect((await driver.sample(v1)).ready).toBe(true);
     await driver.scale(1, new AbortController().signal);
     expect(await driver.replicas()).toBe(1);
+    await driver.scale(1, new AbortController().signal);
     expect((await getServed(port)).version).toBe('v1');
     await expect(driver.scale(0, new AbortController().signal)).rejects.toBeInstanceOf(UsageError);
   }, 120_000);
@@ -169,6 +170,22 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     await deployed(driver, 2);
     expect(lines.join('\n')).toMatch(/single fork-mode instance: pm2 restarts it, with a short gap/);
     expect((await getServed(port)).version).toBe('v2');
+  }, 120_000);
+
+  it('a changed instances count applies at the next deploy: fork -> cluster starts again, 2 -> 3 reloads then scales', async () => {
+    const port = await freePort();
+    const target = (instances: number) => ({ name: `${base}-count`, script: 'server.cjs', instances, env: { PORT: String(port) } });
+    await deployed(setup(target(1)).driver, 1);
+    const cluster = setup(target(2));
+    await deployed(cluster.driver, 2);
+    expect(cluster.lines.join('\n')).toMatch(/deleted and started again .*fork_mode and the config asks for cluster mode/);
+    const running = (await jlist(home)).filter((p) => p.name === `${base}-count`);
+    expect(running.map((p) => p.pm2_env.exec_mode)).toEqual(['cluster_mode', 'cluster_mode']);
+    const three = setup(target(3));
+    await deployed(three.driver, 1);
+    expect(three.lines).toContain(`$ pm2 scale ${base}-count 3`);
+    expect(await three.driver.replicas()).toBe(3);
+    for (const body of await servedMany(port, 6)) expect(body.version).toBe('v1');
   }, 120_000);
 
   it('--dry-run and preflight change nothing: no daemon, no link, no process file; the plan is printed', async () => {

@@ -69,21 +69,22 @@ export async function switchRelease(deps: DriverDeps, plan: ActivationPlan, rele
 }
 
 /** Start, or reload (with a fresh start when a reload would keep old paths), and say what users will see. */
-export async function startOrReload(deps: DriverDeps, name: string, config: Pm2Target, plan: ActivationPlan, running: readonly Pm2Process[], signal: AbortSignal): Promise<void> {
+export async function startOrReload(deps: DriverDeps, name: string, config: Pm2Target, plan: ActivationPlan, running: readonly Pm2Process[], signal: AbortSignal): Promise<'started' | 'reloaded'> {
   const run = (cmd: Command) => deps.runner.run(cmd, { signal });
   if (running.length === 0) {
     await run(plan.start);
-    return;
+    return 'started';
   }
   const why = needsFreshStart(running, plan, config.instances);
   if (why) {
     deps.log.warn(`pm2 app ${name} is deleted and started again from the release (a short gap in service): ${why}.`);
     await run(pm2DeployCommands.remove(name, plan.start.env ?? {}));
     await run(plan.start);
-    return;
+    return 'started';
   }
   if (!isCluster(config.instances)) {
     deps.log.info(`${name} runs as a single fork-mode instance: pm2 restarts it, with a short gap in service (instances: 2 or more reload without one).`);
   }
   await run(plan.reload);
+  return 'reloaded';
 }

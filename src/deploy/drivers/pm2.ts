@@ -75,10 +75,10 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
       const plan = await planActivation(config, name, deps, release);
       const running = await list(signal);
       await switchRelease(deps, plan, release);
-      await startOrReload(deps, name, config, plan, running, signal);
+      const how = await startOrReload(deps, name, config, plan, running, signal);
       desired = desiredInstances(config.instances);
       // A reload keeps the count `opsctl scale` left: opsctl.yaml's instances win at each deploy.
-      if (running.length > 0 && running.length !== desired) {
+      if (how === 'reloaded' && running.length !== desired) {
         await deps.runner.run(pm2DeployCommands.scale(name, desired, homeEnv), { signal });
         await converge(desired, signal);
       }
@@ -109,7 +109,8 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
       if (running.some((p) => p.pm2_env?.exec_mode === 'fork_mode') && replicas > 1) {
         deps.log.warn(`${name} runs in fork mode: its instances do not share one port (instances: 2 or more in opsctl.yaml deploys it in cluster mode).`);
       }
-      await deps.runner.run(pm2DeployCommands.scale(name, replicas, homeEnv), { signal });
+      // pm2 scale to the count that runs says "Nothing to do" and exits 1.
+      if (running.length !== replicas) await deps.runner.run(pm2DeployCommands.scale(name, replicas, homeEnv), { signal });
       await converge(replicas, signal);
       desired = replicas;
     },
