@@ -117,7 +117,7 @@ async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings,
     const timeout = planned.step.timeout ? AbortSignal.timeout(parseDuration(planned.step.timeout)!) : undefined;
     const result = await ctx.runner.run(stepCommand(planned, settings, planned.step.confirm !== false), { allowFailure: true, signal: timeout });
     report.exitCode = result.exitCode;
-    if (result.exitCode === 130) throw new InterruptedError('Interrupted.', 'The step was stopped; run the runbook again when ready.');
+    if (result.exitCode === 130 && (await interrupted(ctx.signal))) throw new InterruptedError('Interrupted.', 'The step was stopped; run the runbook again when ready.');
     for (const line of result.stderr.split(/\r?\n/).filter(Boolean)) ctx.log.debug(`  ${line}`);
     judge(planned, report, result.stdout, result.stderr);
   } catch (error) {
@@ -131,6 +131,15 @@ async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings,
   }
   report.durationMs = Date.now() - started;
   finishLine(ctx, report, total, progress);
+}
+
+/**
+ * A child exits 130 on Ctrl-C, but a script may exit 130 on its own: only a Ctrl-C that reached this process
+ * too (its signal aborted) stops the run. Ctrl-C reaches child and parent at once: the handler gets a turn first.
+ */
+async function interrupted(signal: AbortSignal): Promise<boolean> {
+  if (!signal.aborted) await new Promise((resolve) => setImmediate(resolve));
+  return signal.aborted;
 }
 
 function finishLine(ctx: Context, report: StepReport, total: number, progress: { done(t?: string): void; fail(t?: string): void }): void {

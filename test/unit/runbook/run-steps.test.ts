@@ -96,9 +96,19 @@ describe('running runbook steps', () => {
     expect(reports[1]).toMatchObject({ result: 'passed', output: { state: 'ok' } });
   });
 
-  it('a step whose child was interrupted (exit 130) interrupts the run', async () => {
-    const error = await caught(runBook(THREE, [opsctl(['status'], 130, {})]));
+  it('a child exiting 130 after a Ctrl-C (the run\'s signal aborted) interrupts the run', async () => {
+    const t = createTestContext({ config: CONFIG, environment: 'production', commands: [opsctl(['status'], 130, {})] });
+    t.controller.abort();
+    const error = await caught(runSteps(t.ctx, planSteps(book(THREE), settings), settings));
     expect(error).toBeInstanceOf(InterruptedError);
+  });
+
+  it('a child exiting 130 on its own (nobody pressed Ctrl-C) is an ordinary exit code: continueOnError and exitCodes apply', async () => {
+    const steps = '  - { name: script, opsctl: [status], continueOnError: true }\n  - { name: allowed, opsctl: [doctor], exitCodes: [0, 130] }\n';
+    const { reports, outcome } = await runBook(steps, [opsctl(['status'], 130, {}), opsctl(['doctor'], 130, {})]);
+    expect(reports.map((r) => [r.result, r.exitCode])).toEqual([['failed', 130], ['passed', 130]]);
+    expect(reports[0]!.error?.message).toBe('exited with code 130');
+    expect(outcome).toEqual({ result: 'warning', exitCode: 3 });
   });
 });
 
