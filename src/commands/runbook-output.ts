@@ -1,3 +1,4 @@
+import { COMMANDS } from '../cli/specs.js';
 import type { Context } from '../context.js';
 import type { Style } from '../output/style.js';
 import type { PlannedStep } from '../runbook/plan.js';
@@ -25,18 +26,18 @@ async function renderOutput(report: StepReport, planned: PlannedStep, style: Sty
   // logs --json: one record per line, shown as such.
   if (Array.isArray(output)) return output.map((record) => JSON.stringify(record)).join('\n');
   const name = planned.step.opsctl!.find((arg) => !arg.startsWith('-'));
-  const render = name && /^[a-z][a-z-]*$/.test(name) ? await loadRender(name) : undefined;
+  const render = name ? await loadRender(name) : undefined;
   const text = render ? render(output as never, style) : '';
   return text || JSON.stringify(output);
 }
 
+/**
+ * Through the static loaders of the command table: a computed import path would be an empty glob in the
+ * single executable's bundle (esbuild cannot see which files it means), and every step would show raw JSON.
+ */
 async function loadRender(name: string): Promise<Render | undefined> {
-  try {
-    const module = (await import(`./${name}.js`)) as { render?: Render };
-    return module.render;
-  } catch {
-    return undefined;
-  }
+  const spec = COMMANDS.find((c) => c.name === name);
+  return spec ? ((await spec.load()).render as Render) : undefined;
 }
 
 function isErrorDocument(output: unknown): boolean {
