@@ -3,7 +3,7 @@
  * worktrees, driven directly with the real runner (the orchestrator's `opsctl deploy` is tested end to end
  * where it lives).
  */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,8 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     expect(lines.some((l) => l.startsWith('$ pm2 start') && l.includes('-i 2'))).toBe(true);
     expect(lines).toContain(`$ pm2 reload ${base}-scr --update-env`);
     expect(lines.join('\n')).not.toContain('hello-secret-xyz');
+    // Every app inherits the daemon's environment: the daemon was started without this app's variables.
+    if (process.platform === 'linux') expect(readFileSync(`/proc/${daemonPid(home)}/environ`, 'utf8')).not.toContain('hello-secret-xyz');
   }, 120_000);
 
   it('a crash-looping release never passes a sample twice alike; activating the previous release serves it again', async () => {

@@ -39,6 +39,8 @@ export const pm2DeployCommands = {
     command('pm2', ['reload', file, '--only', name, '--update-env'], { env, readOnly: false }),
   /** An app started by hand from other paths: a reload would keep them, so it starts again from the link. */
   remove: (name: string, env: Env): Command => command('pm2', ['delete', name], { env, readOnly: false }),
+  /** Starts the daemon when none runs: apps inherit the daemon's environment, which must not hold another app's variables. */
+  ping: (env: Env): Command => command('pm2', ['ping'], { env, readOnly: false }),
   scale: (name: string, replicas: number, env: Env): Command => command('pm2', ['scale', name, String(replicas)], { env, readOnly: false }),
   /**
    * An ecosystem file evaluated the way pm2 does (JS runs; JSON and YAML parse), printed as JSON. Read-only:

@@ -74,6 +74,7 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
     async activate(release, signal) {
       const plan = await planActivation(config, name, deps, release);
       const running = await list(signal);
+      if (pm2DaemonPid(deps.env) === undefined) await deps.runner.run(pm2DeployCommands.ping(homeEnv), { signal });
       await switchRelease(deps, plan, release);
       const how = await startOrReload(deps, name, config, plan, running, signal);
       desired = desiredInstances(config.instances);
