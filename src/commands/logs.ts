@@ -29,7 +29,8 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
   const criteria = { ...options.criteria, correlationFields: env.config.logs?.correlationFields ?? DEFAULT_CORRELATION_FIELDS };
   const matchers = new Map<string, Matcher>();
   const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label, { parse: !ctx.json })).get(label)!;
-  const deps = { criteria, matcherFor, runner: ctx.runner, env: ctx.env, signal: ctx.signal, warn: ctx.log.warn, debug: ctx.log.debug, now: ctx.now };
+  const unread = new Set<string>();
+  const deps = { criteria, matcherFor, runner: ctx.runner, env: ctx.env, signal: ctx.signal, warn: ctx.log.warn, debug: ctx.log.debug, now: ctx.now, unread: (name: string) => unread.add(name) };
   const sources = await resolveSources(env, deps, options.sources);
   if (options.follow) ctx.log.info(`Following ${sources.map((s) => s.name).join(', ')}. Ctrl-C stops.`);
 
@@ -52,7 +53,10 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
   for (const [label, matcher] of matchers) {
     if (matcher.untimed > 0) ctx.log.warn(`${label}: ${matcher.untimed} line(s) carry no time, so --since/--until left them out.`);
   }
-  if (options.count) await ctx.out(ctx.json ? `${JSON.stringify({ count: outcome.matched })}\n` : `${outcome.matched}\n`);
+  const read = sources.map((s) => s.name).filter((name) => !unread.has(name));
+  // A count of 0 from nothing read is no all-clear (a missing log file, a pm2 app that never logged).
+  if (!options.follow && read.length === 0) ctx.log.warn(`No log source of ${env.name} could be read, so nothing was searched.`);
+  if (options.count) await ctx.out(ctx.json ? `${JSON.stringify({ count: outcome.matched, sources: { read, unread: [...unread] } })}\n` : `${outcome.matched}\n`);
   const data: LogsData = { environment: env.name, sources: sources.map((s) => s.name), matched: outcome.matched, stopped: outcome.stopped };
   const window = ctx.signal.reason instanceof TimeoutError;
   const exitCode = outcome.stopped && !window ? 0 : outcome.matched > 0 ? 0 : 1;

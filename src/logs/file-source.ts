@@ -56,6 +56,7 @@ async function openLog(file: string, deps: SourceDeps, follow: boolean): Promise
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       deps.warn(`${file} does not exist${follow ? ' yet; waiting for it' : ''}.`);
+      deps.unread(file);
       return undefined;
     }
     if (code === 'EACCES' || code === 'EPERM') throw new OpsError(`Cannot read ${file}: permission denied.`, 'Run opsctl as a user that may read the log, or change its permissions.');

@@ -27,6 +27,8 @@ export interface SourceDeps {
   env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   warn(message: string): void;
+  /** A source that could not be read (a log file that does not exist): logs --count says which. */
+  unread(name: string): void;
   debug(message: string): void;
   now(): number;
 }

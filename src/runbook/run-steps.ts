@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../config/duration.js';
 import type { Context } from '../context.js';
 import { InterruptedError, OpsError, UsageError } from '../errors.js';
 import { conditionsOf, describeCondition, evaluate, type CheckOutcome } from './condition.js';
+import { interrupted, passStderr } from './step-child.js';
 import { judge } from './judge.js';
 import { stepCommand, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
 import { stepLabel } from './load.js';
@@ -118,7 +119,7 @@ async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings,
     const result = await ctx.runner.run(stepCommand(planned, settings, planned.step.confirm !== false), { allowFailure: true, signal: timeout });
     report.exitCode = result.exitCode;
     if (result.exitCode === 130 && (await interrupted(ctx.signal))) throw new InterruptedError('Interrupted.', 'The step was stopped; run the runbook again when ready.');
-    for (const line of result.stderr.split(/\r?\n/).filter(Boolean)) ctx.log.debug(`  ${line}`);
+    passStderr(ctx, planned, result.stderr);
     judge(planned, report, result.stdout, result.stderr);
   } catch (error) {
     if (ctx.signal.aborted || error instanceof InterruptedError) throw error;
@@ -131,15 +132,6 @@ async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings,
   }
   report.durationMs = Date.now() - started;
   finishLine(ctx, report, total, progress);
-}
-
-/**
- * A child exits 130 on Ctrl-C, but a script may exit 130 on its own: only a Ctrl-C that reached this process
- * too (its signal aborted) stops the run. Ctrl-C reaches child and parent at once: the handler gets a turn first.
- */
-async function interrupted(signal: AbortSignal): Promise<boolean> {
-  if (!signal.aborted) await new Promise((resolve) => setImmediate(resolve));
-  return signal.aborted;
 }
 
 function finishLine(ctx: Context, report: StepReport, total: number, progress: { done(t?: string): void; fail(t?: string): void }): void {

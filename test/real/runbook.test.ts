@@ -81,7 +81,9 @@ describe.skipIf(!available)('runbooks against the example app under a real pm2 (
       ['latest backup age', 'passed'],
     ]);
     // logs --count found no error line and exited 1, as grep does: allowed by the step's exitCodes.
-    expect(data.steps[2]).toMatchObject({ exitCode: 1, output: { count: 0 }, checks: [{ path: 'count', ok: true, actual: 0 }] });
+    expect(data.steps[2]).toMatchObject({ exitCode: 1, output: { count: 0, sources: { unread: [] } }, checks: [{ path: 'count', ok: true, actual: 0 }, { path: 'sources.read.length', ok: true }] });
+    // pm2's out and err files of the app: a count of 0 from logs that were read.
+    expect(data.steps[2].output.sources.read.length).toBeGreaterThan(0);
     expect(data.steps[3].checks[0]).toMatchObject({ path: 'backup.ageMs', operator: 'below', expected: '26h', ok: true });
     expect(data.steps[3].checks[0].actual).toBeLessThan(3_600_000);
     expect(data.steps[1].output).toMatchObject({ state: 'healthy' });
@@ -98,7 +100,7 @@ describe.skipIf(!available)('runbooks against the example app under a real pm2 (
     expect(result.stdout).toMatch(/── 2\. health-check\n[\s\S]*local: healthy/);
     expect(result.stdout).toMatch(/│ 4 │ latest backup age │ passed │ - +│/);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Runbook morning-check on local: passed in /);
-    expect(result.stderr).toMatch(/✔ 3\/4 overnight errors: passed \(count = 0, expected 0\)/);
+    expect(result.stderr).toMatch(/✔ 3\/4 overnight errors: passed \(count = 0, expected 0; sources\.read\.length = \d+, expected above 0\)/);
   });
 
   it('--dry-run runs nothing: every step is planned and shown as would run, no backup set and no file appear', async () => {

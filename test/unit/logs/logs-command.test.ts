@@ -100,6 +100,20 @@ describe('opsctl logs over log files', () => {
     expect(t.logs.join('\n')).toContain('worker.log: 2 line(s) carry no time');
   });
 
+  it('--count --json names the sources it read and those it could not; none read is a warning, not an all-clear', async () => {
+    const t = setup({ json: true });
+    writeWorker(t.dir, ['2024-01-15T00:00:00Z ERROR worker']);
+    await run(t.ctx, { count: true });
+    expect(JSON.parse(t.text())).toEqual({ count: 1, sources: { read: [path.join(t.dir, 'other', 'worker.log')], unread: [path.join(t.dir, 'app.log')] } });
+    expect(t.logs.join('\n')).not.toContain('could be read');
+
+    const none = setup({ json: true });
+    const result = await run(none.ctx, { count: true, level: 'error' });
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(none.text())).toMatchObject({ count: 0, sources: { read: [] } });
+    expect(none.logs).toContain('warning: No log source of production could be read, so nothing was searched.');
+  });
+
   it('--source keeps a file by name; an unknown name is a usage error listing the known ones', async () => {
     const t = setup();
     writePinoLog(path.join(t.dir, 'app.log'), 3);
