@@ -3,7 +3,7 @@ import path from 'node:path';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { readLedger, RELEASE_TYPES, type Ledger } from '../deploy/ledger.js';
-import { foldersBeyond, listReleaseFolders, releaseFolder, releasesDirOf, removeReleaseFolder } from '../deploy/releases.js';
+import { foldersBeyond, linkedFolder, listReleaseFolders, releaseFolder, releasesDirOf, removeReleaseFolder } from '../deploy/releases.js';
 import { readEntries } from '../history/journal.js';
 import type { KindPlan } from './types.js';
 
@@ -27,7 +27,8 @@ export async function planReleaseFolders(ctx: Context, env: SelectedEnvironment)
   if (!source) return { removals: [], notes: [] };
   const dir = releasesDirOf(env);
   const ledger = await releaseLedger(env);
-  const doomed = foldersBeyond(await listReleaseFolders(dir), [ledger.current], ledger.good, keptReleaseCount(env));
+  // What the link runs is pinned too: after an interrupted or failed rollback the journal may not know it.
+  const doomed = foldersBeyond(await listReleaseFolders(dir), [ledger.current, await linkedFolder(dir)], ledger.good, keptReleaseCount(env));
   const repo = resolveFrom(env, source.repo);
   const removals = await Promise.all(
     doomed.map(async (name) => {

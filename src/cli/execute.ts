@@ -62,11 +62,16 @@ function watchSignals(controller: AbortController): () => void {
     }
     controller.abort(new InterruptedError('Interrupted.', 'Partial work was cleaned up; run the command again when ready.'));
   };
+  // SIGHUP: the terminal or SSH session went away. Node's default would exit at once, leaving the lock,
+  // the journal entry and a deploy's rollback undone; like nohup, the command finishes instead.
+  const onHangup = () => undefined;
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onHangup);
   return () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
   };
 }
 

@@ -59,6 +59,9 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
+  // stderr closed under us (`2>&1 | head -1`, a dropped session): progress has no reader any more, but
+  // the operation must still finish, release its lock and write its journal entry.
+  process.stderr.on('error', () => undefined);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

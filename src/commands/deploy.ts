@@ -21,7 +21,7 @@ export async function run(ctx: Context, options: DeployOptions, args: string[]):
   const request = { ref: options.ref, force: Boolean(options.force), skipTests: Boolean(options.skipTests), autoRollback: options.rollback !== false };
   const result = await deploy(ctx, env, request, createDriver);
   await writeStepSummary(ctx, result);
-  return { data: result, exitCode: exitCodeOf(result) };
+  return { data: result, exitCode: exitCodeOf(result, ctx.signal) };
 }
 
 export function render(data: DeployResult, style: Style): string {

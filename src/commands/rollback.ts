@@ -18,7 +18,7 @@ export async function run(ctx: Context, options: RollbackOptions, args: string[]
   const env = ctx.environment();
   const result = await rollback(ctx, env, { to: options.to, force: Boolean(options.force), restoreDb: Boolean(options.restoreDb) }, createDriver);
   await writeStepSummary(ctx, result);
-  return { data: result, exitCode: exitCodeOf(result) };
+  return { data: result, exitCode: exitCodeOf(result, ctx.signal) };
 }
 
 export function render(data: DeployResult, style: Style): string {

@@ -5,6 +5,7 @@ import { clip } from '../output/table.js';
 import { createSet } from '../backup/create.js';
 import { planParts } from '../backup/parts.js';
 import { prepareRelease } from './build.js';
+import { rollbackTarget } from './ledger.js';
 import { keepReleases, withRelease } from './operation.js';
 import { preparedAt, resolveRef, type ResolvedRef } from './releases.js';
 import type { DeployResult } from './result.js';
@@ -45,9 +46,10 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
     }
     result.error = switched.error;
     result.outcome = 'failed';
+    const back = rollbackTarget(s.ledger);
     if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}); --no-rollback: it stays in place for you to look at`);
-    else if (!result.previous) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}) and there is no earlier release to roll back to`);
-    else await rollBackTo(s, result.previous, result);
+    else if (!back) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}) and there is no earlier good release to roll back to`);
+    else await rollBackTo(s, back, result);
     await keepReleases(s, result);
   });
 }

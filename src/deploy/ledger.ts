@@ -24,6 +24,11 @@ export interface Ledger {
   bad: Set<string>;
   /** The newest deploy or rollback entry that switched to each release. */
   entries: Map<string, HistoryEntry>;
+  /**
+   * What ran, oldest first, as a stack: a deploy that stays pushes its release, a rollback to a release
+   * on the stack pops back to it. The entry below the top is what ran before the current release.
+   */
+  stack: string[];
 }
 
 export const RELEASE_TYPES = ['deploy', 'rollback'] as const;
@@ -35,7 +40,7 @@ export function releaseDetails(entry: HistoryEntry): ReleaseDetails | undefined 
 
 /** Rebuilds what runs and which releases are good or bad from deploy and rollback entries, newest first. */
 export function readLedger(newestFirst: readonly HistoryEntry[]): Ledger {
-  const ledger: Ledger = { current: null, good: [], bad: new Set(), entries: new Map() };
+  const ledger: Ledger = { current: null, good: [], bad: new Set(), entries: new Map(), stack: runStack(newestFirst) };
   const judged = new Set<string>();
   let currentKnown = false;
   for (const entry of newestFirst) {
@@ -55,9 +60,34 @@ export function readLedger(newestFirst: readonly HistoryEntry[]): Ledger {
   return ledger;
 }
 
-/** The release `rollback` goes back to: the newest good one other than what runs now. */
+function runStack(newestFirst: readonly HistoryEntry[]): string[] {
+  const stack: string[] = [];
+  for (const entry of [...newestFirst].reverse()) {
+    const details = releaseDetails(entry);
+    if (!details?.running) continue;
+    const at = stack.lastIndexOf(details.running);
+    if (entry.type === 'rollback' && at >= 0) stack.length = at + 1;
+    else if (stack.at(-1) !== details.running) stack.push(details.running);
+  }
+  return stack;
+}
+
+/**
+ * The release `rollback` goes back to: the newest good release that ran before the current one, so a
+ * second rollback goes further back, never forth again to the release just left.
+ */
 export function previousGood(ledger: Ledger, current: string | null = ledger.current): string | undefined {
-  return ledger.good.find((sha) => sha !== current);
+  const below = ledger.stack.slice(0, current && ledger.stack.at(-1) === current ? -1 : undefined).reverse();
+  return below.find((sha) => sha !== current && isGood(ledger, sha));
+}
+
+/** Where an automatic rollback goes: what ran before, when the gate called it good; else the newest good release. */
+export function rollbackTarget(ledger: Ledger): string | undefined {
+  return ledger.current && isGood(ledger, ledger.current) ? ledger.current : previousGood(ledger);
+}
+
+function isGood(ledger: Ledger, sha: string): boolean {
+  return ledger.good.includes(sha);
 }
 
 /** A unique release from a full or abbreviated sha, among those the journal knows. */

@@ -4,7 +4,7 @@ import { toOpsError } from '../errors.js';
 import { recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
 import { journalOf } from '../commands/backup.js';
-import { foldersBeyond, listReleaseFolders, releaseFolder, removeReleaseFolder } from './releases.js';
+import { foldersBeyond, linkedFolder, listReleaseFolders, releaseFolder, removeReleaseFolder } from './releases.js';
 import { journalDetailsOf, journalResultOf, type DeployResult } from './result.js';
 import { openSession, type DriverFactory, type Session, type SourceSession } from './session.js';
 import { Steps } from './steps.js';
@@ -49,7 +49,10 @@ export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: 
       return { value, result: journalResultOf(value), details: value.release ? journalDetailsOf(value) : { outcome: value.outcome, error: value.error } };
     }),
   );
-  if (result.outcome === 'interrupted') throw ctx.signal.reason;
+  if (result.outcome === 'interrupted') {
+    // The JSON result still says what may run now; the exit code stays the interruption's.
+    ctx.log.error(`${spec.operation} interrupted after the switch: ${result.running?.slice(0, 7) ?? 'the release'} may run unverified on ${env.name}. Check it: opsctl status, opsctl health-check.`);
+  }
   return result;
 }
 
@@ -80,7 +83,8 @@ export async function keepReleases(session: SourceSession, result: DeployResult)
   const { ctx, layout, ledger, source } = session;
   if (ctx.dryRun || !result.running) return;
   const good = result.health?.passed && result.release ? [result.release.sha, ...ledger.good] : ledger.good;
-  const doomed = foldersBeyond(await listReleaseFolders(layout.releasesDir), [result.running, result.release?.sha ?? null], good, source.keepReleases);
+  const pinned = [result.running, result.release?.sha ?? null, await linkedFolder(layout.releasesDir)];
+  const doomed = foldersBeyond(await listReleaseFolders(layout.releasesDir), pinned, good, source.keepReleases);
   for (const name of doomed) {
     await removeReleaseFolder(ctx.runner, layout.repo, releaseFolder(layout.releasesDir, name)).catch((error: unknown) =>
       ctx.log.warn(`could not remove the old release folder ${name}: ${(error as Error).message}`),

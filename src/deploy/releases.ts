@@ -19,9 +19,10 @@ export const releaseCommands = {
   describe: (repo: string, sha: string) => git(repo, ['log', '-1', '--format=%h%x00%s', sha, '--'], true),
   topLevel: (repo: string) => git(repo, ['rev-parse', '--show-toplevel'], true),
   headOf: (dir: string) => git(dir, ['rev-parse', 'HEAD'], true),
-  add: (repo: string, dir: string, sha: string) => git(repo, ['worktree', 'add', '--detach', dir, sha], false),
+  // --force: the path may still be registered from a folder removed by hand. Never `git worktree prune`:
+  // it would also drop the user's own worktrees that are only unmounted for now.
+  add: (repo: string, dir: string, sha: string) => git(repo, ['worktree', 'add', '--force', '--detach', dir, sha], false),
   remove: (repo: string, dir: string) => git(repo, ['worktree', 'remove', '--force', dir], false),
-  prune: (repo: string) => git(repo, ['worktree', 'prune'], false),
 };
 
 export function releasesDirOf(env: Pick<SelectedEnvironment, 'stateDir' | 'name'>): string {
@@ -80,18 +81,14 @@ export async function checkoutRelease(runner: Runner, layout: ReleaseLayout, rel
     await removeReleaseFolder(runner, layout.repo, release.root);
   }
   if (!runner.dryRun) await mkdir(layout.releasesDir, { recursive: true });
-  await runner.run(releaseCommands.prune(layout.repo));
   await runner.run(releaseCommands.add(layout.repo, release.root, release.sha));
   return 'created';
 }
 
 export async function removeReleaseFolder(runner: Runner, repo: string, dir: string): Promise<void> {
   const removed = await runner.run(releaseCommands.remove(repo, dir), { allowFailure: true });
-  // Not a registered worktree (copied, or its metadata pruned): the folder goes anyway.
-  if (removed.exitCode !== 0 && !runner.dryRun) {
-    await rm(dir, { recursive: true, force: true });
-    await runner.run(releaseCommands.prune(repo), { allowFailure: true });
-  }
+  // Not a registered worktree (copied, or its metadata gone): the folder goes anyway.
+  if (removed.exitCode !== 0 && !runner.dryRun) await rm(dir, { recursive: true, force: true });
 }
 
 /** Release folders on disk, by the sha prefix they are named after. */
@@ -110,6 +107,18 @@ export async function listReleaseFolders(releasesDir: string): Promise<string[]>
  * the newest `keep` good releases (rollback targets, newest first). Folders of bad releases go.
  */
 export function foldersBeyond(folders: readonly string[], pinned: readonly (string | null)[], goodNewestFirst: readonly string[], keep: number): string[] {
-  const kept = new Set([...pinned.filter((sha): sha is string => Boolean(sha)), ...goodNewestFirst.slice(0, keep)].map((sha) => sha.slice(0, FOLDER_SHA_LENGTH)));
+  const short = (sha: string) => sha.slice(0, FOLDER_SHA_LENGTH);
+  const pins = new Set(pinned.filter((sha): sha is string => Boolean(sha)).map(short));
+  const good = [...new Set(goodNewestFirst.map(short))].filter((name) => !pins.has(name));
+  const kept = new Set([...pins, ...good.slice(0, keep)]);
   return folders.filter((name) => !kept.has(name));
+}
+
+/** The release folder the `current` link points at (what pm2 runs, whatever the journal says), by name. */
+export async function linkedFolder(releasesDir: string): Promise<string | null> {
+  try {
+    return path.basename(await realpath(path.join(releasesDir, CURRENT_LINK)));
+  } catch {
+    return null;
+  }
 }

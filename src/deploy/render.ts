@@ -22,6 +22,8 @@ export function headline(result: DeployResult): string {
       return `${release} already runs on ${where}; nothing changed.`;
     case 'planned':
       return `Dry run: would ${result.operation === 'deploy' ? 'deploy' : 'roll back to'} ${release} on ${where}. Nothing was changed.`;
+    case 'interrupted':
+      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch: it may run, unverified (${result.error}).`;
     case 'rollback-failed':
       return `Release ${release} failed on ${where}: ${result.error}. The rollback to ${short(result.rollback?.to)} FAILED too: ${result.rollback?.error}.`;
     default:

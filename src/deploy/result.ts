@@ -1,3 +1,4 @@
+import { toOpsError } from '../errors.js';
 import type { OperationResult } from '../history/journal.js';
 import type { GateResult } from './gate.js';
 import type { ReleaseDetails } from './ledger.js';
@@ -29,7 +30,9 @@ export interface DeployResult {
   durationMs: number;
 }
 
-export function exitCodeOf(result: DeployResult): number {
+/** 0 when the release runs verified (or nothing changed); an interruption keeps its own code (130, or 1 for --timeout). */
+export function exitCodeOf(result: DeployResult, signal?: AbortSignal): number {
+  if (result.outcome === 'interrupted') return toOpsError(signal?.reason).exitCode;
   return ['deployed', 'unchanged', 'planned'].includes(result.outcome) || (result.operation === 'rollback' && result.outcome === 'rolled-back') ? 0 : 1;
 }
 
@@ -42,6 +45,8 @@ export function journalResultOf(result: DeployResult): OperationResult {
 /** The health gate's verdict on the release, as the ledger keeps it. */
 function verdictOf(result: DeployResult): ReleaseDetails['verdict'] {
   if (result.health?.passed) return 'good';
+  // Stopped by Ctrl-C or --timeout, the gate gave no verdict: the release may be fine.
+  if (result.outcome === 'interrupted') return 'untested';
   // Failed at its own switch or gate (not a rollback's, not a build): the release itself is at fault.
   const failed = result.steps.find((s) => s.status === 'failed');
   return failed && (failed.name === 'switch' || failed.name === 'health') ? 'bad' : 'untested';

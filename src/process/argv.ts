@@ -2,9 +2,10 @@ import { ConfigError } from '../errors.js';
 
 /**
  * Splits a command line from the config ("npm run build", "docker build -t app:${OPSCTL_RELEASE} .")
- * into argv the way a reader expects: spaces separate, '...' and "..." group, a backslash escapes the
- * next character outside single quotes. Nothing is expanded: no globs, variables or pipes, since no
- * shell ever runs it.
+ * into argv the way a reader expects: spaces separate, '...' and "..." group; inside "..." a backslash
+ * escapes only `"` and `\\`. Elsewhere a backslash is a plain character, so Windows paths
+ * (`scripts\\build.js`, `C:\\tools\\x.exe`) stay whole. Nothing is expanded: no globs, variables or
+ * pipes, since no shell ever runs it.
  */
 export function splitCommandLine(line: string, key: string): string[] {
   const args: string[] = [];
@@ -15,13 +16,10 @@ export function splitCommandLine(line: string, key: string): string[] {
     const char = line[i]!;
     if (quote) {
       if (char === quote) quote = undefined;
-      else if (char === '\\' && quote === '"' && i + 1 < line.length) current += line[++i];
+      else if (char === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) current += line[++i];
       else current += char;
     } else if (char === "'" || char === '"') {
       quote = char;
-      started = true;
-    } else if (char === '\\' && i + 1 < line.length) {
-      current += line[++i];
       started = true;
     } else if (/\s/.test(char)) {
       if (started) args.push(current);
@@ -43,6 +41,7 @@ export function splitCommandLine(line: string, key: string): string[] {
 }
 
 function bareOperators(line: string): string[] {
-  const unquoted = line.replace(/'[^']*'|"(?:\\.|[^"\\])*"/g, '');
-  return unquoted.split(/\s+/).filter((word) => /^(\||\|\||&&|&|;|>|>>|<|2>&1)$/.test(word));
+  const unquoted = line.replace(/'[^']*'|"(?:\\.|[^"\\])*"/g, ' ');
+  // Also glued to words: "npm ci&&npm run build" is a shell line too.
+  return unquoted.match(/&&|\|\||[|;<>]|(?:^|\s)&(?:\s|$)/g) ?? [];
 }

@@ -167,8 +167,8 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
       return sha;
     });
     for (const sha of shas) await deploy(s.ctx, s.env(), s.request({ ref: sha }), s.make);
-    // Running v4 plus the newest 2 good (v4, v3): v1 and v2 are gone.
-    expect(readdirSync(s.releases).filter((name) => name !== 'current').sort()).toEqual([shas[2]!, shas[3]!].map((sha) => sha.slice(0, 12)).sort());
+    // Running v4 plus the newest 2 good ones before it (v3, v2): v1 is gone.
+    expect(readdirSync(s.releases).filter((name) => name !== 'current').sort()).toEqual([shas[1]!, shas[2]!, shas[3]!].map((sha) => sha.slice(0, 12)).sort());
     const back = await rollback(s.ctx, s.env(), { force: false, restoreDb: false }, s.make);
     expect(back).toMatchObject({ operation: 'rollback', outcome: 'rolled-back', previous: shas[3], running: shas[2] });
     expect(back.steps.find((step) => step.name === 'build')).toMatchObject({ status: 'skipped' });
@@ -177,7 +177,8 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     expect(toOld.steps.find((step) => step.name === 'build')).toMatchObject({ status: 'ok' });
     expect(s.stage.activations).toEqual(['v1', 'v2', 'v3', 'v4', 'v3', 'v1']);
     await expect(rollback(s.ctx, s.env(), { to: shas[0]!, force: false, restoreDb: false }, s.make)).rejects.toThrow(/runs on prod already/);
-    await expect(rollback(s.ctx, s.env(), { force: false, restoreDb: true }, s.make)).rejects.toThrow(/no linked backup/);
+    await expect(rollback(s.ctx, s.env(), { force: false, restoreDb: false }, s.make)).rejects.toThrow(/no earlier good release/);
+    await expect(rollback(s.ctx, s.env(), { to: shas[2]!, force: false, restoreDb: true }, s.make)).rejects.toThrow(/no linked backup/);
   });
 
   it('cleanup plans the release folders a failed or interrupted deploy left, never the running one', async () => {
@@ -203,7 +204,7 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     const result = await deploy(s.ctx, s.env(), s.request(), s.make);
     expect(result.outcome).toBe('planned');
     expect(result.steps.map((step) => `${step.name}:${step.status}`)).toEqual(['preflight:ok', 'resolve:ok', 'prepare:planned', 'build:planned', 'checks:planned', 'switch:planned']);
-    expect(s.t.logs.some((line) => /would run: git -C .* worktree add --detach/.test(line))).toBe(true);
+    expect(s.t.logs.some((line) => /would run: git -C .* worktree add --force --detach/.test(line))).toBe(true);
     expect(s.t.logs.some((line) => /would run: node build\.cjs [0-9a-f]{40}/.test(line))).toBe(true);
     expect(existsSync(s.t.stateDir)).toBe(false);
     expect(git(s.t.dir, 'worktree', 'list')).toBe(worktrees);

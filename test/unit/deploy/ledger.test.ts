@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../../src/history/journal.js';
-import { findRelease, previousGood, readLedger, type ReleaseDetails } from '../../../src/deploy/ledger.js';
+import { findRelease, previousGood, readLedger, rollbackTarget, type ReleaseDetails } from '../../../src/deploy/ledger.js';
 
 const sha = (c: string) => c.repeat(40);
 let clock = 0;
@@ -44,6 +44,26 @@ describe('readLedger (newest first)', () => {
     expect(ledger.current).toBe(sha('a'));
     expect(ledger.good).toEqual([sha('a')]);
     expect(ledger.bad.size).toBe(0);
+  });
+
+  it('repeated rollbacks go further back (A, B, C: back to B, then A), never forth to the release just left', () => {
+    const list = [entry('deploy', { release: sha('a') }), entry('deploy', { release: sha('b') }), entry('deploy', { release: sha('c') })];
+    let ledger = readLedger([...list].reverse());
+    expect(previousGood(ledger)).toBe(sha('b'));
+    list.push(entry('rollback', { release: sha('b'), previous: sha('c') }));
+    ledger = readLedger([...list].reverse());
+    expect(ledger.current).toBe(sha('b'));
+    expect(previousGood(ledger)).toBe(sha('a'));
+    list.push(entry('rollback', { release: sha('a'), previous: sha('b') }));
+    expect(previousGood(readLedger([...list].reverse()))).toBeUndefined();
+  });
+
+  it('an automatic rollback goes to what ran before only when it was good; else to the newest good release before it', () => {
+    const good = [entry('deploy', { release: sha('a') })];
+    expect(rollbackTarget(readLedger([...good].reverse()))).toBe(sha('a'));
+    const keptBad = [...good, entry('deploy', { release: sha('b'), previous: sha('a'), verdict: 'bad' })];
+    expect(readLedger([...keptBad].reverse()).current).toBe(sha('b'));
+    expect(rollbackTarget(readLedger([...keptBad].reverse()))).toBe(sha('a'));
   });
 
   it('finds releases by a sha prefix, case-insensitively', () => {

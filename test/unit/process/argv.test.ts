@@ -7,14 +7,21 @@ describe('splitCommandLine', () => {
     expect(splitCommandLine('docker build -t app:${OPSCTL_RELEASE} .', 'k')).toEqual(['docker', 'build', '-t', 'app:${OPSCTL_RELEASE}', '.']);
   });
 
-  it('groups quoted words, keeps empty quotes, and honours backslashes outside single quotes', () => {
+  it('groups quoted words and keeps empty quotes; inside "..." a backslash escapes only " and \\', () => {
     expect(splitCommandLine(`npm run "build all" -- --label 'a b' ""`, 'k')).toEqual(['npm', 'run', 'build all', '--', '--label', 'a b', '']);
-    expect(splitCommandLine('echo a\\ b "q\\"uote" \'c\\d\'', 'k')).toEqual(['echo', 'a b', 'q"uote', 'c\\d']);
+    expect(splitCommandLine('echo "q\\"uote" "a\\\\b" "c\\d" \'e\\f\'', 'k')).toEqual(['echo', 'q"uote', 'a\\b', 'c\\d', 'e\\f']);
+  });
+
+  it('keeps Windows paths whole: a backslash outside quotes is a plain character', () => {
+    expect(splitCommandLine('node scripts\\build.js', 'k')).toEqual(['node', 'scripts\\build.js']);
+    expect(splitCommandLine('C:\\tools\\msbuild.exe /p:Configuration=Release', 'k')).toEqual(['C:\\tools\\msbuild.exe', '/p:Configuration=Release']);
   });
 
   it('refuses shell syntax and unclosed quotes, naming the key', () => {
     expect(() => splitCommandLine('npm ci && npm run build', 'source.build[0]')).toThrow(/source\.build\[0\].*shell syntax/);
     expect(() => splitCommandLine('cat a | gzip', 'k')).toThrow(ConfigError);
+    expect(() => splitCommandLine('npm ci&&npm run build', 'k')).toThrow(/shell syntax/);
+    expect(() => splitCommandLine('npm test >out.txt', 'k')).toThrow(/shell syntax/);
     expect(() => splitCommandLine('echo "unclosed', 'k')).toThrow(/unclosed "/);
     expect(() => splitCommandLine('   ', 'k')).toThrow(/empty/);
   });
