@@ -33,6 +33,18 @@ export function detectCompose(dir: string): DetectedCompose | undefined {
   return { file, project, services, ...(app ? { app } : {}) };
 }
 
+/**
+ * The repository of a compose `image:` (ghcr.io/acme/web:1.4.2 -> ghcr.io/acme/web), as target.compose.image
+ * wants it: deploy appends `:<sha>`. The tag is a `:` after the last `/` (a registry's port comes before it);
+ * a digest follows `@`. Undefined when the repository itself is a variable only compose can fill in.
+ */
+export function imageRepository(image: string): string | undefined {
+  const undigested = image.split('@')[0]!;
+  const colon = undigested.indexOf(':', undigested.lastIndexOf('/') + 1);
+  const repository = colon < 0 ? undigested : undigested.slice(0, colon);
+  return repository === '' || repository.includes('$') ? undefined : repository;
+}
+
 /** docker compose's default project name for a folder: lower case, only a-z 0-9 _ -. */
 export function composeProjectName(folder: string): string {
   return folder.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '') || 'app';

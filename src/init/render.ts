@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { imageRepository } from './compose.js';
 import type { DetectedProject } from './detect.js';
 
 /** A YAML scalar, quoted only when YAML needs it. */
@@ -77,7 +78,7 @@ function targetLines(project: DetectedProject): string[] {
       '        # The project `docker compose up` uses in this folder, so status finds containers started by hand.',
       `        project: ${scalar(compose.project)}`,
       `        service: ${scalar(compose.app.name)}`,
-      ...(compose.app.image ? [`        image: ${scalar(compose.app.image)}`] : []),
+      ...imageLines(compose.file, compose.app.image),
     ];
   }
   if (ecosystem) {
@@ -100,6 +101,16 @@ function targetLines(project: DetectedProject): string[] {
     `        script: ${scalar(script)}`,
     '        instances: 1',
   ];
+}
+
+/** target.compose.image is a repository and the compose file must tag it with the release, or deploy changes nothing. */
+function imageLines(file: string, image: string | undefined): string[] {
+  const repository = image === undefined ? undefined : imageRepository(image);
+  const wanted = `${repository ?? '<repository>'}:\${OPSCTL_RELEASE}`;
+  const now = image === undefined || image === wanted ? '' : ` (it says ${image})`;
+  const why = `deploy runs <repository>:<release sha>, so ${file} must say \`image: ${wanted}\`${now}.`;
+  if (repository === undefined) return [`        # image: <repository>   # ${why}`];
+  return [`        # The image repository, without a tag: ${why}`, `        image: ${scalar(repository)}`];
 }
 
 /** .env.example: the keys of .env without their values. */

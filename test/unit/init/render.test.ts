@@ -35,10 +35,31 @@ describe('renderConfig', () => {
       },
       'DATABASE_URL=postgres://u:pw@localhost/shop\nREDIS_URL=redis://localhost:6379\n',
     );
-    expect(env.target.compose).toEqual({ file: 'compose.yaml', project: 'shop', service: 'app', image: 'acme/shop:1' });
+    expect(env.target.compose).toEqual({ file: 'compose.yaml', project: 'shop', service: 'app', image: 'acme/shop' });
     expect(env.databases).toEqual({ main: { type: 'postgres', url: 'postgres://u:pw@localhost/shop' }, redis: { type: 'redis', url: 'redis://localhost:6379' } });
     expect(env.health.databases).toEqual(['main', 'redis']);
     expect(env.source).toMatchObject({ build: ['npm run build'], checks: ['npm run test'] });
+  });
+  it('compose image: the repository only (deploy appends :<sha>), and what the compose file must say for deploy', () => {
+    const withImage = (image?: string) => {
+      const app = { name: 'web', build: false, ...(image === undefined ? {} : { image }) };
+      return { ...EMPTY, compose: { file: 'compose.yaml', project: 'shop', services: [app], app } };
+    };
+    const cases: [string, string | undefined][] = [
+      ['ghcr.io/acme/shop-web:1.4.2', 'ghcr.io/acme/shop-web'],
+      ['localhost:5000/acme/web@sha256:0123abcd', 'localhost:5000/acme/web'],
+      ['registry:5000/web:2-alpine@sha256:0123abcd', 'registry:5000/web'],
+      ['acme/web:${OPSCTL_RELEASE}', 'acme/web'],
+      ['acme/web:${TAG:-latest}', 'acme/web'],
+      ['${REGISTRY}/acme/web:1', undefined],
+      ['acme/${NAME}', undefined],
+    ];
+    for (const [image, repository] of cases) expect(load(withImage(image)).target.compose?.image, image).toBe(repository);
+    const text = renderConfig(withImage('ghcr.io/acme/shop-web:1.4.2'));
+    expect(text).toContain('so compose.yaml must say `image: ghcr.io/acme/shop-web:${OPSCTL_RELEASE}` (it says ghcr.io/acme/shop-web:1.4.2).\n        image: ghcr.io/acme/shop-web\n');
+    expect(renderConfig(withImage('acme/web:${OPSCTL_RELEASE}'))).toContain('must say `image: acme/web:${OPSCTL_RELEASE}`.\n');
+    expect(renderConfig(withImage('${REGISTRY}/web:1'))).toContain('        # image: <repository>   # deploy runs <repository>:<release sha>, so compose.yaml must say `image: <repository>:${OPSCTL_RELEASE}` (it says ${REGISTRY}/web:1).\n');
+    expect(renderConfig(withImage())).toContain('        # image: <repository>   #');
   });
   it('pm2 ecosystem: its file, the first app and its instances', () => {
     const env = load({ ...EMPTY, ecosystem: { file: 'ecosystem.config.cjs', apps: [{ name: 'api', instances: 'max' }, { name: 'worker' }] } });
