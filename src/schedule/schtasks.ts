@@ -34,7 +34,7 @@ export function triggerArgs(trigger: Trigger): string[] {
   }
 }
 
-/** One argument for a Windows command line (CommandLineToArgvW rules; cmd.exe sees the same). */
+/** One argument for a Windows command line (CommandLineToArgvW rules: what the program's argv will be). */
 export function windowsQuote(arg: string): string {
   if (arg !== '' && !/[\s"]/.test(arg)) return arg;
   return `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
@@ -44,9 +44,21 @@ export function windowsCommandLine(argv: readonly string[]): string {
   return argv.map(windowsQuote).join(' ');
 }
 
+/**
+ * One argument as cmd /c must see it: quoted for the program, then every character cmd.exe treats
+ * specially escaped with ^, the quotes too, so cmd never enters its quoted mode and `&|<>()^!` (R&D,
+ * --grep 'a|b') stay inside the argument. `%` is escaped and the character after it as well: cmd expands
+ * %NAME% before it removes carets, so the name it would look up then starts with ^, and no variable does.
+ */
+export function cmdArg(arg: string): string {
+  return windowsQuote(arg)
+    .replace(/[\s"&|<>()^!%]/g, '^$&')
+    .replace(/\^%(?!\^)([^])/g, '^%^$1');
+}
+
 /** What the task runs: cmd.exe so the working folder and the log redirection work as in the crontab line. */
 export function taskRun(job: ScheduledJob): string {
-  const run = `cmd /c cd /d ${windowsQuote(job.cwd)} && ${windowsCommandLine(job.argv)} >> ${windowsQuote(job.logFile)} 2>&1`;
+  const run = `cmd /c cd /d ${cmdArg(job.cwd)} && ${job.argv.map(cmdArg).join(' ')} >> ${cmdArg(job.logFile)} 2>&1`;
   if (run.length > MAX_TASK_RUN) {
     throw new UsageError(`The task's command line is ${run.length} characters; schtasks accepts at most ${MAX_TASK_RUN}.`, 'Use a shorter --name, or keep the project and opsctl in shorter paths.');
   }

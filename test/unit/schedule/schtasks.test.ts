@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { buildJob } from '../../../src/schedule/job.js';
-import { createTaskCommand, deleteTaskCommand, parseTaskList, queryTasksCommand, taskRun, triggerArgs, windowsCommandLine, windowsQuote } from '../../../src/schedule/schtasks.js';
+import { cmdArg, createTaskCommand, deleteTaskCommand, parseTaskList, queryTasksCommand, taskRun, triggerArgs, windowsCommandLine, windowsQuote } from '../../../src/schedule/schtasks.js';
 
 const job = buildJob({
   self: ['C:\\Program Files\\nodejs\\node.exe', 'C:\\tools\\opsctl\\bin\\opsctl.js'],
@@ -19,7 +19,7 @@ Object.assign(job, {
   logFile: 'C:\\srv\\shop\\.opsctl\\logs\\shop-production-backup.log',
 });
 
-const RUN = 'cmd /c cd /d C:\\srv\\shop && "C:\\Program Files\\nodejs\\node.exe" C:\\tools\\opsctl\\bin\\opsctl.js backup -e production -c C:\\srv\\shop\\opsctl.yaml >> C:\\srv\\shop\\.opsctl\\logs\\shop-production-backup.log 2>&1';
+const RUN = 'cmd /c cd /d C:\\srv\\shop && ^"C:\\Program^ Files\\nodejs\\node.exe^" C:\\tools\\opsctl\\bin\\opsctl.js backup -e production -c C:\\srv\\shop\\opsctl.yaml >> C:\\srv\\shop\\.opsctl\\logs\\shop-production-backup.log 2>&1';
 
 describe('schtasks argv', () => {
   it('creates a daily task in the opsctl folder, replacing one of the same name (/F)', () => {
@@ -41,9 +41,28 @@ describe('schtasks argv', () => {
   it('shows the command as a Windows command line', () => {
     const cmd = createTaskCommand({ kind: 'daily', hour: 2, minute: 0 }, job);
     expect(windowsCommandLine([cmd.file, ...cmd.args])).toBe(
-      `schtasks /Create /TN opsctl\\shop-production-backup /SC DAILY /ST 02:00 /TR "cmd /c cd /d C:\\srv\\shop && \\"C:\\Program Files\\nodejs\\node.exe\\" C:\\tools\\opsctl\\bin\\opsctl.js backup -e production -c C:\\srv\\shop\\opsctl.yaml >> C:\\srv\\shop\\.opsctl\\logs\\shop-production-backup.log 2>&1" /F`,
+      `schtasks /Create /TN opsctl\\shop-production-backup /SC DAILY /ST 02:00 /TR "cmd /c cd /d C:\\srv\\shop && ^\\"C:\\Program^ Files\\nodejs\\node.exe^\\" C:\\tools\\opsctl\\bin\\opsctl.js backup -e production -c C:\\srv\\shop\\opsctl.yaml >> C:\\srv\\shop\\.opsctl\\logs\\shop-production-backup.log 2>&1" /F`,
     );
     expect(windowsQuote('C:\\dir with space\\')).toBe('"C:\\dir with space\\\\"');
+  });
+  it.each([
+    ['C:\\R&D\\shop', 'C:\\R^&D\\shop'],
+    ['a|b', 'a^|b'],
+    ['<in>', '^<in^>'],
+    ['(x)^y!', '^(x^)^^y^!'],
+    ['%PATH%', '^%^PATH^%'],
+    ['%PATH:a=b%', '^%^PATH:a=b^%'],
+    ['100%', '100^%'],
+    ['C:\\Program Files\\x', '^"C:\\Program^ Files\\x^"'],
+    ['say "hi"', '^"say^ \\^"hi\\^"^"'],
+    ['C:\\dir with space\\', '^"C:\\dir^ with^ space\\\\^"'],
+    ['', '^"^"'],
+  ])('cmdArg(%j) is %s: cmd /c neither splits nor expands it', (arg, expected) => {
+    expect(cmdArg(arg)).toBe(expected);
+  });
+  it('escapes the folder, the arguments and the log of /TR for cmd', () => {
+    const run = taskRun({ ...job, cwd: 'C:\\R&D', argv: ['C:\\opsctl.exe', 'logs', '--grep', 'a|b', '--since', '1h'], logFile: 'C:\\R&D\\100%.log' });
+    expect(run).toBe('cmd /c cd /d C:\\R^&D && C:\\opsctl.exe logs --grep a^|b --since 1h >> C:\\R^&D\\100^%^.log 2>&1');
   });
   it('refuses a /TR longer than schtasks takes', () => {
     expect(() => taskRun({ ...job, cwd: `C:\\${'x'.repeat(250)}` })).toThrow('schtasks accepts at most 261');
