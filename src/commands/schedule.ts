@@ -8,6 +8,7 @@ import { renderPairs, renderTable } from '../output/table.js';
 import { selfArgv } from '../process/self.js';
 import { buildJob } from '../schedule/job.js';
 import { currentPlatform, schedulerFor, type SchedulerBackend } from '../schedule/platform.js';
+import { prepareCommand, runbookLookup } from '../schedule/scheduled-command.js';
 import { cronExpression, parseTrigger, type TriggerOptions } from '../schedule/trigger.js';
 import type { ListedSchedule, SchedulePlatform } from '../schedule/types.js';
 
@@ -29,6 +30,8 @@ export interface InstalledData {
   installed: boolean;
   replaced: boolean;
   crontab?: string;
+  /** What schedule changed in the command (monitor --once) or could not check. */
+  notes: string[];
 }
 
 export type ScheduleData =
@@ -52,9 +55,11 @@ async function install(ctx: Context, backend: SchedulerBackend, options: Schedul
   const trigger = parseTrigger(options);
   assertKnownCommand(command);
   const env = ctx.environment();
+  const prepared = prepareCommand(command, ctx.assumeYes, runbookLookup(ctx.config()));
+  for (const note of prepared.notes) ctx.log.warn(note);
   const job = buildJob({
     self: selfArgv(),
-    command,
+    command: prepared.command,
     app: env.app,
     environment: env.name,
     configFile: ctx.config().file,
@@ -63,7 +68,7 @@ async function install(ctx: Context, backend: SchedulerBackend, options: Schedul
     yes: ctx.assumeYes,
     pathValue: backend.platform === 'linux' ? ctx.env.PATH : undefined,
   });
-  const base = { platform: backend.platform, id: job.id, name: job.name, schedule: cronExpression(trigger), argv: job.argv, logFile: job.logFile };
+  const base = { platform: backend.platform, id: job.id, name: job.name, schedule: cronExpression(trigger), argv: job.argv, logFile: job.logFile, notes: prepared.notes };
   if (options.print) return { action: 'print', ...base, entry: backend.describe(trigger, job), installed: false, replaced: false };
   assertHere(backend.platform, 'installed');
   // The log's folder must exist before the first run: the shell's >> does not create it.
@@ -99,6 +104,8 @@ function assertKnownCommand(command: string[]): void {
   }
 }
 
+const ORPHAN = '(orphaned marker: no opsctl entry under it; schedule remove drops the marker only)';
+
 /** The table shows what runs; the folder, PATH and log stay in --json and in the crontab itself. */
 function shortCommand(command: string): string {
   return command.replace(/^cd \S+ && (PATH=\S+ )?/, '').replace(/ >> \S+ 2>&1$/, '');
@@ -109,9 +116,12 @@ export function render(data: ScheduleData, style: Style): string {
   if (data.action === 'list') {
     if (data.schedules.length === 0) return style.dim('No opsctl schedules.');
     const head = data.platform === 'windows' ? ['id', 'name', 'next run', 'status'] : ['id', 'name', 'schedule', 'command'];
-    return renderTable(style, head, data.schedules.map((s) => [s.id, s.name, s.schedule, shortCommand(s.command)]));
+    return renderTable(style, head, data.schedules.map((s) => [s.id, s.name, s.schedule, s.orphan ? ORPHAN : shortCommand(s.command)]));
   }
-  if (data.action === 'remove') return `${data.applied ? 'Removed' : 'Would remove'} ${data.removed.name} (${data.removed.id}).`;
+  if (data.action === 'remove') {
+    const what = data.removed.orphan ? `the orphaned marker of ${data.removed.name}` : data.removed.name;
+    return `${data.applied ? 'Removed' : 'Would remove'} ${what} (${data.removed.id}).`;
+  }
   const verb = !data.installed ? 'Would install' : data.replaced ? 'Replaced' : 'Installed';
   const pairs = renderPairs(style, [
     ['schedule', `${data.name} (${data.id})`],

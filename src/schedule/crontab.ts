@@ -25,9 +25,9 @@ export function shellQuote(arg: string): string {
 
 interface Block {
   entry: ListedSchedule;
-  /** Index of the marker line, and how many lines (1 or 2) the block spans. */
-  start: number;
-  length: number;
+  /** Index of the marker line, and of opsctl's entry line when one was found. */
+  marker: number;
+  line?: number;
 }
 
 /** Lines of the crontab as read (a final newline or none; nothing else is touched). */
@@ -40,23 +40,40 @@ function fromLines(lines: readonly string[]): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+const MARKER_LINE = new RegExp(`^${MARKER} id=(\\S+) name=(\\S+)\\s*$`);
+
+/**
+ * A line opsctl wrote for this name: a schedule, `cd <folder> && ...`, ending in `>> .../<name>.log 2>&1`.
+ * Anything else under a marker (a MAILTO=, the user's own job) is the user's and is never taken.
+ */
+export function isOwnLine(line: string, name: string): boolean {
+  if (line.trimStart().startsWith('#')) return false;
+  const { schedule, command } = splitEntry(line);
+  if (schedule === '' || !command.startsWith('cd ')) return false;
+  const log = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(` >> (?:'[^\\n]*|\\S*)/${log}\\.log'? 2>&1\\s*$`).test(command);
+}
+
 function findBlocks(lines: readonly string[]): Block[] {
-  const blocks: Block[] = [];
-  lines.forEach((line, index) => {
-    const marker = new RegExp(`^${MARKER} id=(\\S+) name=(\\S+)\\s*$`).exec(line);
-    if (!marker) return;
-    const next = lines[index + 1];
-    // A marker whose entry the user deleted by hand is an orphan: it goes on its own.
-    const hasEntry = next !== undefined && next.trim() !== '' && !next.trimStart().startsWith('#');
-    const fields = hasEntry ? splitEntry(next) : { schedule: '', command: '' };
-    blocks.push({ entry: { id: marker[1]!, name: marker[2]!, ...fields }, start: index, length: hasEntry ? 2 : 1 });
+  const markers = lines.flatMap((line, index) => {
+    const match = MARKER_LINE.exec(line);
+    return match ? [{ index, id: match[1]!, name: match[2]! }] : [];
   });
-  return blocks;
+  return markers.map((m, n) => {
+    // The entry is the marker's own line, looked for up to the next marker: a line the user put in
+    // between (MAILTO=) stays theirs. A marker without one is an orphan and goes on its own.
+    const end = markers[n + 1]?.index ?? lines.length;
+    const found = lines.slice(m.index + 1, end).findIndex((line) => isOwnLine(line, m.name));
+    if (found < 0) return { entry: { id: m.id, name: m.name, schedule: '', command: '', orphan: true }, marker: m.index };
+    const line = m.index + 1 + found;
+    return { entry: { id: m.id, name: m.name, ...splitEntry(lines[line]!) }, marker: m.index, line };
+  });
 }
 
 function splitEntry(line: string): { schedule: string; command: string } {
   const words = line.trim().split(/\s+/);
   const count = words[0]!.startsWith('@') ? 1 : 5;
+  if (words.length <= count) return { schedule: '', command: '' };
   return { schedule: words.slice(0, count).join(' '), command: words.slice(count).join(' ') };
 }
 
@@ -67,18 +84,25 @@ export function listCrontab(text: string): ListedSchedule[] {
 /** The crontab with this job's entry: in place of an entry of the same name, else appended. */
 export function withEntry(text: string, trigger: Trigger, job: ScheduledJob): { text: string; replaced: boolean } {
   const lines = toLines(text);
-  const block = [markerLine(job), cronLine(trigger, job)];
   const old = findBlocks(lines).find((b) => b.entry.name === job.name);
-  if (old) lines.splice(old.start, old.length, ...block);
-  else lines.push(...block);
-  return { text: fromLines(lines), replaced: Boolean(old) };
+  if (!old) lines.push(markerLine(job), cronLine(trigger, job));
+  else if (old.line === undefined) lines.splice(old.marker, 1, markerLine(job), cronLine(trigger, job));
+  else {
+    lines[old.marker] = markerLine(job);
+    lines[old.line] = cronLine(trigger, job);
+  }
+  return { text: fromLines(lines), replaced: old?.line !== undefined };
 }
 
-/** The crontab without the entry named (or with the id) `key`; removed is undefined when there is none. */
+/**
+ * The crontab without the entry named (or with the id) `key`: its marker and its own line, nothing the user
+ * wrote (an orphaned marker goes alone); removed is undefined when there is none.
+ */
 export function withoutEntry(text: string, key: string): { text: string; removed?: ListedSchedule } {
   const lines = toLines(text);
   const old = findBlocks(lines).find((b) => b.entry.name === key || b.entry.id === key);
   if (!old) return { text };
-  lines.splice(old.start, old.length);
+  if (old.line !== undefined) lines.splice(old.line, 1);
+  lines.splice(old.marker, 1);
   return { text: fromLines(lines), removed: old.entry };
 }

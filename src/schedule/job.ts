@@ -39,6 +39,7 @@ export function buildJob(input: JobInput): ScheduledJob {
   if (pinned) {
     throw new UsageError(`${pinned} belongs to schedule itself, not to the scheduled command.`, 'Give -e and -c before "--" (opsctl schedule -e production --daily 02:00 -- backup); they are written into the entry.');
   }
+  assertNoPassword(input.command);
   const name = input.name ?? defaultName(input.app, input.environment, input.command);
   if (!NAME.test(name)) {
     throw new UsageError(`"${name}" is not a usable schedule name.`, 'Use up to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (--name).');
@@ -55,9 +56,13 @@ export function buildJob(input: JobInput): ScheduledJob {
   };
 }
 
-/** app-environment-command words, e.g. shop-production-backup-prune. */
+/**
+ * app-environment-command words, e.g. shop-production-backup-prune: the words before the first option only,
+ * so no option value (a URL, a pattern) ends up in the name, the marker or the log file's name.
+ */
 export function defaultName(app: string, environment: string, command: readonly string[]): string {
-  const words = command.filter((arg) => !arg.startsWith('-')).slice(0, 3);
+  const firstOption = command.findIndex((arg) => arg.startsWith('-'));
+  const words = (firstOption < 0 ? command : command.slice(0, firstOption)).slice(0, 3);
   return [app, environment, ...words]
     .join('-')
     .replace(/[^\w.-]+/g, '-')
@@ -65,6 +70,18 @@ export function defaultName(app: string, environment: string, command: readonly 
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 64)
     .replace(/-$/, '');
+}
+
+/** scheme://user:password@ : the entry is a plain line in the crontab or the task, readable and logged. */
+const URL_WITH_PASSWORD = /[a-z][\w+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+
+function assertNoPassword(command: readonly string[]): void {
+  const index = command.findIndex((arg) => URL_WITH_PASSWORD.test(arg));
+  if (index < 0) return;
+  throw new UsageError(
+    `Argument ${index + 1} of the scheduled command is a URL with a password: it would be written into the crontab or task in plain text.`,
+    'Name a database of opsctl.yaml instead (--to staging_main), or put the URL there with ${VAR} from the environment or .env.',
+  );
 }
 
 export function scheduleId(name: string): string {

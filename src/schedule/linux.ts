@@ -1,4 +1,5 @@
 import { command } from '../process/command.js';
+import { OpsError } from '../errors.js';
 import { toolFailure, type Runner } from '../process/runner.js';
 import { cronLine, listCrontab, withEntry, withoutEntry } from './crontab.js';
 import type { SchedulerBackend } from './platform.js';
@@ -14,20 +15,34 @@ export function cronScheduler(runner: Runner): SchedulerBackend {
     if (/no crontab for/i.test(result.stderr)) return '';
     throw toolFailure(READ, result);
   };
+  const readToRewrite = async (): Promise<string> => assertRewritable(await read());
   const write = (text: string) => runner.run(command('crontab', ['-'], { readOnly: false, input: text }));
   return {
     platform: 'linux',
     describe: cronLine,
     async install(trigger, job) {
-      const next = withEntry(await read(), trigger, job);
+      const next = withEntry(await readToRewrite(), trigger, job);
       await write(next.text);
       return { entry: cronLine(trigger, job), replaced: next.replaced, ...(runner.dryRun ? { crontab: next.text } : {}) };
     },
     list: async () => listCrontab(await read()),
     async remove(key) {
-      const next = withoutEntry(await read(), key);
+      const next = withoutEntry(await readToRewrite(), key);
       if (next.removed) await write(next.text);
       return next.removed;
     },
   };
+}
+
+/**
+ * Debian's `crontab -l` prints a carriage return as the two characters `\r` (and a backslash-r the user
+ * typed the same way), so a listing with `\r` cannot be written back without changing those lines.
+ */
+export function assertRewritable(text: string): string {
+  const lines = text.split('\n').flatMap((line, index) => (line.includes('\\r') ? [index + 1] : []));
+  if (lines.length === 0) return text;
+  throw new OpsError(
+    `crontab -l shows "\\r" (a carriage return) on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}: writing the crontab back would turn it into a backslash and an r; nothing was changed.`,
+    'Remove the carriage returns with crontab -e (the file was probably edited on Windows), or add the entry by hand from opsctl schedule ... --print.',
+  );
 }

@@ -6,6 +6,8 @@ export interface ListedSchedule {
   schedule: string;
   /** The crontab command, or Task Scheduler's status. */
   command: string;
+  /** A crontab marker whose entry line is gone (deleted or edited by hand): remove takes only the marker. */
+  orphan?: boolean;
 }
 
 export type SchedulePlatform = 'linux' | 'windows';

@@ -93,12 +93,62 @@ describe.skipIf(!available)('schedule against the real crontab', () => {
     // -e, -c and --yes given to schedule itself land in the scheduled command, after its own options.
     expect(argv.slice(2)).toEqual(['cleanup', '--only', 'docker', '-e', 'staging', '-c', path.join(dir, 'opsctl.yaml'), '--yes']);
     expect(ours()).toHaveLength(2);
-    expect((await cli('schedule', 'remove', 'shop-production-backup')).exitCode).toBe(0);
-    expect(ours()).toEqual([`# opsctl-schedule id=${id} name=shop-staging-cleanup-docker`]);
-    expect((await cli('schedule', 'remove', id)).exitCode).toBe(0);
+    const byName = await cli('schedule', 'remove', 'shop-production-backup');
+    expect(byName.exitCode, byName.stderr).toBe(0);
+    expect(ours()).toEqual([`# opsctl-schedule id=${id} name=shop-staging-cleanup`]);
+    const byId = await cli('schedule', 'remove', id);
+    expect(byId.exitCode, byId.stderr).toBe(0);
     expect(readCrontab()).toBe(USER_LINES);
     const missing = await cli('schedule', 'remove', 'shop-production-backup');
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('opsctl schedule list');
+  });
+
+  it('keeps a MAILTO= the user put under its marker, replacing and removing only its own line', async () => {
+    const first = parseJson((await cli('schedule', 'backup', '--daily', '02:00', '-e', 'production', '--json')).stdout);
+    const marker = `# opsctl-schedule id=${first.id} name=shop-production-backup`;
+    expect(crontab(['-'], `${USER_LINES}${marker}\nMAILTO=me@example.com\n${first.entry}\n`).status).toBe(0);
+    const again = await cli('schedule', 'backup', '--every', '6h', '-e', 'production', '--json');
+    expect(again.exitCode, again.stderr).toBe(0);
+    const entry = parseJson(again.stdout).entry as string;
+    expect(readCrontab()).toBe(`${USER_LINES}${marker}\nMAILTO=me@example.com\n${entry}\n`);
+    expect((await cli('schedule', 'remove', 'shop-production-backup')).exitCode).toBe(0);
+    expect(readCrontab()).toBe(`${USER_LINES}MAILTO=me@example.com\n`);
+  });
+
+  it('lists an orphaned marker above the user\'s own job as such, and removes the marker alone', async () => {
+    const mine = '0 4 * * * /usr/local/bin/mine.sh >> /var/log/mine.log 2>&1\n';
+    expect(crontab(['-'], `${USER_LINES}# opsctl-schedule id=0123abcd name=shop-production-backup\n${mine}`).status).toBe(0);
+    const listed = await cli('schedule', 'list', '--json');
+    expect(parseJson(listed.stdout).schedules).toEqual([expect.objectContaining({ name: 'shop-production-backup', orphan: true })]);
+    expect((await cli('schedule', 'list')).stdout).toContain('orphaned marker');
+    const removed = await cli('schedule', 'remove', 'shop-production-backup');
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(readCrontab()).toBe(`${USER_LINES}${mine}`);
+  });
+
+  it('refuses to rewrite a crontab with a carriage return (crontab -l shows it as \\r), leaving it as it was', async () => {
+    expect(crontab(['-'], `${USER_LINES}0 1 * * * /usr/local/bin/dos.sh\r\n`).status).toBe(0);
+    const before = readCrontab();
+    expect(before).toContain('dos.sh\\r\n');
+    const result = await cli('schedule', 'backup', '--daily', '02:00', '-e', 'production');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('carriage return');
+    expect(readCrontab()).toBe(before);
+    expect((await cli('schedule', 'list')).exitCode).toBe(0);
+  });
+
+  it('refuses logs --follow and cleanup without --yes, and schedules monitor with --once, before touching the crontab', async () => {
+    expect(crontab(['-'], USER_LINES).status).toBe(0);
+    const follow = await cli('schedule', '--every', '5m', '-e', 'production', '--', 'logs', '-f');
+    expect(follow.exitCode).toBe(2);
+    const cleanup = await cli('schedule', '--every', '1d', '-e', 'production', '--', 'cleanup');
+    expect(cleanup.exitCode).toBe(2);
+    expect(cleanup.stderr).toContain('--yes');
+    expect(readCrontab()).toBe(USER_LINES);
+    const monitor = await cli('schedule', 'monitor', '--every', '5m', '-e', 'production', '--json');
+    expect(monitor.exitCode, monitor.stderr).toBe(0);
+    expect(monitor.stderr).toContain('added --once');
+    expect(readCrontab()).toContain(' monitor --once -e production ');
   });
 });

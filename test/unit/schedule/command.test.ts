@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { render, run, type InstalledData } from '../../../src/commands/schedule.js';
@@ -74,10 +75,10 @@ describe.skipIf(linuxOnly)('schedule (Linux, scripted crontab)', () => {
   });
 
   it('lists and removes only opsctl entries; an unknown name fails', async () => {
-    const ours = '# opsctl-schedule id=0123abcd name=nightly\n0 2 * * * cd /srv && opsctl backup';
+    const ours = '# opsctl-schedule id=0123abcd name=nightly\n0 2 * * * cd /srv && opsctl backup >> /srv/.opsctl/logs/nightly.log 2>&1';
     const t = createTestContext({ config: CONFIG, commands: [read(`${OTHER}${ours}`), read(`${OTHER}${ours}`), write, read(OTHER)] });
     const listed = await run(t.ctx, {}, ['list']);
-    expect(listed.data).toEqual({ action: 'list', platform: 'linux', schedules: [{ id: '0123abcd', name: 'nightly', schedule: '0 2 * * *', command: 'cd /srv && opsctl backup' }] });
+    expect(listed.data).toEqual({ action: 'list', platform: 'linux', schedules: [{ id: '0123abcd', name: 'nightly', schedule: '0 2 * * *', command: 'cd /srv && opsctl backup >> /srv/.opsctl/logs/nightly.log 2>&1' }] });
     await run(t.ctx, {}, ['remove', '0123abcd']);
     expect(t.runner.ran[2]!.input).toBe(OTHER);
     await expect(run(t.ctx, {}, ['remove', 'nightly'])).rejects.toThrow(OpsError);
@@ -86,5 +87,82 @@ describe.skipIf(linuxOnly)('schedule (Linux, scripted crontab)', () => {
   it('a crontab -l failure other than "no crontab" is an error', async () => {
     const t = createTestContext({ config: CONFIG, commands: [read('', 1, 'crontab: your UID isn\'t in the passwd file.')] });
     await expect(run(t.ctx, {}, ['list'])).rejects.toThrow('crontab -l failed with exit code 1');
+  });
+
+  it('lists an orphaned marker as such and removes only the marker, never the user\'s line under it', async () => {
+    const text = `# opsctl-schedule id=0123abcd name=nightly\nMAILTO=ops@example.com\n${OTHER.trimEnd()}`;
+    const t = createTestContext({ config: CONFIG, commands: [read(text), read(text), write] });
+    const listed = await run(t.ctx, {}, ['list']);
+    expect(listed.data).toMatchObject({ schedules: [{ name: 'nightly', orphan: true }] });
+    expect(render(listed.data, createStyle(false))).toContain('orphaned marker');
+    const removed = await run(t.ctx, {}, ['remove', 'nightly']);
+    expect(t.runner.ran[2]!.input).toBe(`MAILTO=ops@example.com\n${OTHER}`);
+    expect(render(removed.data, createStyle(false))).toBe('Removed the orphaned marker of nightly (0123abcd).');
+  });
+
+  it('refuses to rewrite a crontab whose listing shows a carriage return as \\r, and still lists it', async () => {
+    const text = `0 1 * * * /usr/local/bin/check.sh\\r\n${OTHER}`;
+    const t = createTestContext({ config: CONFIG, environment: 'production', commands: [read(text), read(text)] });
+    await expect(run(t.ctx, { daily: '02:00' }, ['backup'])).rejects.toThrow('crontab -l shows "\\r" (a carriage return) on line 1');
+    expect(t.runner.ran.filter((cmd) => cmd.args[0] === '-')).toEqual([]);
+    expect((await run(t.ctx, {}, ['list'])).data).toMatchObject({ schedules: [] });
+  });
+});
+
+describe('schedule: commands that never exit or that ask', () => {
+  const printed = async (command: string[], extra: { assumeYes?: boolean; runbooks?: Record<string, string> } = {}) => {
+    const config = extra.runbooks ? `${CONFIG}runbooks: books\n` : CONFIG;
+    const t = createTestContext({ config, environment: 'production', assumeYes: extra.assumeYes });
+    if (extra.runbooks) {
+      mkdirSync(path.join(t.dir, 'books'));
+      for (const [file, text] of Object.entries(extra.runbooks)) writeFileSync(path.join(t.dir, 'books', file), text);
+    }
+    const { data } = await run(t.ctx, { daily: '02:00', print: true, platform: 'linux' }, command);
+    return { data: data as InstalledData, logs: t.logs };
+  };
+
+  it('adds --once to monitor and says so; keeps a --once given', async () => {
+    const { data, logs } = await printed(['monitor', '--only', 'api']);
+    expect(data.argv.slice(2, 5)).toEqual(['monitor', '--only', 'api']);
+    expect(data.argv.filter((a) => a === '--once')).toEqual(['--once']);
+    expect(data.notes).toEqual([expect.stringContaining('added --once')]);
+    expect(logs.join('\n')).toContain('added --once');
+    expect((await printed(['monitor', '--once'])).data.notes).toEqual([]);
+  });
+
+  it.each([['--follow'], ['-f'], ['-if']])('refuses logs %s: it never exits', async (flag) => {
+    await expect(printed(['logs', flag])).rejects.toThrow(UsageError);
+    await expect(printed(['logs', flag])).rejects.toThrow('logs --follow never exits');
+  });
+
+  it.each([[['cleanup']], [['restore', 'latest']], [['rollback', '--restore-db']]])('refuses %j without --yes: every run would exit 2', async (command) => {
+    await expect(printed(command)).rejects.toThrow(/asks for confirmation.*every run would fail with exit 2/);
+    expect((await printed(command, { assumeYes: true })).data.argv.at(-1)).toBe('--yes');
+    expect((await printed([...command, '--yes'])).data.notes).toEqual([]);
+  });
+
+  it('takes commands that do not ask without --yes', async () => {
+    for (const command of [['backup'], ['rollback'], ['health-check'], ['runbook', 'run', 'morning-check']]) {
+      expect((await printed(command)).data.notes).toEqual([]);
+    }
+  });
+
+  it('refuses a runbook with a confirm step, or with an opsctl step that asks, without --yes', async () => {
+    const books = {
+      'asks.yaml': 'name: asks\ndescription: d\nsteps:\n  - name: tidy\n    opsctl: [cleanup, --yes]\n    confirm: true\n',
+      'inner.yaml': 'name: inner\ndescription: d\nsteps:\n  - name: tidy\n    opsctl: [cleanup]\n',
+      'quiet.yaml': 'name: quiet\ndescription: d\nsteps:\n  - name: look\n    opsctl: [status]\n',
+    };
+    await expect(printed(['runbook', 'run', 'asks'], { runbooks: books })).rejects.toThrow('runbook asks step 1 (tidy) asks for confirmation');
+    await expect(printed(['runbook', 'run', 'inner'], { runbooks: books })).rejects.toThrow('runbook inner step 1 (tidy) (cleanup) asks');
+    await expect(printed(['runbook', 'run', 'weekly-maintenance'], { runbooks: books })).rejects.toThrow(UsageError);
+    expect((await printed(['runbook', 'run', 'quiet'], { runbooks: books })).data.notes).toEqual([]);
+    expect((await printed(['runbook', 'run', 'asks'], { runbooks: books, assumeYes: true })).data.notes).toEqual([]);
+  });
+
+  it('warns loudly when it cannot tell whether a runbook asks', async () => {
+    const { data, logs } = await printed(['runbook', 'run', 'nosuch']);
+    expect(data.notes).toEqual([expect.stringContaining('could not check whether runbook nosuch asks (no runbook is named "nosuch")')]);
+    expect(logs.join('\n')).toContain('warning: could not check');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronLine, listCrontab, markerLine, shellQuote, withEntry, withoutEntry } from '../../../src/schedule/crontab.js';
+import { cronLine, isOwnLine, listCrontab, markerLine, shellQuote, withEntry, withoutEntry } from '../../../src/schedule/crontab.js';
 import { buildJob, type ScheduledJob } from '../../../src/schedule/job.js';
 import type { Trigger } from '../../../src/schedule/trigger.js';
 
@@ -60,8 +60,33 @@ describe('withEntry / withoutEntry', () => {
   });
   it('lists only opsctl entries, and an orphaned marker alone', () => {
     const text = `${OTHERS}${markerLine({ id: 'abcd1234', name: 'orphan' })}\n# a comment of the user\n`;
-    expect(listCrontab(text)).toEqual([{ id: 'abcd1234', name: 'orphan', schedule: '', command: '' }]);
+    expect(listCrontab(text)).toEqual([{ id: 'abcd1234', name: 'orphan', schedule: '', command: '', orphan: true }]);
     expect(withoutEntry(text, 'orphan').text).toBe(`${OTHERS}# a comment of the user\n`);
+  });
+  it('never takes a user\'s line put under its marker: a MAILTO= stays, the entry under it is still replaced', () => {
+    const [marker, entry] = withEntry('', DAILY, job()).text.split('\n');
+    const text = `${marker}\nMAILTO=ops@example.com\n${entry}\n`;
+    const again = withEntry(text, { kind: 'hours', every: 6 }, job());
+    expect(again).toEqual({ text: `${marker}\nMAILTO=ops@example.com\n${cronLine({ kind: 'hours', every: 6 }, job())}\n`, replaced: true });
+    expect(listCrontab(text)).toEqual([expect.objectContaining({ schedule: '0 2 * * *', command: expect.stringMatching(/^cd \/srv\/shop && /) })]);
+    expect(withoutEntry(text, 'shop-production-backup').text).toBe('MAILTO=ops@example.com\n');
+  });
+  it('an orphaned marker above the user\'s own job: list says orphan, remove drops the marker only, install keeps the job', () => {
+    const mine = '0 4 * * * /usr/local/bin/mine.sh >> /var/log/mine.log 2>&1';
+    const text = `${markerLine(job())}\n${mine}\n`;
+    expect(listCrontab(text)).toEqual([{ id: job().id, name: 'shop-production-backup', schedule: '', command: '', orphan: true }]);
+    expect(withoutEntry(text, 'shop-production-backup').text).toBe(`${mine}\n`);
+    const installed = withEntry(text, DAILY, job());
+    expect(installed).toEqual({ text: `${markerLine(job())}\n${cronLine(DAILY, job())}\n${mine}\n`, replaced: false });
+  });
+  it('recognises its own lines by their shape and the log named after the schedule', () => {
+    const quoted = cronLine(DAILY, { ...job(), cwd: '/srv/my shop', logFile: "/srv/my shop/.opsctl/logs/shop-production-backup.log" });
+    expect(isOwnLine(quoted, 'shop-production-backup')).toBe(true);
+    expect(isOwnLine(cronLine(DAILY, job()), 'shop-production-backup')).toBe(true);
+    expect(isOwnLine(cronLine(DAILY, job()), 'shop-production-backup-2')).toBe(false);
+    expect(isOwnLine(`# ${cronLine(DAILY, job())}`, 'shop-production-backup')).toBe(false);
+    expect(isOwnLine('MAILTO=ops@example.com', 'shop-production-backup')).toBe(false);
+    expect(isOwnLine('0 2 * * * /usr/local/bin/backup.sh >> /var/log/shop-production-backup.log 2>&1', 'shop-production-backup')).toBe(false);
   });
   it('handles an empty crontab and one without a final newline', () => {
     expect(withEntry('', DAILY, job()).text).toBe(`${markerLine(job())}\n${cronLine(DAILY, job())}\n`);

@@ -31,8 +31,19 @@ describe('buildJob', () => {
     expect(() => buildJob({ ...input, name: 'two words' })).toThrow('is not a usable schedule name');
     expect(() => buildJob({ ...input, name: '-x' })).toThrow(UsageError);
   });
-  it('derives names from words only, not option values', () => {
-    expect(defaultName('shop', 'prod', ['cleanup', '--only', 'docker'])).toBe('shop-prod-cleanup-docker');
-    expect(defaultName('shop', 'prod', ['logs', '--grep', 'a b/c'])).toBe('shop-prod-logs-a-b-c');
+  it('derives names from the command words before the first option, never from option values', () => {
+    expect(defaultName('shop', 'prod', ['cleanup', '--only', 'docker'])).toBe('shop-prod-cleanup');
+    expect(defaultName('shop', 'prod', ['logs', '--grep', 'a b/c'])).toBe('shop-prod-logs');
+    expect(defaultName('shop', 'prod', ['backup', 'prune'])).toBe('shop-prod-backup-prune');
+    expect(defaultName('shop', 'prod', ['restore', 'latest', '--to', 'main_copy'])).toBe('shop-prod-restore-latest');
+  });
+  it.each([['--to', 'postgres://u:Pw0rd@db/x'], ['--to=mongodb+srv://admin:s3cret@cluster0/x', '']])('refuses a URL with a password (%s %s): it would sit in the crontab', (...args) => {
+    const attempt = () => buildJob({ ...input, command: ['restore', 'latest', ...args.filter(Boolean)] });
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow('is a URL with a password');
+    expect(attempt).not.toThrow(/Pw0rd|s3cret/);
+  });
+  it('takes URLs without a password', () => {
+    expect(buildJob({ ...input, command: ['restore', 'latest', '--to', 'postgres://db.internal/x'] }).name).toBe('shop-production-restore-latest');
   });
 });
