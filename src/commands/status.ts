@@ -43,8 +43,15 @@ async function deployedRelease(stateDir: string, environment: string): Promise<D
   const { current, entries: bySha } = readLedger(entries);
   const entry = current ? bySha.get(current) : undefined;
   const details = entry && releaseDetails(entry);
-  if (!current || !entry || !details) return null;
-  return { sha: current, shortSha: details.shortSha, subject: details.subject ?? '', at: entry.startedAt, by: `${entry.type} by ${entry.user}@${entry.host}`, verdict: details.verdict };
+  if (current && entry && details) {
+    return { sha: current, shortSha: details.shortSha, subject: details.subject ?? '', at: entry.startedAt, by: `${entry.type} by ${entry.user}@${entry.host}`, verdict: details.verdict };
+  }
+  // A failed rollback leaves the journal not knowing what runs: say so, not "nothing deployed".
+  const newest = entries.find((e) => releaseDetails(e));
+  const last = newest && releaseDetails(newest);
+  if (!newest || !last) return null;
+  const outcome = String((newest.details as { outcome?: string }).outcome ?? newest.result);
+  return { sha: '', shortSha: 'unknown', subject: `since the ${newest.type} of ${last.shortSha} ended ${outcome}`, at: newest.startedAt, by: `${newest.type} by ${newest.user}@${newest.host}`, verdict: 'unknown' };
 }
 
 export async function run(ctx: Context, options: { history?: string }): Promise<CommandResult<StatusData>> {

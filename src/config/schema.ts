@@ -56,6 +56,8 @@ const deploy = z.strictObject({
       passes: z.int().min(1).default(3),
       interval: duration.default('2s'),
       timeout: duration.default('2m'),
+      /** The passing streak must also last this long: an app that crashes a few seconds after start is caught. */
+      settle: duration.default('10s'),
     })
     .prefault({}),
   /** Bounds for `opsctl scale`. */

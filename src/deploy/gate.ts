@@ -1,5 +1,6 @@
 import { runProbes, type PlannedProbe } from '../health/check.js';
 import type { HealthReport, ProbeResult } from '../health/types.js';
+import { formatDuration } from '../config/duration.js';
 import { delay } from '../process/delay.js';
 import type { DeployDriver, PreparedRelease, TargetSample } from './types.js';
 
@@ -8,6 +9,8 @@ export interface GateSettings {
   passes: number;
   intervalMs: number;
   timeoutMs: number;
+  /** The passing streak must also span this long (an app crashing seconds after start). */
+  settleMs: number;
 }
 
 export interface GateResult {
@@ -43,6 +46,7 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
   const once = deps.probes.map((probe) => ({ ...probe, retries: 1 }));
   let passes = 0;
   let rounds = 0;
+  let streakStarted = started;
   let fingerprint: string | undefined;
   let last: { target: TargetSample | null; report: HealthReport | null; problems: string[] } = { target: null, report: null, problems: [] };
   for (;;) {
@@ -51,21 +55,22 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
     // Stability is judged against the previous passing round: the first ready round starts the count.
     const problems = roundProblems(target, report, passes > 0 ? fingerprint : undefined);
     passes = problems.length === 0 ? passes + 1 : 0;
+    if (passes === 1) streakStarted = deps.now();
     fingerprint = target.fingerprint;
     // The reason of a failed gate is the newest round that failed, not a passing one after it.
     last = { target, report, problems: problems.length > 0 ? problems : last.problems };
     deps.onRound?.(rounds, passes, problems);
-    if (passes >= settings.passes) break;
+    if (passes >= settings.passes && deps.now() - streakStarted >= settings.settleMs) break;
     if (deps.now() + settings.intervalMs > deadline) break;
     if (!(await delay(settings.intervalMs, deps.signal))) throw deps.signal.reason;
   }
-  const passed = passes >= settings.passes;
+  const passed = passes >= settings.passes && deps.now() - streakStarted >= settings.settleMs;
   return {
     passed,
     passes,
     rounds,
     durationMs: deps.now() - started,
-    reason: passed ? null : `not healthy ${settings.passes} times in a row within ${Math.round(settings.timeoutMs / 1000)} s: ${last.problems.join('; ') || 'no round passed'}`,
+    reason: passed ? null : `not healthy ${settings.passes} times in a row${settings.settleMs > 0 ? ` over ${formatDuration(settings.settleMs)}` : ''} within ${formatDuration(settings.timeoutMs)}: ${last.problems.join('; ') || 'the passing streak was too short'}`,
     target: last.target,
     probes: (last.report?.probes ?? []).map(({ name, state, reason }) => ({ name, state, reason })),
   };

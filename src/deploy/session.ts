@@ -3,9 +3,9 @@ import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { checkDisk } from '../doctor/checks.js';
-import { ConfigError, OpsError, UsageError } from '../errors.js';
+import { ConfigError, OpsError, ToolMissingError, UsageError } from '../errors.js';
 import { readRepoState } from '../git/git.js';
-import { planProbes, type PlannedProbe } from '../health/check.js';
+import { planProbes, runProbes, type PlannedProbe } from '../health/check.js';
 import { readEntries } from '../history/journal.js';
 import { RELEASE_TYPES, readLedger, type Ledger } from './ledger.js';
 import { releaseLayout, releasesDirOf, type ReleaseLayout } from './releases.js';
@@ -46,7 +46,7 @@ export async function openSession(ctx: Context, env: SelectedEnvironment, makeDr
     steps,
     ledger,
     probes: gateProbes(ctx, env),
-    gate: { passes: gate.passes, intervalMs: parseDuration(gate.interval)!, timeoutMs: parseDuration(gate.timeout)! },
+    gate: { passes: gate.passes, intervalMs: parseDuration(gate.interval)!, timeoutMs: parseDuration(gate.timeout)!, settleMs: parseDuration(gate.settle)! },
   };
 }
 
@@ -72,7 +72,7 @@ export async function preflight(session: Session): Promise<SourceSession> {
   const state = await readRepoState(ctx.runner, repo);
   if (!state.state) throw new UsageError(`source.repo ${repo} is not a usable git repository: ${state.problem}.`, 'Point source.repo at a git working copy (relative to opsctl.yaml).');
   if (state.state.dirty) ctx.log.warn(`${repo} has uncommitted changes: they are not deployed (a release is a commit) and are left as they are`);
-  const problems = await driver.preflight();
+  const problems = [...(await driver.preflight()), ...(await databasesUp(session))];
   const disk = await checkDisk('release folders', releasesDirOf(env));
   if (disk.status === 'fail') problems.push(`too little disk space for a release: ${disk.detail}`);
   else if (disk.status === 'warn') ctx.log.warn(`disk space is low: ${disk.detail}`);
@@ -81,6 +81,22 @@ export async function preflight(session: Session): Promise<SourceSession> {
   }
   return { ...session, source, layout: await releaseLayout(ctx.runner, env, repo) };
 }
+
+/**
+ * The gate's database probes, once, before anything changes: a database that is down (or a client tool
+ * that is missing, exit 127) would fail the gate of the new release and of the rollback alike.
+ */
+async function databasesUp(session: Session): Promise<string[]> {
+  const { ctx, env } = session;
+  const databases = session.probes.filter((p) => DATABASE_KINDS.has(p.kind));
+  if (databases.length === 0) return [];
+  const report = await runProbes(env.name, databases, { signal: ctx.signal, now: () => ctx.now() });
+  const missing = report.probes.find((p) => p.state === 'unknown');
+  if (missing) throw new ToolMissingError(`The health gate cannot check database ${missing.name}: ${missing.reason}.`, String(missing.details?.hint ?? 'Install its client tool, or take it out of health.databases.'));
+  return report.probes.filter((p) => p.state === 'unhealthy').map((p) => `database ${p.name} is down before the deploy (${p.reason}): the health gate would fail`);
+}
+
+const DATABASE_KINDS = new Set(['postgres', 'mongo', 'redis']);
 
 export function imageFor(env: SelectedEnvironment, sha: string): string | undefined {
   const { compose, swarm } = env.config.target;

@@ -32,7 +32,7 @@ export async function switchTo(session: Session, release: PreparedRelease, prefi
     return { ok: false, switched: !ctx.dryRun, health: null, error: (error as Error).message };
   }
   if (ctx.dryRun) {
-    ctx.log.plan(`would wait until ${driver.name} passes the health gate ${gate.passes} times in a row within ${formatDuration(gate.timeoutMs)}`);
+    ctx.log.plan(`would wait until ${driver.name} passes the health gate ${gate.passes} times in a row over at least ${formatDuration(gate.settleMs)}, within ${formatDuration(gate.timeoutMs)}`);
     return { ok: true, switched: false, health: null, error: null };
   }
   const deps = {
@@ -45,7 +45,7 @@ export async function switchTo(session: Session, release: PreparedRelease, prefi
       ctx.log.debug(`health round ${round}: ${passes}/${gate.passes} in a row${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`),
   };
   try {
-    const health = await steps.run(`${prefix}health`, `${gate.passes} passes in a row within ${formatDuration(gate.timeoutMs)}`, async () => {
+    const health = await steps.run(`${prefix}health`, `${gate.passes} passes in a row over ${formatDuration(gate.settleMs)} within ${formatDuration(gate.timeoutMs)}`, async () => {
       const result = await healthGate(release, gate, deps);
       if (!result.passed) throw new GateFailure(result);
       return result;

@@ -2,17 +2,19 @@
 // against real git repositories, with a stand-in target driver that runs what the release folder says.
 // The pm2, compose and swarm drivers have their own real tests (deploy-pm2, deploy-compose, deploy-swarm).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploy, type DeployRequest } from '../../src/deploy/deploy.js';
 import { rollback } from '../../src/deploy/rollback.js';
 import type { DeployDriver, DriverDeps, PreparedRelease } from '../../src/deploy/types.js';
-import { readEntries } from '../../src/history/journal.js';
+import { appendEntry, readEntries } from '../../src/history/journal.js';
 import { run as status } from '../../src/commands/status.js';
 import { renderHistory } from '../../src/output/history-table.js';
 import { createStyle } from '../../src/output/style.js';
 import { createRunner } from '../../src/process/runner.js';
+import { which } from '../../src/process/which.js';
 import { createTestContext } from '../support/context.js';
 import { planReleaseFolders } from '../../src/cleanup/releases.js';
 import { requireTool } from '../support/real-tools.js';
@@ -46,6 +48,8 @@ function standInDriver(stage: Stage) {
   });
 }
 
+const sha40 = (c: string) => c.repeat(40);
+
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
 }
@@ -63,12 +67,13 @@ environments:
   prod:
     target: { pm2: { name: stand-in, script: server.js } }
     source: { repo: ., ref: main, build: ["node build.cjs \${OPSCTL_RELEASE}"], checks: ["node check.cjs"], keepReleases: 2 }
-    deploy: { gate: { passes: 2, interval: 5ms, timeout: 300ms } }
+    deploy: { gate: { passes: 2, interval: 5ms, timeout: 300ms, settle: 0s } }
 `;
 
-function setup(options: { dryRun?: boolean } = {}) {
-  const t = createTestContext({ config: CONFIG, dryRun: options.dryRun });
-  const runner = createRunner({ dryRun: Boolean(options.dryRun), verbose: false, signal: t.controller.signal, log: (line) => t.logs.push(line), env: process.env });
+function setup(options: { dryRun?: boolean; config?: string; path?: string } = {}) {
+  const t = createTestContext({ config: options.config ?? CONFIG, dryRun: options.dryRun });
+  const env = options.path ? { ...process.env, PATH: options.path } : process.env;
+  const runner = createRunner({ dryRun: Boolean(options.dryRun), verbose: false, signal: t.controller.signal, log: (line) => t.logs.push(line), env });
   const ctx = { ...t.ctx, runner };
   git(t.dir, 'init', '-q', '-b', 'main');
   git(t.dir, 'config', 'user.email', 'test@example.com');
@@ -195,6 +200,32 @@ describe.skipIf(!available)('deploy and rollback with real git repositories (sta
     expect(existsSync(leftover)).toBe(false);
     expect(git(s.t.dir, 'worktree', 'list')).not.toContain(leftover);
     expect(existsSync(path.join(s.releases, v2.slice(0, 12)))).toBe(true);
+  });
+
+  it('a database the gate checks must answer before anything changes; a missing client is exit 127', async () => {
+    const withDb = CONFIG.replace('    deploy:', '    databases: { main: { type: postgres, url: "postgres://app@127.0.0.1:1/app" } }\n    health: { databases: [main] }\n    deploy:');
+    const down = setup({ config: withDb });
+    commit(down.t.dir, 'v1');
+    const refused = await deploy(down.ctx, down.env(), down.request(), down.make);
+    expect(refused).toMatchObject({ outcome: 'failed', running: null, error: expect.stringMatching(/database main is down before the deploy/) });
+    expect(refused.steps.at(-1)).toMatchObject({ name: 'preflight', status: 'failed' });
+    expect(down.stage.activations).toEqual([]);
+    // Only git and node on PATH: no psql.
+    const bin = path.join(tmpdir(), `opsctl-flow-bin-${process.pid}`);
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['git', 'node']) if (!existsSync(path.join(bin, tool))) symlinkSync(which(tool)!, path.join(bin, tool));
+    const noClient = setup({ config: withDb, path: bin });
+    commit(noClient.t.dir, 'v1');
+    const error = await deploy(noClient.ctx, noClient.env(), noClient.request(), noClient.make).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 127, message: expect.stringMatching(/cannot check database main.*psql/) });
+    rmSync(bin, { recursive: true, force: true });
+  });
+
+  it('status says the release is unknown after a rollback that failed, not "nothing deployed"', async () => {
+    const s = setup();
+    const details = { release: sha40('b'), shortSha: 'bbbbbbb', previous: sha40('a'), running: null, verdict: 'bad', outcome: 'rollback-failed' };
+    await appendEntry(s.t.stateDir, { type: 'deploy', environment: 'prod', app: 'flow', startedAt: new Date().toISOString(), durationMs: 1, result: 'failed', details });
+    expect((await status(s.ctx, {})).data.deployed).toMatchObject({ shortSha: 'unknown', subject: 'since the deploy of bbbbbbb ended rollback-failed', verdict: 'unknown' });
   });
 
   it('--dry-run plans every step and changes nothing: no release folder, no worktree, no journal, no switch', async () => {

@@ -16,8 +16,8 @@ function driverFrom(samples: TargetSample[]): DeployDriver {
 const up = (fingerprint: string): TargetSample => ({ ready: true, fingerprint, summary: '2/2 online', problems: [] });
 const down: TargetSample = { ready: false, fingerprint: 'x', summary: '1/2 online', problems: ['instance 1 errored'] };
 
-async function gate(samples: TargetSample[], passes = 3, timeoutMs = 200) {
-  return healthGate(release, { passes, intervalMs: 1, timeoutMs }, { environment: 'prod', driver: driverFrom(samples), probes: [], signal: new AbortController().signal, now: Date.now });
+async function gate(samples: TargetSample[], passes = 3, timeoutMs = 200, settleMs = 0) {
+  return healthGate(release, { passes, intervalMs: 1, timeoutMs, settleMs }, { environment: 'prod', driver: driverFrom(samples), probes: [], signal: new AbortController().signal, now: Date.now });
 }
 
 describe('healthGate', () => {
@@ -33,6 +33,15 @@ describe('healthGate', () => {
     expect(result.reason).toMatch(/restarted or were replaced/);
   });
 
+  it('the passing streak must also last `settle`: an app that restarts a few rounds in is caught', async () => {
+    const crashesLater = [up('p1'), up('p1'), up('p1'), up('p1'), up('p2'), up('p2'), ...Array.from({ length: 200 }, () => down)];
+    const result = await gate(crashesLater, 3, 150, 60);
+    expect(result.passed).toBe(false);
+    const stable = await gate([up('p1')], 3, 500, 30);
+    expect(stable.passed).toBe(true);
+    expect(stable.durationMs).toBeGreaterThanOrEqual(30);
+  });
+
   it('says why the last round failed', async () => {
     const result = await gate([down], 2, 30);
     expect(result.passed).toBe(false);
@@ -43,7 +52,7 @@ describe('healthGate', () => {
   it('an abort stops the gate with the abort reason', async () => {
     const controller = new AbortController();
     const reason = new Error('interrupted');
-    const pending = healthGate(release, { passes: 5, intervalMs: 1000, timeoutMs: 60_000 }, { environment: 'p', driver: driverFrom([up('a')]), probes: [], signal: controller.signal, now: Date.now });
+    const pending = healthGate(release, { passes: 5, intervalMs: 1000, timeoutMs: 60_000, settleMs: 0 }, { environment: 'p', driver: driverFrom([up('a')]), probes: [], signal: controller.signal, now: Date.now });
     setTimeout(() => controller.abort(reason), 20);
     await expect(pending).rejects.toBe(reason);
   });
