@@ -75,7 +75,7 @@ export function defaultName(app: string, environment: string, command: readonly 
 /** scheme://user:password@ : the entry is a plain line in the crontab or the task, readable and logged. */
 const URL_WITH_PASSWORD = /[a-z][\w+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
-function assertNoPassword(command: readonly string[]): void {
+export function assertNoPassword(command: readonly string[]): void {
   const index = command.findIndex((arg) => URL_WITH_PASSWORD.test(arg));
   if (index < 0) return;
   throw new UsageError(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { loadRunbooks, stepLabel } from '../runbook/load.js';
 import type { Runbook } from '../runbook/schema.js';
+import { assertNoPassword } from './job.js';
 
 /** A runbook by name, or why it could not be read: schedule checks whether a scheduled run would ask. */
 export type RunbookLookup = (name: string) => Runbook | string;
@@ -17,6 +18,8 @@ const YES_HINT = 'Pass --yes to schedule itself (opsctl schedule -e <env> --dail
 
 /** A scheduled run has no terminal and no end: commands that never exit or that ask are refused or fixed here. */
 export function prepareCommand(command: readonly string[], yes: boolean, lookup: RunbookLookup): PreparedCommand {
+  // First: a password is the problem to fix whatever else is wrong with the command.
+  assertNoPassword(command);
   const notes: string[] = [];
   if (command[0] === 'logs' && command.some(isFollow)) {
     throw new UsageError('logs --follow never exits: each scheduled run would start another reader that stays forever.', 'Schedule logs with --since (e.g. -- logs --since 1h --level error), or run logs -f yourself.');

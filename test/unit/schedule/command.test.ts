@@ -141,6 +141,10 @@ describe('schedule: commands that never exit or that ask', () => {
     expect((await printed([...command, '--yes'])).data.notes).toEqual([]);
   });
 
+  it('names a password in a URL before anything else', async () => {
+    await expect(printed(['restore', 'latest', '--to', 'postgres://u:Pw0rd@db/x'])).rejects.toThrow('is a URL with a password');
+  });
+
   it('takes commands that do not ask without --yes', async () => {
     for (const command of [['backup'], ['rollback'], ['health-check'], ['runbook', 'run', 'morning-check']]) {
       expect((await printed(command)).data.notes).toEqual([]);
