@@ -115,6 +115,13 @@ describe.skipIf(!available)('the standalone executables (npm run package)', () =
     expect(data.runbooks.length).toBeGreaterThan(0);
   });
 
+  it('runbook run shows each opsctl step as its command does (renderers load from the bundle), not raw JSON', async () => {
+    const result = await run(['runbook', 'run', 'incident-triage', '-e', 'local']);
+    expect([0, 3], result.stderr).toContain(result.exitCode);
+    expect(result.stdout).toMatch(/── 1\. status\nenvironment +local \(packaged\)/);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+  });
+
   it('runbook run starts the executable itself for its opsctl steps (no node on PATH)', async () => {
     const result = await run(['runbook', 'run', 'morning-check', '-e', 'local', '--json']);
     const data = parseJson(result.stdout);
