@@ -348,7 +348,7 @@ function e2eConfig(name: string, port: number, stateDir: string, dryStateDir: st
     stateDir: state,
     source: { repo: '..', ref: 'main', build: ['node -e "setTimeout(() => {}, Number(process.env.SLOW_BUILD_MS || 0))"'] },
     target: { pm2: { name: appName, script: 'server.cjs', instances: 2, env: { PORT: String(port) } } },
-    deploy: { gate: { passes: 3, interval: '500ms', timeout: '15s' } },
+    deploy: { gate: { passes: 3, interval: '500ms', settle: '2s', timeout: '20s' } },
     health: { endpoints: [{ name: 'web', url: `http://127.0.0.1:${port}/` }] },
   });
   return { version: 1, app: 'demo', environments: { prod: environment(name, stateDir), dry: environment(`${name}-dry`, dryStateDir) } };
