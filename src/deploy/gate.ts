@@ -1,6 +1,7 @@
 import { runProbes, type PlannedProbe } from '../health/check.js';
 import type { HealthReport, ProbeResult } from '../health/types.js';
 import { formatDuration } from '../config/duration.js';
+import { withDeadline } from '../process/deadline.js';
 import { delay } from '../process/delay.js';
 import type { DeployDriver, PreparedRelease, TargetSample } from './types.js';
 
@@ -51,7 +52,13 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
   let last: { target: TargetSample | null; report: HealthReport | null; problems: string[] } = { target: null, report: null, problems: [] };
   for (;;) {
     rounds += 1;
-    const [target, report] = await Promise.all([deps.driver.sample(release), once.length > 0 ? runProbes(deps.environment, once, { signal: deps.signal, now: deps.now }) : null]);
+    const taken = await takeRound(release, once, deps, Math.max(deadline - deps.now(), 1));
+    if (!taken) {
+      last = { ...last, problems: ['a health round did not finish before the gate\'s deadline (a probe or the target does not answer)'] };
+      passes = 0;
+      break;
+    }
+    const [target, report] = taken;
     // Stability is judged against the previous passing round: the first ready round starts the count.
     const problems = roundProblems(target, report, passes > 0 ? fingerprint : undefined);
     passes = problems.length === 0 ? passes + 1 : 0;
@@ -74,6 +81,24 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
     target: last.target,
     probes: (last.report?.probes ?? []).map(({ name, state, reason }) => ({ name, state, reason })),
   };
+}
+
+/** One look at the target and the probes, or undefined when it does not finish within `ms` (a stuck daemon, a hung connection). */
+async function takeRound(release: PreparedRelease, probes: readonly PlannedProbe[], deps: GateDeps, ms: number): Promise<[TargetSample, HealthReport | null] | undefined> {
+  try {
+    return await withDeadline(ms, (limit) => {
+      const signal = AbortSignal.any([deps.signal, limit]);
+      const work = Promise.all([deps.driver.sample(release), probes.length > 0 ? runProbes(deps.environment, probes, { signal, now: deps.now }) : null] as const);
+      // Past the deadline the round is abandoned: its late failure must not become an unhandled rejection.
+      work.catch(() => undefined);
+      const expired = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      return Promise.race([work, expired]);
+    });
+  } catch (error) {
+    if (deps.signal.aborted) throw deps.signal.reason;
+    if ((error as Error).name === 'TimeoutError') return undefined;
+    throw error;
+  }
 }
 
 function roundProblems(target: TargetSample, report: HealthReport | null, previous: string | undefined): string[] {

@@ -4,6 +4,7 @@ import { formatDuration } from '../config/duration.js';
 import { ToolMissingError } from '../errors.js';
 import { command, type Command } from '../process/command.js';
 import { redact } from '../process/redact.js';
+import { withDeadline } from '../process/deadline.js';
 import type { Runner } from '../process/runner.js';
 import type { Attempt } from './http.js';
 
@@ -84,7 +85,7 @@ export async function probeDatabase(probe: DatabaseProbe, kind: DatabaseConfig['
   const base = { kind, target: redact(probe.target) } as const;
   const started = performance.now();
   try {
-    const result = await runner.run(probe.command, { allowFailure: true, signal: AbortSignal.timeout(timeoutMs) });
+    const result = await withDeadline(timeoutMs, (signal) => runner.run(probe.command, { allowFailure: true, signal }));
     const latency = Math.round(performance.now() - started);
     if (result.exitCode !== 0) return { ...base, state: 'unhealthy', value: latency, unit: 'ms', reason: clientError(result.stderr || result.stdout, probe.command.file, result.exitCode) };
     const answer = probe.read(result.stdout, result.stderr);

@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { EndpointConfig } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
+import { withDeadline } from '../process/deadline.js';
 import { VERSION } from '../version.js';
 import { checkJsonExpectations, isHealthJson, readHealthJson, type Verdict } from './expect.js';
 import { byThreshold, worst, type ProbeResult } from './types.js';
@@ -100,9 +101,12 @@ function checkBody(response: Response, endpoint: HttpEndpoint, details: Record<s
 }
 
 function request(endpoint: HttpEndpoint, outer: AbortSignal): Promise<Response> {
+  return withDeadline(endpoint.timeoutMs, (deadline) => send(endpoint, AbortSignal.any([outer, deadline])));
+}
+
+function send(endpoint: HttpEndpoint, signal: AbortSignal): Promise<Response> {
   const url = new URL(endpoint.url);
   const client = url.protocol === 'https:' ? https : http;
-  const signal = AbortSignal.any([outer, AbortSignal.timeout(endpoint.timeoutMs)]);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = client.request(

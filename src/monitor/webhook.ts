@@ -1,4 +1,5 @@
 import { delay } from '../process/delay.js';
+import { withDeadline } from '../process/deadline.js';
 import { VERSION } from '../version.js';
 
 export interface DeliveryOptions {
@@ -28,13 +29,16 @@ export async function postAlert(url: string, text: string, options: DeliveryOpti
     }
     try {
       const { target, authorization } = splitCredentials(url);
-      const response = await fetch(target, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': `opsctl/${VERSION}`, ...(authorization ? { authorization } : {}) },
-        body: JSON.stringify({ text }),
-        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)]),
+      const response = await withDeadline(options.timeoutMs ?? 10_000, async (deadline) => {
+        const answer = await fetch(target, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': `opsctl/${VERSION}`, ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify({ text }),
+          signal: AbortSignal.any([options.signal, deadline]),
+        });
+        await answer.body?.cancel();
+        return answer;
       });
-      await response.body?.cancel();
       if (response.ok) return { delivered: true, attempts: attempt };
       error = `HTTP ${response.status}`;
       // A 4xx other than 429 will not get better by retrying (wrong URL, revoked token).

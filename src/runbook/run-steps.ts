@@ -1,5 +1,6 @@
 import { confirmByTyping } from '../backup/confirm.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
+import { withDeadline } from '../process/deadline.js';
 import type { Context } from '../context.js';
 import { InterruptedError, OpsError, UsageError } from '../errors.js';
 import { conditionsOf, describeCondition, evaluate, type CheckOutcome } from './condition.js';
@@ -115,8 +116,10 @@ async function runOne(ctx: Context, planned: PlannedStep, settings: RunSettings,
   const progress = ctx.log.step(`${report.step}/${total} ${planned.name}: ${report.argv.join(' ')}`);
   const started = Date.now();
   try {
-    const timeout = planned.step.timeout ? AbortSignal.timeout(parseDuration(planned.step.timeout)!) : undefined;
-    const result = await ctx.runner.run(stepCommand(planned, settings, planned.step.confirm !== false), { allowFailure: true, signal: timeout });
+    const cmd = stepCommand(planned, settings, planned.step.confirm !== false);
+    const result = planned.step.timeout
+      ? await withDeadline(parseDuration(planned.step.timeout)!, (signal) => ctx.runner.run(cmd, { allowFailure: true, signal }))
+      : await ctx.runner.run(cmd, { allowFailure: true });
     report.exitCode = result.exitCode;
     if (result.exitCode === 130 && (await interrupted(ctx.signal))) throw new InterruptedError('Interrupted.', 'The step was stopped; run the runbook again when ready.');
     passStderr(ctx, planned, result.stderr);

@@ -42,6 +42,15 @@ describe('healthGate', () => {
     expect(stable.durationMs).toBeGreaterThanOrEqual(30);
   });
 
+  it('a round that never finishes (a stuck daemon) fails the gate at its deadline instead of hanging', async () => {
+    const stuck: DeployDriver = { ...driverFrom([up('a')]), sample: () => new Promise<TargetSample>(() => undefined) };
+    const started = Date.now();
+    const result = await healthGate(release, { passes: 1, intervalMs: 1, timeoutMs: 100, settleMs: 0 }, { environment: 'p', driver: stuck, probes: [], signal: new AbortController().signal, now: Date.now });
+    expect(result.passed).toBe(false);
+    expect(result.reason).toMatch(/did not finish before the gate's deadline/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('says why the last round failed', async () => {
     const result = await gate([down], 2, 30);
     expect(result.passed).toBe(false);
