@@ -92,7 +92,10 @@ describe.skipIf(!available)('status shows the release (git sha) and the lock hol
     expect(json.exitCode, json.stderr).toBe(0);
     expect(parseJson(json.stdout).release).toMatchObject({ repo, sha, shortSha, branch: 'main', subject: 'Ship the first release', dirty: false });
     const table = await runCli(['status'], { cwd: dir, env: env() });
-    expect(table.stdout).toMatch(new RegExp(`release\\s+${shortSha} \\(main\\) Ship the first release`));
+    expect(table.stdout).toMatch(new RegExp(`source\\s+${shortSha} \\(main\\) Ship the first release`));
+    // Nothing was deployed by opsctl: the working copy's HEAD is not passed off as the deployed release.
+    expect(table.stdout).toMatch(/deployed\s+nothing deployed by opsctl yet/);
+    expect(parseJson(json.stdout).deployed).toBeNull();
     expect(table.stdout).not.toContain('uncommitted');
   });
 
