@@ -19,4 +19,6 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, () => console.log(JSON.stringify({ level: 30, time: Date.now(), msg: `hello-api listening on ${port}` })));
-process.on('SIGINT', () => server.close(() => process.exit(0)));
+// pm2's graceful stop: on SIGINT finish what is in flight, then exit. The short wait lets a connection the
+// cluster primary was already handing to this worker arrive and be answered: a reload loses no request.
+process.on('SIGINT', () => server.close(() => setTimeout(() => process.exit(0), 300)));

@@ -14,9 +14,11 @@ import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { Logger } from '../../src/output/logger.js';
 import { createRunner } from '../../src/process/runner.js';
-import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, startCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
-import { daemonPid, freePort, getOnce, getServed, jlist, killPm2, makeReleaseRepo, pathWithPm2, startLoad, type ReleaseRepo, type ServedBody } from '../support/real-pm2.js';
-import { requireTools } from '../support/real-tools.js';
+import { cleanEnv, ensureBuilt, makeTempDir, parseJson, REPO_ROOT, removeTempDirs, runCli, startCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
+import { daemonPid, freePort, getOnce, getServed, jlist, killPm2, makeReleaseRepo, pathWithPm2, pm2, startLoad, type ReleaseRepo, type ServedBody } from '../support/real-pm2.js';
+import { PM2_BIN, requireTools } from '../support/real-tools.js';
+
+const EXAMPLE_SERVER = path.join(REPO_ROOT, 'examples', 'hello-api', 'server.mjs');
 
 const available = requireTools('pm2', 'git');
 
@@ -188,6 +190,21 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     expect(three.lines).toContain(`$ pm2 scale ${base}-count 3`);
     expect(await three.driver.replicas()).toBe(3);
     for (const body of await servedMany(port, 6)) expect(body.version).toBe('v1');
+  }, 120_000);
+
+  it('examples/hello-api/server.mjs: a cluster reload under a steady stream of requests loses none (graceful stop)', async () => {
+    const port = await freePort();
+    const name = `${base}-hello`;
+    await execa(process.execPath, [PM2_BIN, 'start', EXAMPLE_SERVER, '--name', name, '-i', '2'], { env: cleanEnv({ PM2_HOME: home, PORT: String(port) }), extendEnv: false });
+    await waitFor('the example answering', () => getOnce(port, '/api/live').then(() => true, () => false), 60_000, 250);
+    for (let round = 0; round < 3; round += 1) {
+      const load = startLoad(port, '/api/live');
+      await pm2(home, ['reload', name]);
+      const { requests, failures } = await load.stop();
+      expect(requests).toBeGreaterThan(10);
+      expect(failures).toEqual([]);
+    }
+    await pm2(home, ['delete', name]);
   }, 120_000);
 
   it('--dry-run and preflight change nothing: no daemon, no link, no process file; the plan is printed', async () => {

@@ -146,9 +146,9 @@ export async function getServed(port: number): Promise<ServedBody> {
  * reload. A kept-alive connection to a worker that is going away can be closed under a request by any
  * server, so keep-alive failures would measure the client, not the deploy.
  */
-export function getOnce(port: number): Promise<ServedBody> {
+export function getOnce(port: number, urlPath = '/'): Promise<ServedBody> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5000 }, (response) => {
+    const request = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 5000 }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -166,13 +166,13 @@ export interface LoadResult {
 }
 
 /** One request after another (each on its own connection) until stopped: what users see during a switch. */
-export function startLoad(port: number): { stop: () => Promise<LoadResult> } {
+export function startLoad(port: number, urlPath = '/'): { stop: () => Promise<LoadResult> } {
   const result: LoadResult = { requests: 0, failures: [] };
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       result.requests += 1;
-      await getOnce(port).catch((error: Error) => result.failures.push(error.message));
+      await getOnce(port, urlPath).catch((error: Error) => result.failures.push(error.message));
     }
   })();
   return {
