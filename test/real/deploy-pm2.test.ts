@@ -192,6 +192,16 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     for (const body of await servedMany(port, 6)) expect(body.version).toBe('v1');
   }, 120_000);
 
+  it('scale 2 of a fork-mode app on a fixed port fails with the instances\' state: the new one crash-loops (EADDRINUSE) after being online once', async () => {
+    const port = await freePort();
+    const { driver } = setup({ name: `${base}-fixed`, script: 'server.cjs', instances: 1, env: { PORT: String(port) } });
+    await deployed(driver, 1);
+    const error = await driver.scale(2, new AbortController().signal).then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(new RegExp(`^2 instances of ${base}-fixed do not stay up: .*instance \\d+ (online|errored|launching|waiting restart) \\(pid \\d+, [1-9]\\d* restarts\\)`));
+    expect((await getServed(port)).version).toBe('v1');
+    await pm2(home, ['delete', `${base}-fixed`]);
+  }, 120_000);
+
   it('examples/hello-api/server.mjs: a cluster reload under a steady stream of requests loses none (graceful stop)', async () => {
     const port = await freePort();
     const name = `${base}-hello`;

@@ -4,6 +4,7 @@ import type { Pm2Process } from '../../targets/pm2/parse.js';
 import type { TargetSample } from '../types.js';
 import { RELEASE_VARIABLE } from './pm2-commands.js';
 import { isInside } from './pm2-paths.js';
+import { fingerprint } from './pm2-wait.js';
 
 export interface SampleContext {
   name: string;
@@ -52,8 +53,7 @@ export function samplePm2(processes: readonly Pm2Process[], context: SampleConte
   const stale = mine.filter((p) => !runsRelease(p, context.sha, context.homes));
   if (stale.length > 0) problems.push(`${stale.length} instance${stale.length === 1 ? ' does' : 's do'} not run release ${context.sha.slice(0, 7)} yet`);
   if (!context.linked) problems.push(`the current link does not lead to release ${context.sha.slice(0, 7)}`);
-  const fingerprint = mine.map((p) => `${p.pm_id}:${p.pid ?? 0}:${p.pm2_env?.restart_time ?? 0}`).sort().join(',');
-  return { ready: problems.length === 0 && mine.length === context.desired, fingerprint, summary: summarize(mine, context.desired), problems };
+  return { ready: problems.length === 0 && mine.length === context.desired, fingerprint: fingerprint(mine), summary: summarize(mine, context.desired), problems };
 }
 
 function summarize(mine: readonly Pm2Process[], desired: number): string {
