@@ -28,7 +28,7 @@ export async function planActivation(config: Pm2Target, name: string, deps: Driv
     return { paths, start, reload: pm2DeployCommands.reload(name, env), script: config.script! };
   }
   // The release's own file, not the link (not switched yet under --dry-run); paths are rewritten for the link.
-  const loaded = await loadEcosystemApp(deps.runner, path.resolve(release.dir, config.ecosystem), name, appEnv({}, release.sha, home));
+  const loaded = await loadEcosystemApp(deps.runner, path.resolve(release.dir, config.ecosystem), name, appEnv({}, release.sha, home), deps.env);
   const app = ecosystemApp(loaded, paths, release.root, config.instances);
   const env = appEnv({ ...app.variables, ...own }, release.sha, home);
   const file = path.join(deps.releasesDir, PROCESS_FILE);

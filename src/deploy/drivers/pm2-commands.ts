@@ -42,19 +42,4 @@ export const pm2DeployCommands = {
   /** Starts the daemon when none runs: apps inherit the daemon's environment, which must not hold another app's variables. */
   ping: (env: Env): Command => command('pm2', ['ping'], { env, readOnly: false }),
   scale: (name: string, replicas: number, env: Env): Command => command('pm2', ['scale', name, String(replicas)], { env, readOnly: false }),
-  /**
-   * An ecosystem file evaluated the way pm2 does (JS runs; JSON and YAML parse), printed as JSON. Read-only:
-   * evaluating the config changes nothing that pm2's own loading would not.
-   */
-  readEcosystem: (node: string, file: string, env: Env): Command =>
-    command(node, ['--input-type=module', '-e', READ_ECOSYSTEM, file], { env, readOnly: true }),
 };
-
-// import() loads CommonJS (module.exports as default) and ESM alike; JSON goes through the same path.
-const READ_ECOSYSTEM = [
-  "import { readFileSync } from 'node:fs';",
-  "import { pathToFileURL } from 'node:url';",
-  'const file = process.argv[1];',
-  "const loaded = file.endsWith('.json') ? JSON.parse(readFileSync(file, 'utf8')) : (await import(pathToFileURL(file).href)).default;",
-  'process.stdout.write(JSON.stringify(loaded ?? null));',
-].join('\n');

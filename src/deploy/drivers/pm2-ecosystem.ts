@@ -12,8 +12,11 @@ import YAML from 'yaml';
 import type { Pm2Target } from '../../config/schema.js';
 import { OpsError } from '../../errors.js';
 import type { Runner } from '../../process/runner.js';
-import { isCluster, pm2DeployCommands } from './pm2-commands.js';
+import { isCluster } from './pm2-commands.js';
+import { evaluateEcosystem } from './pm2-ecosystem-read.js';
 import { isInside, safeRealpath, type AppPaths } from './pm2-paths.js';
+
+type HostEnv = Readonly<Record<string, string | undefined>>;
 
 export type AppEntry = Record<string, unknown> & { name?: string };
 
@@ -25,10 +28,8 @@ export interface EcosystemApp {
 }
 
 /** The ecosystem's app named `name`, evaluated as pm2 would (a missing app is an OpsError naming the file). */
-export async function loadEcosystemApp(runner: Runner, file: string, name: string, env: Readonly<Record<string, string>>): Promise<AppEntry> {
-  const loaded: unknown = /\.ya?ml$/i.test(file)
-    ? YAML.parse(await readFile(file, 'utf8'))
-    : JSON.parse((await runner.run(pm2DeployCommands.readEcosystem(process.execPath, file, env))).stdout || 'null');
+export async function loadEcosystemApp(runner: Runner, file: string, name: string, env: Readonly<Record<string, string>>, hostEnv: HostEnv): Promise<AppEntry> {
+  const loaded: unknown = /\.ya?ml$/i.test(file) ? YAML.parse(await readFile(file, 'utf8')) : await evaluateEcosystem(runner, file, env, hostEnv);
   const apps: unknown = Array.isArray(loaded) ? loaded : (loaded as { apps?: unknown } | null)?.apps;
   const entries = (Array.isArray(apps) ? apps : [apps]).filter((a): a is AppEntry => typeof a === 'object' && a !== null);
   const entry = entries.find((a) => a.name === name) ?? (entries.length === 1 && !entries[0]!.name ? entries[0] : undefined);

@@ -10,6 +10,7 @@ import { parseJlist, type Pm2Process } from '../../targets/pm2/parse.js';
 import type { DeployDriver, DriverDeps, PreparedRelease } from '../types.js';
 import { planActivation, startOrReload, switchRelease } from './pm2-activate.js';
 import { pm2DeployCommands } from './pm2-commands.js';
+import { EcosystemError } from './pm2-ecosystem-read.js';
 import { appPaths, linkTarget, looksLikePath, safeRealpath } from './pm2-paths.js';
 import { appProcesses, desiredInstances, samplePm2 } from './pm2-sample.js';
 import { waitForInstances } from './pm2-wait.js';
@@ -127,6 +128,8 @@ async function missingEntry(config: Pm2Target, name: string, deps: DriverDeps, r
       await planActivation(config, name, deps, release);
       return [];
     } catch (error) {
+      // A file that does not load is the config's fault, not the build's; a missing node is exit 127.
+      if (error instanceof EcosystemError || error instanceof ToolMissingError) throw error;
       return [(error as Error).message];
     }
   }
