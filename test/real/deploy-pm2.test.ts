@@ -367,9 +367,22 @@ describe.skipIf(!available)('opsctl deploy / rollback / scale on a pm2 target (b
     expect(existsSync(path.join(dir, 'state-dry'))).toBe(false);
     expect((await execa('git', ['-C', repo.repo, 'worktree', 'list'])).stdout).toBe(worktreesBefore);
   }, 120_000);
+  it('--dry-run of a never-deployed release with an ecosystem config: planned from the working copy\'s file, exit 0, nothing changed', async () => {
+    const dryHome = makeTempDir('pm2-e2e-dry-eco');
+    const worktreesBefore = (await execa('git', ['-C', repo.repo, 'worktree', 'list'])).stdout;
+    const result = await runCli(['deploy', '--ref', v1(), '--dry-run', '-e', 'dry-eco', '--json'], { cwd: app, env: cleanEnv({ PM2_HOME: dryHome, PATH: pathWithPm2() }), timeoutMs: 120_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ outcome: 'planned', dryRun: true, error: null });
+    const releases = path.join(dir, 'state-dry-eco', 'releases', 'dry-eco');
+    expect(result.stderr).toContain(`would run: pm2 start ${path.join(releases, 'pm2-process.json')} --only ${name}-eco`);
+    expect(result.stderr).toContain(`planning from ${path.join(app, 'ecosystem.config.cjs')} in your working copy`);
+    expect(readdirSync(dryHome)).toEqual([]);
+    expect(existsSync(path.join(dir, 'state-dry-eco'))).toBe(false);
+    expect((await execa('git', ['-C', repo.repo, 'worktree', 'list'])).stdout).toBe(worktreesBefore);
+  }, 120_000);
 });
 
-/** prod deploys `name` (2 cluster instances) from the repo; dry is the same app under another name and state folder. */
+/** prod deploys `name` (2 cluster instances) from the repo; dry is the same app under another name and state folder; dry-eco its ecosystem file. */
 function e2eConfig(name: string, port: number, stateDir: string, dryStateDir: string): unknown {
   const environment = (appName: string, state: string) => ({
     stateDir: state,
@@ -378,5 +391,6 @@ function e2eConfig(name: string, port: number, stateDir: string, dryStateDir: st
     deploy: { gate: { passes: 3, interval: '500ms', settle: '2s', timeout: '20s' } },
     health: { endpoints: [{ name: 'web', url: `http://127.0.0.1:${port}/` }] },
   });
-  return { version: 1, app: 'demo', environments: { prod: environment(name, stateDir), dry: environment(`${name}-dry`, dryStateDir) } };
+  const ecosystem = { ...environment(`${name}-eco`, `${dryStateDir}-eco`), target: { pm2: { name: `${name}-eco`, ecosystem: 'ecosystem.config.cjs', instances: 2, env: { PORT: String(port) } } } };
+  return { version: 1, app: 'demo', environments: { prod: environment(name, stateDir), dry: environment(`${name}-dry`, dryStateDir), 'dry-eco': ecosystem } };
 }

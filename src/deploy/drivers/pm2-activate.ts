@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Pm2Target } from '../../config/schema.js';
 import type { Command } from '../../process/command.js';
@@ -28,8 +29,9 @@ export async function planActivation(config: Pm2Target, name: string, deps: Driv
     return { paths, start, reload: pm2DeployCommands.reload(name, env), script: config.script! };
   }
   // The release's own file, not the link (not switched yet under --dry-run); paths are rewritten for the link.
-  const loaded = await loadEcosystemApp(deps.runner, path.resolve(release.dir, config.ecosystem), name, appEnv({}, release.sha, home), deps.env);
-  const app = ecosystemApp(loaded, paths, release.root, config.instances);
+  const source = ecosystemSource(config.ecosystem, deps, release);
+  const loaded = source ? await loadEcosystemApp(deps.runner, source.file, name, appEnv({}, release.sha, home), deps.env) : { name };
+  const app = ecosystemApp(loaded, paths, source?.root ?? release.root, config.instances);
   const env = appEnv({ ...app.variables, ...own }, release.sha, home);
   const file = path.join(deps.releasesDir, PROCESS_FILE);
   return {
@@ -39,6 +41,23 @@ export async function planActivation(config: Pm2Target, name: string, deps: Driv
     processFile: { file, entry: app.entry },
     script: String(loaded.script ?? ''),
   };
+}
+
+/**
+ * The ecosystem file to plan from and the folder its paths lie in: the release's own. Under --dry-run the
+ * release folder may not exist (no worktree is made): the working copy's file at the same relative path
+ * stands in, read-only; with none there either, the plan goes without the file's content.
+ */
+function ecosystemSource(ecosystem: string, deps: DriverDeps, release: PreparedRelease): { file: string; root: string } | undefined {
+  const own = path.resolve(release.dir, ecosystem);
+  if (!deps.runner.dryRun || existsSync(own)) return { file: own, root: release.root };
+  const file = path.resolve(deps.environment.dir, ecosystem);
+  if (!existsSync(file)) {
+    deps.log.plan(`would read ${own} once release ${release.shortSha} is checked out`);
+    return undefined;
+  }
+  deps.log.plan(`release ${release.shortSha} is not checked out: planning from ${file} in your working copy`);
+  return { file, root: path.resolve(deps.environment.dir, path.relative(release.dir, release.root)) };
 }
 
 /**

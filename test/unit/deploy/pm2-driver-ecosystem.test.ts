@@ -1,11 +1,13 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { environmentSchema } from '../../../src/config/schema.js';
+import { planActivation } from '../../../src/deploy/drivers/pm2-activate.js';
 import { createPm2Driver } from '../../../src/deploy/drivers/pm2.js';
 import { EcosystemError, ecosystemNode, evaluateEcosystem } from '../../../src/deploy/drivers/pm2-ecosystem-read.js';
 import { ToolMissingError } from '../../../src/errors.js';
 import type { Logger } from '../../../src/output/logger.js';
+import { formatCommand } from '../../../src/process/command.js';
 import { createRunner } from '../../../src/process/runner.js';
 import { caught, tempDir } from '../helpers.js';
 
@@ -67,6 +69,27 @@ describe('an ecosystem file that does not load', () => {
     const file = path.join(tempDir(), 'ok.cjs');
     writeFileSync(file, "module.exports = { apps: [{ name: 'api', script: 'x.js' }] };\n");
     expect(await evaluateEcosystem(runner(false), file, {}, process.env)).toEqual({ apps: [{ name: 'api', script: 'x.js' }] });
+  });
+});
+
+describe('--dry-run of a release that is not checked out', () => {
+  it('plans from the working copy\'s ecosystem file (same relative path) and prints the pm2 start', async () => {
+    const work = tempDir();
+    const appDir = path.join(work, 'app');
+    mkdirSync(appDir);
+    writeFileSync(path.join(appDir, 'ecosystem.config.cjs'), "module.exports = { apps: [{ name: 'api', script: 'server.cjs', cwd: __dirname, env: { PORT: '9' } }] };\n");
+    const releasesDir = path.join(work, 'state', 'releases', 'prod');
+    const root = path.join(releasesDir, 'aaaaaaaaaaaa');
+    const release = { sha: 'a'.repeat(40), shortSha: 'aaaaaaa', root, dir: path.join(root, 'app') };
+    const config = environmentSchema.parse({ target: { pm2: { name: 'api', ecosystem: 'ecosystem.config.cjs', instances: 2 } } });
+    const lines: string[] = [];
+    const environment = { name: 'prod', config, app: 'api', dir: appDir, envFile: '', stateDir: path.join(work, 'state') };
+    const deps = { runner: runner(true, lines), env: process.env, log: recordingLogger(lines), environment, releasesDir, now: Date.now };
+    const plan = await planActivation(config.target.pm2!, 'api', deps, release);
+    expect(formatCommand(plan.start)).toBe(`pm2 start ${releasesDir}/pm2-process.json --only api`);
+    expect(plan.processFile?.entry).toMatchObject({ name: 'api', script: 'server.cjs', cwd: `${releasesDir}/current/app`, instances: 2 });
+    expect(plan.start.env).toMatchObject({ PORT: '9', OPSCTL_RELEASE: release.sha });
+    expect(lines).toContain(`release aaaaaaa is not checked out: planning from ${appDir}/ecosystem.config.cjs in your working copy`);
   });
 });
 
