@@ -49,8 +49,8 @@ export async function evaluateEcosystem(runner: Runner, file: string, env: Reado
   if (result.exitCode === 0) return JSON.parse(result.stdout || 'null');
   const said = result.stderr.trim().split(/\r?\n/).at(-1) ?? '';
   const where = said.startsWith(file) ? said : `${file}: ${said || `node exited with code ${result.exitCode}`}`;
-  // A deploy's result keeps the message alone: it says what to do too.
-  throw new EcosystemError(`The pm2 ecosystem file does not load: ${where}. Fix it (node ${file} shows the whole error).`, `Fix ${file}: node ${file} shows the whole error.`, { file });
+  // A deploy's result keeps the message alone (its renderer adds the full stop): it says what to do too.
+  throw new EcosystemError(`The pm2 ecosystem file does not load: ${where}. Fix it (node ${file} shows the whole error)`, `Fix ${file}: node ${file} shows the whole error.`, { file });
 }
 
 // import() loads CommonJS (module.exports as default) and ESM alike; JSON goes through the same path.

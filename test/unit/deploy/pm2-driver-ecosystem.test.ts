@@ -42,7 +42,7 @@ describe('an ecosystem file that does not load', () => {
     writeFileSync(file, "module.exports = {\n  apps: [{ name: 'api',\n    script: 'x.js' }}\n};\n");
     const error = (await caught(evaluateEcosystem(runner(false), file, {}, process.env))) as EcosystemError;
     expect(error).toBeInstanceOf(EcosystemError);
-    expect(error.message).toBe(`The pm2 ecosystem file does not load: ${file}:3: SyntaxError: Unexpected token '}'. Fix it (node ${file} shows the whole error).`);
+    expect(error.message).toBe(`The pm2 ecosystem file does not load: ${file}:3: SyntaxError: Unexpected token '}'. Fix it (node ${file} shows the whole error)`);
     expect(error.hint).toBe(`Fix ${file}: node ${file} shows the whole error.`);
   });
 
