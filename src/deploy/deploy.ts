@@ -47,7 +47,9 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
     result.error = switched.error;
     result.outcome = 'failed';
     const back = rollbackTarget(s.ledger);
-    if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}); --no-rollback: it stays in place for you to look at`);
+    // Under --dry-run a switch that cannot even be planned is the answer: nothing ran, nothing to undo.
+    if (ctx.dryRun) ctx.log.error(`the switch to ${ref.shortSha} could not be planned: ${switched.error}`);
+    else if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}); --no-rollback: it stays in place for you to look at`);
     else if (!back) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}) and there is no earlier good release to roll back to`);
     else await rollBackTo(s, back, result);
     await keepReleases(s, result);

@@ -37,7 +37,9 @@ export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: 
       if (ctx.signal.aborted && switched) result.outcome = 'interrupted';
       else if (ctx.signal.aborted || toOpsError(error).exitCode !== 1) throw error;
       else result.outcome = 'failed';
-      result.error = toOpsError(error).message;
+      const failure = toOpsError(error);
+      result.error = failure.message;
+      result.hint = failure.hint ?? null;
     }
     result.durationMs = ctx.now() - started;
     return result;
@@ -74,6 +76,7 @@ function emptyResult(session: Session, operation: DeployResult['operation']): De
     health: null,
     rollback: null,
     error: null,
+    hint: null,
     durationMs: 0,
   };
 }

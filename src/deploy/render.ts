@@ -7,6 +7,8 @@ const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'none
 
 /** One line saying what happened, in the words of the operation. */
 export function headline(result: DeployResult): string {
+  const error = result.error?.replace(/\.+$/, '') ?? null;
+  const rollbackError = result.rollback?.error?.replace(/\.+$/, '') ?? null;
   const release = result.release ? `${result.release.shortSha} (${clip(result.release.subject, 60)})` : 'the release';
   const where = `${result.environment} (${result.target})`;
   const took = formatDuration(result.durationMs);
@@ -15,7 +17,7 @@ export function headline(result: DeployResult): string {
     case 'deployed':
     case 'rolled-back':
       if (result.operation === 'deploy' && result.outcome === 'rolled-back') {
-        return `Release ${release} failed on ${where}: ${result.error}. Rolled back to ${short(result.rollback?.to)}, which passed the health gate.`;
+        return `Release ${release} failed on ${where}: ${error}. Rolled back to ${short(result.rollback?.to)}, which passed the health gate.`;
       }
       return `${verb} ${release} to ${where} in ${took}; before: ${short(result.previous)}.`;
     case 'unchanged':
@@ -23,11 +25,11 @@ export function headline(result: DeployResult): string {
     case 'planned':
       return `Dry run: would ${result.operation === 'deploy' ? 'deploy' : 'roll back to'} ${release} on ${where}. Nothing was changed.`;
     case 'interrupted':
-      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch: it may run, unverified (${result.error}).`;
+      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch: it may run, unverified (${error}).`;
     case 'rollback-failed':
-      return `Release ${release} failed on ${where}: ${result.error}. The rollback to ${short(result.rollback?.to)} FAILED too: ${result.rollback?.error}.`;
+      return `Release ${release} failed on ${where}: ${error}. The rollback to ${short(result.rollback?.to)} FAILED too: ${rollbackError}.`;
     default:
-      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} failed: ${result.error ?? 'see the steps'}.`;
+      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} failed: ${error ?? 'see the steps'}.`;
   }
 }
 
@@ -46,6 +48,7 @@ export function renderDeploy(result: DeployResult, style: Style): string {
   const ok = ['deployed', 'unchanged', 'planned'].includes(result.outcome) || (result.operation === 'rollback' && result.outcome === 'rolled-back');
   const mark = ok ? style.green('✔') : style.red('✖');
   const lines = [`${mark} ${result.outcome === 'rollback-failed' ? style.bold(style.red(headline(result))) : headline(result)}`];
+  if (result.hint && !ok) lines.push(style.dim(result.hint));
   if (result.steps.length > 0) {
     const rows = result.steps.map((s) => [s.name, s.status, s.status === 'skipped' || s.status === 'planned' ? '' : formatDuration(s.durationMs), s.detail ?? '']);
     lines.push(renderTable(style, ['step', 'result', 'took', 'detail'], rows));

@@ -27,6 +27,8 @@ export interface DeployResult {
   /** The automatic rollback after a failed deploy. */
   rollback: { to: string; ok: boolean; health: GateResult | null; error: string | null } | null;
   error: string | null;
+  /** What to do about `error`, when the failure said. */
+  hint: string | null;
   durationMs: number;
 }
 

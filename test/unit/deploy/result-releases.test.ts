@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { foldersBeyond } from '../../../src/deploy/releases.js';
 import { exitCodeOf, journalDetailsOf, type DeployResult } from '../../../src/deploy/result.js';
 import { InterruptedError, TimeoutError } from '../../../src/errors.js';
+import { renderDeploy } from '../../../src/deploy/render.js';
+import { createStyle } from '../../../src/output/style.js';
 
 const sha = (c: string) => c.repeat(40);
 const folder = (c: string) => c.repeat(12);
@@ -22,7 +24,7 @@ function result(over: Partial<DeployResult>): DeployResult {
   return {
     operation: 'deploy', environment: 'prod', app: 'a', target: 'pm2 a', dryRun: false, outcome: 'deployed',
     release: { sha: sha('b'), shortSha: 'bbbbbbb', subject: 's', ref: 'main' }, previous: sha('a'), running: sha('b'),
-    backup: null, restored: null, steps: [], health: null, rollback: null, error: null, durationMs: 1, ...over,
+    backup: null, restored: null, steps: [], health: null, rollback: null, error: null, hint: null, durationMs: 1, ...over,
   };
 }
 
@@ -43,5 +45,21 @@ describe('deploy results', () => {
     expect(journalDetailsOf(result({ outcome: 'failed', running: sha('a'), steps: [{ name: 'build', status: 'failed', durationMs: 1, detail: 'x' }] })).verdict).toBe('untested');
     expect(exitCodeOf(result({ outcome: 'rolled-back' }))).toBe(1);
     expect(exitCodeOf(result({ operation: 'rollback', outcome: 'rolled-back' }))).toBe(0);
+  });
+});
+
+describe('renderDeploy', () => {
+  it('says what failed once (no doubled full stop) and what to do', () => {
+    const text = renderDeploy(result({ outcome: 'failed', running: sha('a'), error: 'pm2 jlist did not answer within 10s.', hint: 'Check the pm2 daemon (pm2 ping).' }), createStyle(false));
+    expect(text).toContain('failed: pm2 jlist did not answer within 10s.');
+    expect(text).not.toContain('..');
+    expect(text).toContain('Check the pm2 daemon (pm2 ping).');
+  });
+
+  it('a failed rollback is loud and says what to do by hand', () => {
+    const text = renderDeploy(result({ outcome: 'rollback-failed', running: null, error: 'gate failed', rollback: { to: sha('a'), ok: false, health: null, error: 'also down' } }), createStyle(false));
+    expect(text).toMatch(/The rollback to aaaaaaa FAILED too: also down/);
+    expect(text).toContain('Do this by hand now:');
+    expect(text).toContain('opsctl rollback -e prod --to aaaaaaa --force');
   });
 });
