@@ -26,6 +26,9 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
     const module = await spec.load();
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);
+    // A reader that closes stdout early (`| head -1`) makes the write fail with EPIPE, and main exits with
+    // process.exitCode then: it must already be the command's own code, not 0.
+    process.exitCode = result.exitCode ?? 0;
     if (!result.streamed) {
       const text = globals.json ? JSON.stringify(redactData(result.data), null, 2) : redact(module.render(result.data as never, outStyle));
       await writeStdout(text);

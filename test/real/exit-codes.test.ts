@@ -1,8 +1,9 @@
 // The exit codes of the CLI contract (spec/CLI.md), end to end with the built CLI.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, makeTempDir, parseJson, pathWithout, removeTempDirs, runCli, writeConfig, type CliResult } from '../support/real-cli.js';
+import { CLI_BIN, cleanEnv, ensureBuilt, makeTempDir, parseJson, pathWithout, removeTempDirs, runCli, writeConfig, type CliResult } from '../support/real-cli.js';
 import { requireTool } from '../support/real-tools.js';
 
 const hasGit = requireTool('git');
@@ -157,5 +158,20 @@ describe.skipIf(!hasGit)('a required tool that is not installed exits 127 with a
     expect(result.stderr).toContain('pm2 is not installed or not on PATH');
     expect(result.stderr).toContain('npm install -g pm2');
     expect(jsonError(await runCli(['status', '--json', '-e', 'pm2'], { cwd: dir, env })).code).toBe('tool-missing');
+  });
+});
+
+describe('a reader that closes stdout early (`opsctl ... | head -1`)', () => {
+  it('still gets the command\'s own exit code (1 unhealthy), not 0', async () => {
+    const dir = makeTempDir('epipe');
+    writeConfig(dir, {
+      version: 1,
+      app: 'shop',
+      environments: { prod: { target: { pm2: { script: 'app.js' } }, health: { host: false, retries: 1, endpoints: [{ name: 'api', url: 'http://127.0.0.1:1/health' }] } } },
+    });
+    const child = spawn(process.execPath, [CLI_BIN, 'health-check', '--json'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
   });
 });
