@@ -12,10 +12,10 @@
 // Exit 0 when both goals are met, 1 when one is missed, 2 when the bench could not run. Run `npm run build` first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './lib/cli.mjs';
 import { findGnuTime, peakRssMb, runOnce, summarize } from './lib/measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,14 +58,6 @@ function stop() {
   rmSync(tmp, { recursive: true, force: true });
 }
 process.on('SIGINT', () => (stop(), process.exit(130)));
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function main() {
   const pwfile = path.join(tmp, 'pw');

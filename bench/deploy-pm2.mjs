@@ -11,12 +11,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { warnIfStale, wholeNumber } from './lib/cli.mjs';
+import { freePort, warnIfStale, wholeNumber } from './lib/cli.mjs';
 import { runOnce, summarize } from './lib/measure.mjs';
 import { pm2Argv } from './lib/pm2-fixture.mjs';
 
@@ -35,14 +34,6 @@ const version = fs.readFileSync(require('node:path').join(__dirname, 'VERSION'),
 const server = require('node:http').createServer((req, res) => res.end(version)).listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGINT', () => server.close(() => setTimeout(() => process.exit(0), 300)));
 `;
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Two commits (v1, v2) of the server in app/, and opsctl.yaml beside it (not committed). */
 function makeProject(port) {
