@@ -93,6 +93,8 @@ async function rollBackTo(session: SourceSession, previous: string, result: Depl
   try {
     const ref = await resolveRef(ctx.runner, session.layout.repo, previous);
     const release = await prepareRelease(session, ref, { skipTests: true, reuseBuilt: true, prefix: 'rollback ' });
+    // Stopped during the rollback's own switch, neither release is known to run: the journal says unknown.
+    result.running = null;
     const back = await switchTo(session, release, 'rollback ');
     result.rollback = { to: previous, ok: back.ok, health: back.health, error: back.error };
     result.running = back.ok ? previous : null;
