@@ -1,7 +1,7 @@
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { toOpsError, UsageError } from '../errors.js';
-import { recordOperation, type JournalTarget } from '../history/journal.js';
+import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
 import { createSet, type CreatedSet } from '../backup/create.js';
 import { abortedOr } from '../backup/abort.js';
@@ -48,10 +48,6 @@ export async function run(ctx: Context, options: BackupOptions, args: string[]):
     return { data, exitCode: data.verification.ok ? 0 : 1 };
   }
   return { data: await create(ctx, env, dir) };
-}
-
-export function journalOf(ctx: Context, env: SelectedEnvironment): JournalTarget {
-  return { stateDir: env.stateDir, environment: env.name, app: env.app, warn: ctx.log.warn };
 }
 
 /** Under cron nobody reads the exit code: once the environment is known, every failure (config, lock, run) pings /fail and alerts. */

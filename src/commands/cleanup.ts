@@ -1,7 +1,7 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { recordOperation } from '../history/journal.js';
+import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
 import { confirmByTyping } from '../backup/confirm.js';
 import { executeCleanup, parseKinds, planCleanup } from '../cleanup/plan.js';
@@ -9,7 +9,6 @@ import { renderCleanup, renderPlan, type CleanupData } from '../cleanup/render.j
 import type { CleanupKind, Removal } from '../cleanup/types.js';
 import { createStyle, type Style } from '../output/style.js';
 import { formatBytes, plural } from '../output/table.js';
-import { journalOf } from './backup.js';
 
 export interface CleanupOptions {
   only?: string;

@@ -1,9 +1,8 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { toOpsError } from '../errors.js';
-import { recordOperation } from '../history/journal.js';
+import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
-import { journalOf } from '../commands/backup.js';
 import { foldersBeyond, linkedFolder, listReleaseFolders, releaseFolder, removeReleaseFolder } from './releases.js';
 import { journalDetailsOf, journalResultOf, type DeployResult } from './result.js';
 import { openSession, type DriverFactory, type Session, type SourceSession } from './session.js';

@@ -2,7 +2,7 @@ import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { clip } from '../output/table.js';
-import { restoreSet } from '../commands/restore.js';
+import { restoreSet } from '../backup/restore-set.js';
 import { prepareRelease } from './build.js';
 import { findRelease, previousGood, releaseDetails } from './ledger.js';
 import { keepReleases, withRelease } from './operation.js';

@@ -1,9 +1,8 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
-import { recordOperation } from '../history/journal.js';
+import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
-import { journalOf } from '../commands/backup.js';
 import { driverDeps, type DriverFactory } from './session.js';
 
 export interface ScaleResult {

@@ -3,6 +3,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
 import { redactData } from '../process/redact.js';
 import { currentIdentity } from './identity.js';
 
@@ -87,6 +89,11 @@ export interface JournalTarget {
   app: string;
   /** Told when the journal cannot be written; the operation's own outcome still stands. */
   warn?: (message: string) => void;
+}
+
+/** Where an environment's operations are journaled; a journal that cannot be written is the logger's warning. */
+export function journalOf(ctx: Pick<Context, 'log'>, env: Pick<SelectedEnvironment, 'stateDir' | 'name' | 'app'>): JournalTarget {
+  return { stateDir: env.stateDir, environment: env.name, app: env.app, warn: ctx.log.warn };
 }
 
 /** Runs an operation and journals it, success or failure; the operation's error is rethrown unchanged. */
