@@ -44,16 +44,22 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
       await keepReleases(s, result);
       return;
     }
-    result.error = switched.error;
-    result.outcome = 'failed';
-    const back = rollbackTarget(s.ledger);
-    // Under --dry-run a switch that cannot even be planned is the answer: nothing ran, nothing to undo.
-    if (ctx.dryRun) ctx.log.error(`the switch to ${ref.shortSha} could not be planned: ${switched.error}`);
-    else if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}); --no-rollback: it stays in place for you to look at`);
-    else if (!back) ctx.log.error(`release ${ref.shortSha} failed (${switched.error}) and there is no earlier good release to roll back to`);
-    else await rollBackTo(s, back, result);
+    await afterFailure(s, ref, switched.error ?? 'the switch failed', request, result);
     await keepReleases(s, result);
   });
+}
+
+/** The switch or the gate failed: roll back to the last good release, unless told not to or there is none. */
+async function afterFailure(s: SourceSession, ref: ResolvedRef, error: string, request: DeployRequest, result: DeployResult): Promise<void> {
+  const { ctx } = s;
+  result.error = error;
+  result.outcome = 'failed';
+  const back = rollbackTarget(s.ledger);
+  // Under --dry-run a switch that cannot even be planned is the answer: nothing ran, nothing to undo.
+  if (ctx.dryRun) ctx.log.error(`the switch to ${ref.shortSha} could not be planned: ${error}`);
+  else if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${error}); --no-rollback: it stays in place for you to look at`);
+  else if (!back) ctx.log.error(`release ${ref.shortSha} failed (${error}) and there is no earlier good release to roll back to`);
+  else await rollBackTo(s, back, result);
 }
 
 /**
