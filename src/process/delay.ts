@@ -1,3 +1,5 @@
+import { InterruptedError, OpsError } from '../errors.js';
+
 /** Waits `ms`; resolves false at once when the signal aborts (Ctrl-C, --timeout), true otherwise. */
 export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
@@ -12,4 +14,16 @@ export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * What a wait or a child stopped by `signal` rejects with: opsctl's own reason (Ctrl-C's InterruptedError,
+ * --timeout's TimeoutError), a caller's own deadline (a TimeoutError, for the caller to recognise), else
+ * a plain interruption.
+ */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof OpsError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return reason;
+  return new InterruptedError('Interrupted.');
 }

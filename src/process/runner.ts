@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
-import { InterruptedError, OpsError, ToolError, ToolMissingError } from '../errors.js';
+import { OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
+import { abortReason } from './delay.js';
 import { redact } from './redact.js';
 import { installHint } from './tools.js';
 import { which } from './which.js';
@@ -197,10 +198,3 @@ function lastLines(text: string, count: number): string {
   return text.trimEnd().split(/\r?\n/).slice(-count).join('\n');
 }
 
-function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof OpsError) return reason;
-  // A caller's own deadline (AbortSignal.timeout) rejects with its TimeoutError, for the caller to recognise.
-  if (reason instanceof Error && reason.name === 'TimeoutError') return reason;
-  return new InterruptedError('Interrupted.');
-}

@@ -1,5 +1,5 @@
-import { InterruptedError, OpsError, TimeoutError } from '../../errors.js';
-import { delay } from '../../process/delay.js';
+import { TimeoutError } from '../../errors.js';
+import { abortReason, delay } from '../../process/delay.js';
 
 /** How long compose and swarm may take to converge after the tool itself returned. */
 export const CONVERGE_TIMEOUT_MS = 5 * 60_000;
@@ -15,7 +15,7 @@ export type Look = { done: true } | { done: false; state: string };
 export async function waitUntil(what: string, look: () => Promise<Look>, signal: AbortSignal, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (signal.aborted) throw reasonOf(signal);
+    if (signal.aborted) throw abortReason(signal);
     const seen = await look();
     if (seen.done) return;
     if (Date.now() + POLL_MS > deadline) {
@@ -24,11 +24,6 @@ export async function waitUntil(what: string, look: () => Promise<Look>, signal:
         'Look at the target with `opsctl status` and its logs with `opsctl logs`.',
       );
     }
-    if (!(await delay(POLL_MS, signal))) throw reasonOf(signal);
+    if (!(await delay(POLL_MS, signal))) throw abortReason(signal);
   }
-}
-
-function reasonOf(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof OpsError || (reason instanceof Error && reason.name === 'TimeoutError') ? reason : new InterruptedError('Interrupted.');
 }

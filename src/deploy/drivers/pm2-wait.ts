@@ -1,6 +1,6 @@
 import { formatDuration } from '../../config/duration.js';
-import { InterruptedError, OpsError, TimeoutError } from '../../errors.js';
-import { delay } from '../../process/delay.js';
+import { OpsError, TimeoutError } from '../../errors.js';
+import { abortReason, delay } from '../../process/delay.js';
 import type { Pm2Process } from '../../targets/pm2/parse.js';
 
 const POLL_MS = 500;
@@ -71,9 +71,4 @@ function unsteady(options: WaitOptions, now: readonly Pm2Process[]): OpsError {
     `${options.count} instances of ${options.name} do not stay up: ${state.join('; ') || 'none left'}.`,
     "Look at the app's logs (opsctl logs). Fork-mode instances on one fixed port fail with EADDRINUSE: instances: 2 or more in opsctl.yaml runs cluster mode.",
   );
-}
-
-function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof OpsError ? reason : new InterruptedError('Interrupted.');
 }

@@ -4,6 +4,7 @@ import { parseDuration } from '../../config/duration.js';
 import type { Pm2Target } from '../../config/schema.js';
 import { OpsError, TimeoutError, ToolMissingError, UsageError } from '../../errors.js';
 import { installHint } from '../../process/tools.js';
+import { withDeadline } from '../../process/deadline.js';
 import { which } from '../../process/which.js';
 import { pm2DaemonPid } from '../../targets/pm2/daemon.js';
 import { parseJlist, type Pm2Process } from '../../targets/pm2/parse.js';
@@ -17,10 +18,7 @@ import { waitForInstances } from './pm2-wait.js';
 
 const JLIST_TIMEOUT_MS = 10_000;
 
-/**
- * A timer of our own rather than AbortSignal.timeout: on Node 20 a timeout signal held only by
- * AbortSignal.any can be garbage-collected and never fire (nodejs/node#57736).
- */
+/** A look at pm2 that took too long (withDeadline: a timer of its own, see process/deadline.ts). */
 class JlistTimeout extends TimeoutError {}
 
 function jlistTimeout(): JlistTimeout {
@@ -41,15 +39,12 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
   const list = async (signal?: AbortSignal): Promise<Pm2Process[]> => {
     if (pm2DaemonPid(deps.env) === undefined) return [];
     // A stuck daemon must not stall the health gate: each look has its own deadline.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(jlistTimeout()), JLIST_TIMEOUT_MS);
-    try {
-      const bounded = signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal;
-      const result = await deps.runner.run({ ...pm2DeployCommands.jlist(), env: homeEnv }, { signal: bounded });
-      return appProcesses(parseJlist(result.stdout), name);
-    } finally {
-      clearTimeout(timer);
-    }
+    const result = await withDeadline(
+      JLIST_TIMEOUT_MS,
+      (deadline) => deps.runner.run({ ...pm2DeployCommands.jlist(), env: homeEnv }, { signal: signal ? AbortSignal.any([deadline, signal]) : deadline }),
+      jlistTimeout,
+    );
+    return appProcesses(parseJlist(result.stdout), name);
   };
   const converge = async (count: number, signal: AbortSignal) => {
     if (deps.runner.dryRun) return;
