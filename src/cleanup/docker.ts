@@ -5,7 +5,8 @@ import type { Runner } from '../process/runner.js';
 import { composeProject } from '../targets/compose.js';
 import { cleanupDockerCommands as docker, idsOf, parseContainerFacts, parseImageFacts, repositoryOf, shortId, type ImageFacts } from './docker-commands.js';
 import { decideReleaseImages, imageLabel } from './docker-select.js';
-import { keptReleaseCount, releaseLedger } from './releases.js';
+import { releaseLedger } from '../deploy/ledger.js';
+import { keptReleaseCount } from './releases.js';
 import type { KindPlan, Removal } from './types.js';
 
 

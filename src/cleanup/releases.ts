@@ -2,17 +2,11 @@ import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
-import { readLedger, RELEASE_TYPES, type Ledger } from '../deploy/ledger.js';
+import { releaseLedger } from '../deploy/ledger.js';
 import { foldersBeyond, linkedFolder, listReleaseFolders, releaseFolder, releasesDirOf, removeReleaseFolder } from '../deploy/releases.js';
-import { readEntries } from '../history/journal.js';
 import type { KindPlan } from './types.js';
 
 const DEFAULT_KEEP_RELEASES = 5;
-
-/** The journal's view of the environment's releases: what runs and which are good, newest first. */
-export async function releaseLedger(env: SelectedEnvironment): Promise<Ledger> {
-  return readLedger(await readEntries(env.stateDir, { environment: env.name, types: RELEASE_TYPES }));
-}
 
 export function keptReleaseCount(env: SelectedEnvironment): number {
   return env.config.source?.keepReleases ?? DEFAULT_KEEP_RELEASES;

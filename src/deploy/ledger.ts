@@ -1,4 +1,5 @@
-import type { HistoryEntry } from '../history/journal.js';
+import type { SelectedEnvironment } from '../config/select.js';
+import { readEntries, type HistoryEntry } from '../history/journal.js';
 
 /** What a deploy or rollback journals, besides the common fields: enough to rebuild the release ledger. */
 export interface ReleaseDetails {
@@ -36,6 +37,11 @@ export const RELEASE_TYPES = ['deploy', 'rollback'] as const;
 export function releaseDetails(entry: HistoryEntry): ReleaseDetails | undefined {
   const details = entry.details as Partial<ReleaseDetails> | undefined;
   return details && typeof details.release === 'string' && typeof details.verdict === 'string' ? (details as ReleaseDetails) : undefined;
+}
+
+/** The environment's ledger, read from its journal. */
+export async function releaseLedger(env: Pick<SelectedEnvironment, 'stateDir' | 'name'>): Promise<Ledger> {
+  return readLedger(await readEntries(env.stateDir, { environment: env.name, types: RELEASE_TYPES }));
 }
 
 /** Rebuilds what runs and which releases are good or bad from deploy and rollback entries, newest first. */

@@ -6,8 +6,7 @@ import { checkDisk } from '../doctor/checks.js';
 import { ConfigError, OpsError, ToolMissingError, UsageError } from '../errors.js';
 import { readRepoState } from '../git/git.js';
 import { planProbes, runProbes, type PlannedProbe } from '../health/check.js';
-import { readEntries } from '../history/journal.js';
-import { RELEASE_TYPES, readLedger, type Ledger } from './ledger.js';
+import { releaseLedger, type Ledger } from './ledger.js';
 import { releaseLayout, releasesDirOf, type ReleaseLayout } from './releases.js';
 import type { GateSettings } from './gate.js';
 import type { Steps } from './steps.js';
@@ -37,7 +36,7 @@ export function driverDeps(ctx: Context, env: SelectedEnvironment): DriverDeps {
 
 export async function openSession(ctx: Context, env: SelectedEnvironment, makeDriver: DriverFactory, steps: Steps): Promise<Session> {
   const driver = makeDriver(env, driverDeps(ctx, env));
-  const ledger = readLedger(await readEntries(env.stateDir, { environment: env.name, types: RELEASE_TYPES }));
+  const ledger = await releaseLedger(env);
   const { gate } = env.config.deploy;
   return {
     ctx,
