@@ -3,7 +3,8 @@ import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SelectedEnvironment } from '../config/select.js';
 import { UsageError } from '../errors.js';
-import { command, type Command } from '../process/command.js';
+import { gitCommand } from '../git/git.js';
+import type { Command } from '../process/command.js';
 import type { Runner } from '../process/runner.js';
 import type { PreparedRelease, ReleaseRef } from './types.js';
 
@@ -12,7 +13,7 @@ const FOLDER_SHA_LENGTH = 12;
 /** The pm2 driver's link to the running release, kept next to the release folders. */
 export const CURRENT_LINK = 'current';
 
-const git = (repo: string, args: string[], readOnly: boolean): Command => command('git', ['-C', repo, ...args], { readOnly });
+const git = gitCommand;
 
 export const releaseCommands = {
   resolve: (repo: string, ref: string) => git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], true),

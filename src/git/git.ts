@@ -10,9 +10,16 @@ export interface RepoState {
   dirty: boolean;
 }
 
-function git(repo: string, args: string[]): Command {
-  return command('git', ['-C', repo, ...args], { readOnly: true });
+/**
+ * git in `repo`. A read-only one runs with GIT_OPTIONAL_LOCKS=0: `git status` otherwise refreshes the
+ * index under index.lock, which writes into the user's .git under --dry-run and can make the user's own
+ * git command fail with "index.lock exists" while opsctl looks.
+ */
+export function gitCommand(repo: string, args: string[], readOnly: boolean): Command {
+  return command('git', ['-C', repo, ...args], { readOnly, ...(readOnly ? { env: { GIT_OPTIONAL_LOCKS: '0' } } : {}) });
 }
+
+const git = (repo: string, args: string[]): Command => gitCommand(repo, args, true);
 
 export const gitCommands = {
   head: (repo: string) => git(repo, ['log', '-1', '--format=%H%x00%h%x00%cI%x00%s']),

@@ -34,6 +34,10 @@ describe.skipIf(!available)('interrupting a command stops its child (stand-in do
     removeTempDirs();
   });
 
+  // The child sleeps 30 s: finishing well before that shows opsctl stopped it rather than waited for it.
+  // A tighter bound would only measure how busy the machine is (it flaked at 5.1 s under a load of 25).
+  const CHILD_SLEEP_MS = 30_000;
+
   function fakePids(): number[] {
     try {
       return readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number);
@@ -46,7 +50,7 @@ describe.skipIf(!available)('interrupting a command stops its child (stand-in do
     const pids = fakePids();
     seen.push(...pids);
     expect(pids.length).toBeGreaterThan(0);
-    await waitFor('the stand-in docker to be stopped', () => pids.every((pid) => !isAlive(pid)), 2000, 50);
+    await waitFor('the stand-in docker to be stopped', () => pids.every((pid) => !isAlive(pid)), 10_000, 50);
   }
 
   it('SIGINT exits 130 within seconds, with one JSON error, and the child is killed', async () => {
@@ -57,7 +61,7 @@ describe.skipIf(!available)('interrupting a command stops its child (stand-in do
     cli.kill('SIGINT');
     const result = await cli;
     expect(result.exitCode).toBe(130);
-    expect(Date.now() - sentAt).toBeLessThan(4000);
+    expect(Date.now() - sentAt).toBeLessThan(CHILD_SLEEP_MS / 2);
     expect(parseJson(String(result.stdout))).toMatchObject({ error: { code: 'interrupted', exitCode: 130 } });
     expect(String(result.stderr)).toContain('Interrupted');
     await expectChildrenGone();
@@ -67,7 +71,7 @@ describe.skipIf(!available)('interrupting a command stops its child (stand-in do
     writeFileSync(pidFile, '');
     const result = await runCli(['status', '--timeout', '1s'], { cwd: dir, env });
     expect(result.exitCode).toBe(1);
-    expect(result.durationMs).toBeLessThan(5000);
+    expect(result.durationMs).toBeLessThan(CHILD_SLEEP_MS / 2);
     expect(result.stderr).toContain('Timed out after 1s');
     await expectChildrenGone();
   });
