@@ -8,8 +8,8 @@ const BRANCH = ['-C', '/srv/app', 'rev-parse', '--abbrev-ref', 'HEAD'];
 const PORCELAIN = ['-C', '/srv/app', 'status', '--porcelain', '--untracked-files=no'];
 
 describe('git', () => {
-  it('builds read-only commands run in the repo', () => {
-    expect(gitCommands.head('/srv/app')).toEqual({ file: 'git', args: HEAD, readOnly: true });
+  it('builds read-only commands run in the repo, without git\'s optional index lock (nothing written under .git)', () => {
+    expect(gitCommands.head('/srv/app')).toEqual({ file: 'git', args: HEAD, readOnly: true, env: { GIT_OPTIONAL_LOCKS: '0' } });
   });
 
   it('parseHead reads sha, short sha, commit time and subject', () => {
