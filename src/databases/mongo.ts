@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkGzip } from '../backup/gzip.js';
+import { holderIsDead } from '../backup/sets.js';
 import type { Context } from '../context.js';
 import { command, type Command } from '../process/command.js';
 import { registerCleanup } from '../process/cleanup.js';
@@ -60,6 +62,7 @@ function readPing(stdout: string): { ok: true; version?: string } | { ok: false;
 async function withSecret(ctx: Context, conn: Connection, use: (secret: string | undefined) => Promise<void>): Promise<void> {
   if (ctx.dryRun) return use(conn.password ? DRY_RUN_SECRET : undefined);
   const secret = writeMongoSecret(conn);
+  for (const gone of secret.swept) ctx.log.warn(`removed ${gone}: a password file left by a mongo run that did not finish`);
   try {
     await use(secret.file);
   } finally {
@@ -67,19 +70,26 @@ async function withSecret(ctx: Context, conn: Connection, use: (secret: string |
   }
 }
 
-/** A 0600 YAML file holding the password for --config, and how to remove it. */
+/** A 0600 YAML file holding the password for --config, how to remove it, and the leftovers of killed runs removed first. */
 export interface MongoSecretFile {
   file: string | undefined;
   remove(): void;
+  swept: string[];
 }
+
+const SECRET_PREFIX = 'opsctl-mongo-';
 
 /**
  * mongodump and mongorestore read `password:` from --config: a password in --uri or --password
  * would show in `ps`. The file is removed after the run, and by the exit cleanups on a second Ctrl-C.
+ * A kill -9 skips both, so its folder is named `opsctl-mongo-<random>-<pid>@<host>` and the next run
+ * removes the folders of this host whose pid is gone.
  */
-export function writeMongoSecret(conn: Connection): MongoSecretFile {
-  if (!conn.password) return { file: undefined, remove: () => undefined };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'opsctl-mongo-'));
+export function writeMongoSecret(conn: Connection, root = os.tmpdir()): MongoSecretFile {
+  if (!conn.password) return { file: undefined, remove: () => undefined, swept: [] };
+  const swept = sweepSecrets(root);
+  const dir = path.join(root, `${SECRET_PREFIX}${randomBytes(6).toString('hex')}-${process.pid}@${os.hostname().replace(/[^\w.-]/g, '_')}`);
+  mkdirSync(dir, { mode: 0o700 });
   const file = path.join(dir, 'config.yaml');
   const remove = () => rmSync(dir, { recursive: true, force: true });
   const unregister = registerCleanup(remove);
@@ -87,11 +97,29 @@ export function writeMongoSecret(conn: Connection): MongoSecretFile {
   writeFileSync(file, `password: ${JSON.stringify(conn.password)}\n`, { mode: 0o600 });
   return {
     file,
+    swept,
     remove: () => {
       unregister();
       remove();
     },
   };
+}
+
+/** Folders of killed runs: only this user's real folders (never a link), of this host, whose pid is gone. */
+function sweepSecrets(root: string): string[] {
+  const swept: string[] = [];
+  for (const name of readdirSync(root).filter((n) => n.startsWith(SECRET_PREFIX) && holderIsDead(n))) {
+    const dir = path.join(root, name);
+    try {
+      const stats = lstatSync(dir);
+      if (!stats.isDirectory() || (process.getuid && stats.uid !== process.getuid())) continue;
+      rmSync(dir, { recursive: true, force: true });
+      swept.push(dir);
+    } catch {
+      // Gone meanwhile, or not ours to remove: the run goes on.
+    }
+  }
+  return swept;
 }
 
 function credentialArgs(conn: Connection, secret: string | undefined): string[] {

@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConnectionUrl } from '../../../src/databases/connection.js';
-import { mongo as adapter, mongodumpCommand, mongorestoreCommand } from '../../../src/databases/mongo.js';
+import { mongo as adapter, mongodumpCommand, mongorestoreCommand, writeMongoSecret } from '../../../src/databases/mongo.js';
+import { tempDir } from '../helpers.js';
 import { expectNotInArgv, probeWith } from './probe-helpers.js';
 
 const probeOf = probeWith(adapter, 'content');
@@ -53,5 +58,42 @@ describe('mongo adapter: the health probe (mongosh)', () => {
     expect(probe.read('{"ok":1}\n', '')).toEqual({ ok: true });
     expect(probe.read('{"ok":0}', '')).toEqual({ ok: false, reason: 'ping answered {"ok":0}' });
     expect(probe.read('MongoshInvalidInputError: nope', '')).toEqual({ ok: false, reason: 'unexpected answer from mongosh: MongoshInvalidInputError: nope' });
+  });
+});
+
+describe('mongo password file', () => {
+  const host = os.hostname().replace(/[^\w.-]/g, '_');
+
+  it('is a 0600 file in a folder naming its pid and host, gone after remove()', () => {
+    const root = tempDir();
+    const secret = writeMongoSecret(mongo, root);
+    expect(path.basename(path.dirname(secret.file!))).toMatch(new RegExp(`^opsctl-mongo-[0-9a-f]{12}-${process.pid}@${host.replace(/\./g, '\\.')}$`));
+    expect(readFileSync(secret.file!, 'utf8')).toBe('password: "m0ngo-pw"\n');
+    if (process.platform !== 'win32') expect(statSync(secret.file!).mode & 0o777).toBe(0o600);
+    secret.remove();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("removes first the folders a killed run left: this host's, whose pid is gone; never a live run's, another host's or an older unlabelled one", () => {
+    const root = tempDir();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const names = {
+      dead: `opsctl-mongo-aaaaaaaaaaaa-${dead}@${host}`,
+      live: `opsctl-mongo-bbbbbbbbbbbb-${process.ppid}@${host}`,
+      otherHost: `opsctl-mongo-cccccccccccc-${dead}@${host}-elsewhere`,
+      unlabelled: 'opsctl-mongo-Xy12Ab',
+    };
+    for (const name of Object.values(names)) {
+      mkdirSync(path.join(root, name));
+      writeFileSync(path.join(root, name, 'config.yaml'), 'password: "left-behind"\n', { mode: 0o600 });
+    }
+    const secret = writeMongoSecret(mongo, root);
+    expect(secret.swept).toEqual([path.join(root, names.dead)]);
+    expect(readdirSync(root).sort()).toEqual([names.live, names.otherHost, names.unlabelled, path.basename(path.dirname(secret.file!))].sort());
+    secret.remove();
+  });
+
+  it('no password: no file, nothing swept', () => {
+    expect(writeMongoSecret(parseConnectionUrl('mongodb://m1/x', 'k', ['mongodb:']), tempDir())).toMatchObject({ file: undefined, swept: [] });
   });
 });
