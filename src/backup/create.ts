@@ -14,9 +14,7 @@ import { checkContent } from './checks.js';
 import { Digest } from './digest.js';
 import { packFiles } from './files.js';
 import { writeManifest, type Manifest, type PartManifest } from './manifest.js';
-import { mongodumpCommand, writeMongoSecret } from './mongo.js';
 import type { PartPlan } from './parts.js';
-import { pgDumpCommand } from './postgres.js';
 import { preflight, type Prepared } from './preflight.js';
 import { ensureDir, partialName, publishSet, removeLeftovers, setIdFor } from './sets.js';
 
@@ -86,24 +84,15 @@ async function writePart(ctx: Context, item: Prepared, partial: string): Promise
   try {
     const digest = new Digest();
     const out = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true });
-    if (part.kind === 'postgres') {
-      await ctx.runner.stream(pgDumpCommand(part.conn), { through: [digest], to: out });
-    } else if (part.kind === 'mongo') {
-      const secret = writeMongoSecret(part.conn);
-      try {
-        await ctx.runner.stream(mongodumpCommand(part.conn, secret.file), { through: [digest], to: out });
-      } finally {
-        secret.remove();
-      }
-    } else {
-      await pipeline(packFiles(part.cwd, part.paths), digest, out, { signal: ctx.signal });
-    }
+    if (part.kind === 'files') await pipeline(packFiles(part.cwd, part.paths), digest, out, { signal: ctx.signal });
+    else await part.adapter.backup.dump(ctx, part.conn, { through: [digest], to: out });
     if (digest.bytes === 0) throw new OpsError(`${part.name}: ${item.tool} wrote nothing.`, 'A backup of 0 bytes is no backup; check the tool\'s output with --verbose.');
     const content = await checkContent(part.kind, file, ctx.runner, ctx.signal);
     step.done(`${part.name}: ${formatBytes(digest.bytes)}, ${content.checked}${content.entries === undefined ? '' : ` (${content.entries} ${part.kind === 'files' ? 'entries' : 'tables'})`}`);
     return {
       name: part.name,
-      kind: part.kind,
+      // A kind reaches a set only through an adapter with backup support: those manifest.ts lists.
+      kind: part.kind as PartManifest['kind'],
       file: part.file,
       bytes: digest.bytes,
       sha256: digest.sha256(),

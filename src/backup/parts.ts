@@ -1,15 +1,22 @@
 import path from 'node:path';
 import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
-import { parseConnectionUrl, type Connection } from '../db/connection.js';
+import { backupAdapter, type BackupAdapter, type Connection } from '../databases/index.js';
+import type { DatabaseKind } from '../databases/kinds.js';
 import { ConfigError } from '../errors.js';
-import { registerSecret, registerUrlSecrets } from '../process/redact.js';
+
+/** A database part: dumped, checked and restored by its kind's adapter. */
+export interface DatabasePartPlan {
+  kind: DatabaseKind;
+  name: string;
+  file: string;
+  url: string;
+  conn: Connection;
+  adapter: BackupAdapter;
+}
 
 /** One part of a set as planned from the config: a database, or the files. */
-export type PartPlan =
-  | { kind: 'postgres'; name: string; file: string; url: string; conn: Connection }
-  | { kind: 'mongo'; name: string; file: string; url: string; conn: Connection }
-  | { kind: 'files'; name: string; file: string; paths: string[]; cwd: string };
+export type PartPlan = DatabasePartPlan | { kind: 'files'; name: string; file: string; paths: string[]; cwd: string };
 
 export const FILES_PART = 'files';
 
@@ -19,7 +26,7 @@ export function planParts(env: SelectedEnvironment): PartPlan[] {
   if (!backup || (backup.databases.length === 0 && backup.files.length === 0)) {
     throw new ConfigError(`Environment ${env.name} has nothing to back up.`, 'List databases and/or files under backup: in opsctl.yaml, e.g. backup: { databases: [main], files: [.env, uploads/] }.');
   }
-  const parts = backup.databases.map((name) => databasePart(env, name));
+  const parts: PartPlan[] = backup.databases.map((name) => databasePart(env, name));
   if (backup.files.length > 0) {
     if (backup.databases.includes(FILES_PART)) {
       throw new ConfigError(`backup.databases: a database named "${FILES_PART}" would clash with the files part.`, 'Rename that database under databases:.');
@@ -29,7 +36,7 @@ export function planParts(env: SelectedEnvironment): PartPlan[] {
   return parts;
 }
 
-export function databasePart(env: SelectedEnvironment, name: string, urlOverride?: string): PartPlan {
+export function databasePart(env: SelectedEnvironment, name: string, urlOverride?: string): DatabasePartPlan {
   const db = env.config.databases[name];
   if (!db) throw new ConfigError(`backup.databases: "${name}" is not defined under databases.`, 'Define it under databases: with a type and url.');
   const key = `databases.${name}.url`;
@@ -37,22 +44,10 @@ export function databasePart(env: SelectedEnvironment, name: string, urlOverride
   return partFor(db.type, name, url, urlOverride ? '--to' : key);
 }
 
-export function partFor(type: string, name: string, url: string, key: string): PartPlan {
-  registerUrlSecrets(url);
-  switch (type) {
-    case 'postgres': {
-      const conn = parseConnectionUrl(url, key, ['postgres:', 'postgresql:']);
-      registerSecret(conn.password);
-      return { kind: 'postgres', name, file: `${name}.pgdump`, url, conn };
-    }
-    case 'mongo': {
-      const conn = parseConnectionUrl(url, key, ['mongodb:', 'mongodb+srv:']);
-      registerSecret(conn.password);
-      return { kind: 'mongo', name, file: `${name}.archive.gz`, url, conn };
-    }
-    default:
-      throw new ConfigError(`${key}: ${type} databases cannot be backed up by opsctl.`, 'Back up postgres and mongo databases; leave redis out of backup.databases.');
-  }
+/** A database part of kind `type`; its password is registered for masking before anything can print it. */
+export function partFor(type: string, name: string, url: string, key: string): DatabasePartPlan {
+  const adapter = backupAdapter(type, key);
+  return { kind: adapter.kind, name, file: adapter.backup.fileName(name), url, conn: adapter.parse(url, key), adapter };
 }
 
 /** A files path as written in the config, resolved against the config folder. */

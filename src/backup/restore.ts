@@ -4,9 +4,8 @@ import type { Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
 import { extractFiles } from './files.js';
 import type { PartManifest } from './manifest.js';
-import { mongorestoreCommand, writeMongoSecret } from './mongo.js';
+import { adapterForUrl } from '../databases/index.js';
 import { databasePart, FILES_PART, partFor, type PartPlan } from './parts.js';
-import { pgRestoreCommand, psqlCommand } from './postgres.js';
 import type { BackupSet } from './sets.js';
 import { requireResolved } from '../config/interpolate.js';
 import { existsSync } from 'node:fs';
@@ -43,7 +42,10 @@ function destination(env: SelectedEnvironment, part: PartManifest, to: string | 
   // --to names a database of the config (its URL stays out of argv and shell history) or is a URL.
   const named = env.config.databases[to];
   const url = named ? requireResolved(named.url, `databases.${to}.url`, env.envFile) : to;
-  const plan = partFor(named?.type ?? (/^mongodb(\+srv)?:/.test(url) ? 'mongo' : 'postgres'), part.name, url, named ? `databases.${to}.url` : '--to');
+  // A URL of no kind opsctl backs up is read as the part's own kind: its parse error names the schemes expected.
+  const byScheme = adapterForUrl(url);
+  const type = named?.type ?? (byScheme?.backup ? byScheme.kind : part.kind);
+  const plan = partFor(type, part.name, url, named ? `databases.${to}.url` : '--to');
   if (plan.kind !== part.kind) throw new UsageError(`--to is a ${plan.kind} database; part ${part.name} is a ${part.kind} dump.`, 'Restore a dump into a database of the same kind.');
   return plan;
 }
@@ -57,45 +59,19 @@ export function safetyParts(targets: readonly RestoreTarget[]): PartPlan[] {
   });
 }
 
-/** Puts one part back. PostgreSQL in one transaction (a failure leaves the database as it was), then ANALYZE. */
+/** Puts one part back: a database by its adapter (PostgreSQL in one transaction, then ANALYZE), files into their paths. */
 export async function restorePart(ctx: Context, set: BackupSet, target: RestoreTarget): Promise<string> {
   const file = path.join(set.dir, target.part.file);
   const { into } = target;
-  switch (into.kind) {
-    case 'postgres':
-      await ctx.runner.run(pgRestoreCommand(into.conn, file));
-      await ctx.runner.run(psqlCommand(into.conn, 'ANALYZE', { readOnly: false }));
-      return into.conn.safeUrl;
-    case 'mongo': {
-      if (ctx.dryRun) {
-        // Nothing is written under --dry-run, not even the temporary password file.
-        await ctx.runner.run(mongorestoreCommand(into.conn, into.conn.password ? '<temporary 0600 file>' : undefined, file, databaseOf(target.part.source)));
-        return into.conn.safeUrl;
-      }
-      const secret = writeMongoSecret(into.conn);
-      try {
-        await ctx.runner.run(mongorestoreCommand(into.conn, secret.file, file, databaseOf(target.part.source)));
-      } finally {
-        secret.remove();
-      }
-      return into.conn.safeUrl;
-    }
-    case 'files': {
-      if (ctx.dryRun) {
-        ctx.log.plan(`would extract ${target.part.file} into ${into.cwd} (${into.paths.join(', ')})`);
-        return into.cwd;
-      }
-      const count = await extractFiles(file, into.cwd, into.paths);
-      if (count === 0) throw new OpsError(`${target.part.file} held nothing to restore.`, 'Check the set with opsctl backup verify.');
-      return into.cwd;
-    }
+  if (into.kind !== 'files') {
+    await into.adapter.backup.restore(ctx, into.conn, file, target.part.source);
+    return into.conn.safeUrl;
   }
-}
-
-function databaseOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || undefined;
-  } catch {
-    return undefined;
+  if (ctx.dryRun) {
+    ctx.log.plan(`would extract ${target.part.file} into ${into.cwd} (${into.paths.join(', ')})`);
+    return into.cwd;
   }
+  const count = await extractFiles(file, into.cwd, into.paths);
+  if (count === 0) throw new OpsError(`${target.part.file} held nothing to restore.`, 'Check the set with opsctl backup verify.');
+  return into.cwd;
 }

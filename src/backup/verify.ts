@@ -8,7 +8,6 @@ import { checkContent } from './checks.js';
 import { hashFile } from './digest.js';
 import type { PartManifest } from './manifest.js';
 import { databasePart } from './parts.js';
-import { COUNT_ROWS_SQL, pgRestoreCommand, psqlCommand } from './postgres.js';
 import type { BackupSet } from './sets.js';
 
 export interface PartCheck {
@@ -73,34 +72,28 @@ async function checkPart(ctx: Context, set: BackupSet, part: PartManifest): Prom
  */
 export async function restoreTest(ctx: Context, env: SelectedEnvironment, set: BackupSet, part: PartManifest): Promise<RestoreTest> {
   const plan = databasePart(env, part.name);
-  if (plan.kind !== 'postgres') throw new OpsError(`${part.name} is not a PostgreSQL database in the config.`, 'A restore test needs the database under databases: with type postgres.');
-  const conn = plan.conn;
-  const scratch = `opsctl_verify_${set.id.toLowerCase().replace(/[^a-z0-9]/g, '_')}_${Math.random().toString(36).slice(2, 8)}`;
-  const result: RestoreTest = { name: part.name, database: scratch, ok: false };
-  const admin = (sql: string) => ctx.runner.run(psqlCommand(conn, sql, { readOnly: false }));
-  const step = ctx.log.step(`${part.name}: restore test into scratch database ${scratch}`);
-  await admin(`create database "${scratch}"`);
+  if (!plan.adapter.backup.scratch) throw new OpsError(`${part.name} is not a PostgreSQL database in the config.`, 'A restore test needs the database under databases: with type postgres.');
+  const scratch = plan.adapter.backup.scratch(ctx, plan.conn, set.id, `databases.${part.name}.url`);
+  const result: RestoreTest = { name: part.name, database: scratch.name, ok: false };
+  const step = ctx.log.step(`${part.name}: restore test into scratch database ${scratch.name}`);
+  await scratch.create();
   try {
-    // Whatever the URL says, pg_restore --clean must never reach the source database.
-    const reached = (await ctx.runner.run(psqlCommand(conn, 'select current_database()', { readOnly: true, database: scratch }))).stdout.trim();
-    if (reached !== scratch) throw new OpsError(`The restore test connected to database "${reached}", not the scratch database ${scratch}: nothing was restored.`, `Remove dbname= and service= from databases.${part.name}.url.`);
-    await ctx.runner.run(pgRestoreCommand(conn, path.join(set.dir, part.file), scratch));
-    const counted = await ctx.runner.run(psqlCommand(conn, COUNT_ROWS_SQL, { readOnly: true, database: scratch }));
-    const lines = counted.stdout.split(/\r?\n/).filter(Boolean);
-    result.tables = lines.length;
-    result.rows = lines.reduce((sum, line) => sum + Number(line.split('\t')[1] ?? 0), 0);
+    await scratch.restore(path.join(set.dir, part.file));
+    const counted = await scratch.count();
+    result.tables = counted.tables;
+    result.rows = counted.rows;
     result.ok = part.entries === undefined || result.tables === part.entries;
     if (!result.ok) result.problem = `restored ${result.tables} tables, the dump lists ${part.entries}`;
-    step.done(`${part.name}: restored into ${scratch}: ${result.tables} tables, ${result.rows} rows`);
+    step.done(`${part.name}: restored into ${scratch.name}: ${result.tables} tables, ${result.rows} rows`);
   } catch (error) {
     if (ctx.signal.aborted) {
-      ctx.log.warn(`interrupted: drop the scratch database yourself: drop database "${scratch}"`);
+      ctx.log.warn(`interrupted: drop the scratch database yourself: ${scratch.dropStatement}`);
       throw abortedOr(ctx.signal, error);
     }
     result.problem = (error as Error).message;
     step.fail(`${part.name}: restore test failed`);
   } finally {
-    if (!ctx.signal.aborted) await admin(`drop database if exists "${scratch}"`);
+    if (!ctx.signal.aborted) await scratch.drop();
   }
   return result;
 }

@@ -6,15 +6,14 @@ import { withLock } from '../history/lock.js';
 import { createSet, type CreatedSet } from '../backup/create.js';
 import { abortedOr } from '../backup/abort.js';
 import { discard } from '../backup/digest.js';
-import { mongodumpCommand } from '../backup/mongo.js';
 import { alertFailure, ping } from '../backup/notify.js';
 import { planParts, type PartPlan } from '../backup/parts.js';
-import { pgDumpCommand } from '../backup/postgres.js';
 import { preflight } from '../backup/preflight.js';
 import { datedSets, deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
 import { applyRetention, isEmptyPolicy } from '../backup/retention.js';
 import { findSet, listSets, type BackupSet } from '../backup/sets.js';
 import { isSafety } from '../backup/manifest.js';
+import { databaseAdapter } from '../databases/index.js';
 import { restoreTest, verifySet, type Verification } from '../backup/verify.js';
 import { renderCreated, renderList, renderPrune, renderVerification, type ListedSet } from '../backup/render.js';
 import type { Style } from '../output/style.js';
@@ -79,8 +78,7 @@ async function planOnly(ctx: Context, parts: readonly PartPlan[], dir: string): 
   await preflight(ctx, parts);
   const planned: string[] = [];
   for (const part of parts) {
-    if (part.kind === 'postgres') await ctx.runner.stream(pgDumpCommand(part.conn), { to: discard() });
-    else if (part.kind === 'mongo') await ctx.runner.stream(mongodumpCommand(part.conn, part.conn.password ? '<temporary 0600 file>' : undefined), { to: discard() });
+    if (part.kind !== 'files') await part.adapter.backup.dump(ctx, part.conn, { to: discard() });
     else ctx.log.plan(`would pack ${part.paths.join(', ')} into ${part.file}`);
     planned.push(`${part.name} -> ${part.file}`);
   }
@@ -119,7 +117,8 @@ async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: s
 }
 
 async function runRestoreTests(ctx: Context, env: SelectedEnvironment, set: BackupSet, verification: Verification): Promise<void> {
-  const pgParts = set.manifest.parts.filter((p) => p.kind === 'postgres');
+  // Only a kind with scratch databases (PostgreSQL) can be restore-tested.
+  const pgParts = set.manifest.parts.filter((p) => p.kind !== 'files' && databaseAdapter(p.kind).backup?.scratch);
   if (pgParts.length === 0) ctx.log.warn(`${set.id} has no PostgreSQL part: nothing to restore-test`);
   for (const part of pgParts) {
     const test = await restoreTest(ctx, env, set, part);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import { DATABASE_KINDS } from '../databases/kinds.js';
 
 // The one source of every config type. Objects are strict so a typo ("retires") is an error, not a silent default.
 
@@ -114,7 +115,7 @@ const health = z.strictObject({
 });
 
 const database = z.strictObject({
-  type: z.enum(['postgres', 'mongo', 'redis']),
+  type: z.enum(DATABASE_KINDS),
   url: z.string().min(1),
 });
 

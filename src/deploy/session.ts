@@ -2,6 +2,7 @@ import { parseDuration } from '../config/duration.js';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
+import { isDatabaseKind } from '../databases/kinds.js';
 import { checkDisk } from '../doctor/checks.js';
 import { ConfigError, OpsError, ToolMissingError, UsageError } from '../errors.js';
 import { readRepoState } from '../git/git.js';
@@ -87,15 +88,13 @@ export async function preflight(session: Session): Promise<SourceSession> {
  */
 async function databasesUp(session: Session): Promise<string[]> {
   const { ctx, env } = session;
-  const databases = session.probes.filter((p) => DATABASE_KINDS.has(p.kind));
+  const databases = session.probes.filter((p) => isDatabaseKind(p.kind));
   if (databases.length === 0) return [];
   const report = await runProbes(env.name, databases, { signal: ctx.signal, now: () => ctx.now() });
   const missing = report.probes.find((p) => p.state === 'unknown');
   if (missing) throw new ToolMissingError(`The health gate cannot check database ${missing.name}: ${missing.reason}.`, String(missing.details?.hint ?? 'Install its client tool, or take it out of health.databases.'));
   return report.probes.filter((p) => p.state === 'unhealthy').map((p) => `database ${p.name} is down before the deploy (${p.reason}): the health gate would fail`);
 }
-
-const DATABASE_KINDS = new Set(['postgres', 'mongo', 'redis']);
 
 export function imageFor(env: SelectedEnvironment, sha: string): string | undefined {
   const { compose, swarm } = env.config.target;

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../config/schema.js';
+import { databaseAdapter } from '../databases/index.js';
 
 /** A need is a tool name from TOOLS, or one of the daemon checks below. */
 export type Need = string;
@@ -14,15 +15,11 @@ export function needsOf(config: EnvironmentConfig): Set<Need> {
   if (target.compose) [COMPOSE, 'docker', DOCKER_ENGINE].forEach((n) => needs.add(n));
   if (target.swarm) ['docker', DOCKER_ENGINE, SWARM].forEach((n) => needs.add(n));
   if (config.source) needs.add('git');
-  for (const db of Object.values(config.databases)) {
-    if (db.type === 'postgres') ['pg_dump', 'pg_restore', 'psql'].forEach((n) => needs.add(n));
-    if (db.type === 'mongo') ['mongodump', 'mongorestore'].forEach((n) => needs.add(n));
-  }
+  for (const db of Object.values(config.databases)) databaseAdapter(db.type).tools.backup.forEach((n) => needs.add(n));
   // health-check pings its databases with their shell clients.
   for (const name of config.health.databases) {
     const type = config.databases[name]?.type;
-    if (type === 'mongo') needs.add('mongosh');
-    if (type === 'redis') needs.add('redis-cli');
+    if (type) databaseAdapter(type).tools.probe.forEach((n) => needs.add(n));
   }
   return needs;
 }

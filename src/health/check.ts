@@ -8,6 +8,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { delay } from '../process/delay.js';
 import { redact } from '../process/redact.js';
 import type { Runner } from '../process/runner.js';
+import { isDatabaseKind } from '../databases/kinds.js';
 import { databaseProbe, probeDatabase } from './database.js';
 import { HOST_DEFAULTS, probeDisk, probeLoad, probeMemory } from './host.js';
 import { probeHttp, type Attempt } from './http.js';
@@ -126,7 +127,7 @@ export function selectProbes<P extends Pick<PlannedProbe, 'name' | 'kind'>>(prob
   if (!only || only.length === 0) return [...probes];
   const groups: Record<string, (p: P) => boolean> = {
     endpoints: (p) => p.kind === 'http',
-    databases: (p) => ['postgres', 'mongo', 'redis'].includes(p.kind),
+    databases: (p) => isDatabaseKind(p.kind),
     host: (p) => ['disk', 'memory', 'load'].includes(p.kind),
   };
   const unknown = only.filter((word) => !groups[word] && !probes.some((p) => matches(p, word)));

@@ -1,7 +1,9 @@
+import type { DatabaseKind } from '../databases/kinds.js';
+
 /** A probe's verdict. `unknown`: it could not be checked (a client tool is missing), which is not the same as down. */
 export type HealthState = 'healthy' | 'degraded' | 'unknown' | 'unhealthy';
 
-export type ProbeKind = 'http' | 'postgres' | 'mongo' | 'redis' | 'disk' | 'memory' | 'load';
+export type ProbeKind = 'http' | DatabaseKind | 'disk' | 'memory' | 'load';
 
 export interface ProbeResult {
   name: string;

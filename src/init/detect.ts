@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { adapterForUrl, databaseAdapters } from '../databases/index.js';
+import type { DatabaseKind } from '../databases/kinds.js';
 import { detectCompose, type DetectedCompose } from './compose.js';
 import { detectEcosystem, type DetectedEcosystem } from './ecosystem.js';
 
 export interface DetectedDatabase {
   name: string;
-  type: 'postgres' | 'mongo' | 'redis';
+  type: DatabaseKind;
   /** The .env key whose value is the URL; the config references it as ${KEY}. */
   variable: string;
 }
@@ -23,13 +25,6 @@ export interface DetectedProject {
   databases: DetectedDatabase[];
 }
 
-// .env keys that hold a database URL, with the type to assume when the URL's scheme says nothing.
-const DATABASE_KEYS: readonly [string, string, DetectedDatabase['type']][] = [
-  ['DATABASE_URL', 'main', 'postgres'],
-  ['MONGO_URI', 'mongo', 'mongo'],
-  ['MONGODB_URI', 'mongo', 'mongo'],
-  ['REDIS_URL', 'redis', 'redis'],
-];
 
 export function detectProject(dir: string): DetectedProject {
   const pkg = readPackage(dir);
@@ -63,7 +58,8 @@ export function appName(raw: string): string {
 
 export function detectDatabases(dotenv: Readonly<Record<string, string>>): DetectedDatabase[] {
   const found: DetectedDatabase[] = [];
-  for (const [variable, name, fallback] of DATABASE_KEYS) {
+  // Each adapter's .env keys; its kind is the type to assume when the URL's scheme says nothing.
+  for (const { variable, name, fallback } of databaseAdapters().flatMap((a) => a.dotenvKeys.map((k) => ({ ...k, fallback: a.kind })))) {
     if (!(variable in dotenv)) continue;
     const url = dotenv[variable] ?? '';
     // A scheme opsctl has no driver for (mysql:) is left out rather than guessed.
@@ -76,10 +72,7 @@ export function detectDatabases(dotenv: Readonly<Record<string, string>>): Detec
 }
 
 function typeFromUrl(url: string): DetectedDatabase['type'] | undefined {
-  if (/^postgres(ql)?:/i.test(url)) return 'postgres';
-  if (/^mongodb(\+srv)?:/i.test(url)) return 'mongo';
-  if (/^rediss?:/i.test(url)) return 'redis';
-  return undefined;
+  return adapterForUrl(url)?.kind;
 }
 
 function readPackage(dir: string): { name?: unknown; main?: unknown; scripts?: Record<string, unknown> } {

@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { databaseAdapter } from '../databases/index.js';
 import { imageRepository } from './compose.js';
 import type { DetectedProject } from './detect.js';
 
@@ -48,7 +49,7 @@ function databaseLines(project: DetectedProject): string[] {
 }
 
 function backupHint(project: DetectedProject): string[] {
-  const dumpable = project.databases.filter((db) => db.type !== 'redis').map((db) => db.name);
+  const dumpable = project.databases.filter((db) => databaseAdapter(db.type).backup).map((db) => db.name);
   if (dumpable.length === 0) return [];
   return ['  # backup:', `  #   databases: [${dumpable.join(', ')}]`, '  #   retention: { daily: 7, weekly: 4 }'];
 }

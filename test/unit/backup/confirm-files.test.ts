@@ -7,7 +7,7 @@ import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { confirmByTyping } from '../../../src/backup/confirm.js';
 import { countEntries, extractFiles, packFiles } from '../../../src/backup/files.js';
-import { checkGzip } from '../../../src/backup/checks.js';
+import { checkGzip } from '../../../src/backup/gzip.js';
 import { gzipSync } from 'node:zlib';
 import { UsageError } from '../../../src/errors.js';
 import { caught, tempDir } from '../helpers.js';

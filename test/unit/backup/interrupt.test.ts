@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { checkGzip } from '../../../src/backup/checks.js';
+import { checkGzip } from '../../../src/backup/gzip.js';
 import { confirmByTyping } from '../../../src/backup/confirm.js';
 import { hashFile } from '../../../src/backup/digest.js';
 import { run } from '../../../src/commands/backup.js';

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planRestore, restorePart } from '../../../src/backup/restore.js';
@@ -18,7 +20,8 @@ environments:
     backup: { databases: [main] }
 `;
 const ID = '20261123T020000Z';
-const SCRATCH = 'opsctl_verify_20261123t020000z_i';
+// The set, then the creator (pid and a tag of the host) so a later run can sweep it if this one is killed.
+const SCRATCH = `opsctl_verify_20261123t020000z_p${process.pid}_h${createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8)}_i`;
 const psql = (db: string, sql: string) => ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql];
 
 describe('restore test (scripted runner)', () => {
@@ -30,6 +33,7 @@ describe('restore test (scripted runner)', () => {
     const t = createTestContext({
       config: CONFIG,
       commands: [
+        { file: 'psql', args: psql(source, "select datname from pg_database where datname like 'opsctl\\_verify\\_%' order by 1"), readOnly: true },
         { file: 'psql', args: psql(source, `create database "${SCRATCH}"`) },
         // As libpq would answer if dbname= were still in the URL.
         { file: 'psql', args: psql(`postgresql://app@db:5432/${SCRATCH}`, 'select current_database()'), stdout: 'shop\n' },

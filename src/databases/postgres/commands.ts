@@ -1,10 +1,10 @@
-import { command, type Command } from '../process/command.js';
-import { parseVersion } from '../process/tools.js';
-import { postgresEnv, type Connection } from '../db/connection.js';
+import { command, type Command } from '../../process/command.js';
+import { parseVersion } from '../../process/tools.js';
+import { postgresEnv, type Connection } from '../connection.js';
 
 /** The password reaches libpq by environment only; -w makes a missing one fail instead of prompting. */
-export function pgEnv(conn: Connection): Record<string, string> {
-  return postgresEnv(conn, 10);
+export function pgEnv(conn: Connection, connectTimeoutSeconds = 10): Record<string, string> {
+  return postgresEnv(conn, connectTimeoutSeconds);
 }
 
 export function pgDumpVersionCommand(): Command {
@@ -16,8 +16,22 @@ export function serverVersionCommand(conn: Connection, database = conn.database)
   return psqlCommand(conn, "select current_setting('server_version_num') || ' ' || current_setting('server_version')", { readOnly: true, database });
 }
 
-export function psqlCommand(conn: Connection, sql: string, options: { readOnly: boolean; database?: string | undefined }): Command {
-  return command('psql', ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(conn, options.database), '-c', sql], { readOnly: options.readOnly, env: pgEnv(conn) });
+export interface PsqlOptions {
+  readOnly: boolean;
+  database?: string | undefined;
+  /** PGCONNECT_TIMEOUT in seconds; 10 unless a probe's own timeout says otherwise. */
+  connectTimeout?: number;
+  /** false for health-check's one-statement ping, which has always run without ON_ERROR_STOP. */
+  stopOnError?: boolean;
+}
+
+/** The one psql builder: the health ping, the version check, the restore test and ANALYZE all use it. */
+export function psqlCommand(conn: Connection, sql: string, options: PsqlOptions): Command {
+  const stop = options.stopOnError === false ? [] : ['-v', 'ON_ERROR_STOP=1'];
+  return command('psql', ['-X', '-w', '-q', '-A', '-t', ...stop, '-d', urlFor(conn, options.database), '-c', sql], {
+    readOnly: options.readOnly,
+    env: pgEnv(conn, options.connectTimeout),
+  });
 }
 
 /** Custom format: compressed, and restorable table by table with pg_restore. */

@@ -1,0 +1,71 @@
+import type { Context } from '../context.js';
+import type { Command } from '../process/command.js';
+import type { Runner, StreamOptions } from '../process/runner.js';
+import type { Connection } from './connection.js';
+import type { DatabaseKind } from './kinds.js';
+
+/** What backup, restore, health-check, deploy's preflight and doctor need of one kind of database. */
+export interface DatabaseAdapter {
+  readonly kind: DatabaseKind;
+  /** URL schemes it accepts ("postgres:"); the first one is shown in examples. */
+  readonly protocols: readonly string[];
+  /** .env keys `opsctl init` finds this kind's URL under, with the database name it gives it. */
+  readonly dotenvKeys: readonly { readonly variable: string; readonly name: string }[];
+  /** Client tools doctor asks for: `backup` when such a database is configured, `probe` when health-check pings it. */
+  readonly tools: { readonly backup: readonly string[]; readonly probe: readonly string[] };
+  /** The URL split into safe parts and its password, which is registered for masking before anything can print it. */
+  parse(url: string, key: string): Connection;
+  /** health-check's ping: `url` as configured (a client may need it whole in its environment). */
+  probe(conn: Connection, url: string, timeoutMs: number): DatabaseProbe;
+  /** Dump, check and restore; absent for a kind opsctl does not back up (redis). */
+  readonly backup?: BackupSupport;
+}
+
+export interface DatabaseProbe {
+  command: Command;
+  /** What is shown as the probe's target: the URL without its password. */
+  target: string;
+  /** Reads the client's output on success: the server version, or why the answer is wrong. */
+  read(stdout: string, stderr: string): { ok: true; version?: string } | { ok: false; reason: string };
+}
+
+/** What a backup records of the tool that wrote a part. */
+export interface PreparedDump {
+  tool: string;
+  serverVersion?: string;
+}
+
+/** What reading a dump back proved. */
+export interface DumpCheck {
+  /** Tables in a dump, entries in a tar. */
+  entries?: number;
+  /** What was checked, in words. */
+  checked: string;
+}
+
+export interface BackupSupport {
+  /** The file of a part in a set: `<name>.pgdump`. */
+  fileName(name: string): string;
+  /** Before a byte is written: the client's version, and where it matters the server's, which also proves the credentials. */
+  prepare(ctx: Context, name: string, conn: Connection): Promise<PreparedDump>;
+  /** The dump on the client's stdout into `sink`; under --dry-run only shown, with no secret file written. */
+  dump(ctx: Context, conn: Connection, sink: StreamOptions): Promise<void>;
+  /** A foreign or damaged dump fails here, not at restore time. */
+  check(file: string, runner: Runner, signal: AbortSignal): Promise<DumpCheck>;
+  /** Puts `file` back into the connection's database; `source` is the safe URL the dump was taken from. */
+  restore(ctx: Context, conn: Connection, file: string, source: string): Promise<void>;
+  /** backup verify --restore-test: a scratch database on the same server, for kinds that have one. */
+  scratch?(ctx: Context, conn: Connection, label: string, key: string): ScratchDatabase;
+}
+
+/** A database created only to restore a dump into and count what came back, then dropped. */
+export interface ScratchDatabase {
+  readonly name: string;
+  /** What to run by hand when an interrupt left it behind. */
+  readonly dropStatement: string;
+  create(): Promise<void>;
+  /** Refuses (throws) unless the connection really reaches the scratch database. */
+  restore(file: string): Promise<void>;
+  count(): Promise<{ tables: number; rows: number }>;
+  drop(): Promise<void>;
+}
