@@ -2,7 +2,7 @@ import { COMMANDS } from '../cli/specs.js';
 import type { Context } from '../context.js';
 import type { Style } from '../output/style.js';
 import type { PlannedStep } from '../runbook/plan.js';
-import type { StepReport } from '../runbook/run-steps.js';
+import type { StepReport } from '../runbook/step-report.js';
 
 type Render = (data: never, style: Style) => string;
 

@@ -7,10 +7,10 @@ import type { Style } from '../output/style.js';
 import { renderPairs, renderTable } from '../output/table.js';
 import { selfArgv } from '../process/self.js';
 import { buildJob } from '../schedule/job.js';
-import { currentPlatform, schedulerFor, type SchedulerBackend } from '../schedule/platform.js';
+import { currentPlatform, schedulerFor } from '../schedule/platform.js';
 import { prepareCommand, runbookLookup } from '../schedule/scheduled-command.js';
 import { cronExpression, parseTrigger, type TriggerOptions } from '../schedule/trigger.js';
-import type { ListedSchedule, SchedulePlatform } from '../schedule/types.js';
+import type { ListedSchedule, SchedulePlatform, SchedulerBackend } from '../schedule/types.js';
 
 export interface ScheduleOptions extends TriggerOptions {
   name?: string;
