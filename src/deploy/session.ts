@@ -2,7 +2,7 @@ import { parseDuration } from '../config/duration.js';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
-import { checkDisk } from '../doctor/checks.js';
+import { checkDisk } from '../health/disk.js';
 import { ConfigError, OpsError, ToolMissingError, UsageError } from '../errors.js';
 import { readRepoState } from '../git/git.js';
 import { planProbes, runProbes, type PlannedProbe } from '../health/check.js';
