@@ -1,4 +1,4 @@
-import { confirmByTyping } from '../backup/confirm.js';
+import { confirmByTyping } from '../output/confirm.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { withDeadline } from '../process/deadline.js';
 import type { Context } from '../context.js';
