@@ -7,7 +7,7 @@ import { planProbes, probeNames, runProbes } from '../health/check.js';
 import { exitCodeFor, type HealthReport } from '../health/types.js';
 import { alertText, describeEvent } from '../monitor/alerts.js';
 import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
-import { postAlert } from '../monitor/webhook.js';
+import { postAlert } from '../alerts/webhook.js';
 import { delay } from '../process/delay.js';
 import { paintState, type Style } from '../output/style.js';
 import { plural } from '../output/table.js';
