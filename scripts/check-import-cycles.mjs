@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Fails on any import circle among the TypeScript files of a folder (default: src), and on any import of
-// src/cli/ from outside it: dependencies point one way, cli -> commands -> domain -> process, config.
+// Fails on any import circle among the TypeScript files of a folder (default: src), on any import of
+// src/cli/ from outside it and of one src/commands/ module by another: dependencies point one way,
+// cli -> commands -> domain -> process, config.
 // Every edge counts: `import`, `import type`, `export ... from` and `import('...')`, since a type-only
 // circle still ties the files together and a dynamic one still loads both.
 // Usage: node scripts/check-import-cycles.mjs [folder]
@@ -10,6 +11,8 @@ import path from 'node:path';
 const IMPORT = /(?:^|[;\s])(?:import|export)\s[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm;
 /** Only cli/ may import from cli/ (a folder named so directly under the checked root). */
 const CLI = 'cli';
+/** One command module does not import another: what two commands share lives in the domain folders or output/. */
+const COMMANDS = 'commands';
 
 function readGraph(root) {
   const files = listFiles(root);
@@ -41,13 +44,15 @@ function findCycles(graph) {
   });
 }
 
-/** Imports of root/cli/ from files outside it. */
-function findUpwardImports(graph, root) {
-  const cli = path.join(root, CLI) + path.sep;
+/** Imports against the direction of flow: of cli/ from outside it, and of one commands/ module by another. */
+function findWrongWay(graph, root) {
+  const inside = (folder, file) => file.startsWith(path.join(root, folder) + path.sep);
   const found = [];
   for (const [file, targets] of graph) {
-    if (file.startsWith(cli)) continue;
-    for (const target of targets) if (target.startsWith(cli)) found.push([file, target]);
+    for (const target of targets) {
+      if (inside(CLI, target) && !inside(CLI, file)) found.push([`import of ${CLI}/ from below it`, file, target]);
+      else if (inside(COMMANDS, target) && inside(COMMANDS, file)) found.push(['import of one command by another', file, target]);
+    }
   }
   return found;
 }
@@ -149,19 +154,19 @@ function main() {
   const graph = readGraph(root);
   const show = (file) => path.relative(root, file).split(path.sep).join('/');
   const cycles = findCycles(graph);
-  const upward = findUpwardImports(graph, root);
+  const wrongWay = findWrongWay(graph, root);
   for (const cycle of cycles) {
     console.error(`import circle: ${cycle.map(show).join(' -> ')}`);
   }
-  for (const [file, target] of upward) {
-    console.error(`import of ${CLI}/ from below it: ${show(file)} -> ${show(target)}`);
+  for (const [what, file, target] of wrongWay) {
+    console.error(`${what}: ${show(file)} -> ${show(target)}`);
   }
-  if (cycles.length === 0 && upward.length === 0) {
-    console.log(`No import circles in ${graph.size} files under ${root}; nothing outside ${CLI}/ imports it.`);
+  if (cycles.length === 0 && wrongWay.length === 0) {
+    console.log(`No import circles in ${graph.size} files under ${root}; nothing outside ${CLI}/ imports it, and no command imports another.`);
     return;
   }
   console.error(
-    `\n${cycles.length} import circle(s), ${upward.length} import(s) of ${CLI}/ from below. Move the shared piece (a type, a helper) into a module both sides import, so imports point one way: cli -> commands -> domain -> process, config.`,
+    `\n${cycles.length} import circle(s), ${wrongWay.length} import(s) against the flow. Move the shared piece (a type, a helper) into a module both sides import, so imports point one way: cli -> commands -> domain -> process, config.`,
   );
   process.exitCode = 1;
 }

@@ -12,19 +12,20 @@ function check(folder: string): { status: number | null; stdout: string; stderr:
 }
 
 describe('scripts/check-import-cycles.mjs (run by npm test)', () => {
-  it('finds no import circle in src/, and nothing below cli/ imports it', () => {
+  it('finds no import circle in src/, nothing below cli/ imports it, and no command imports another', () => {
     const result = check('src');
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^No import circles in \d+ files under src;/);
     expect(result.status).toBe(0);
   });
 
-  it('names a planted circle made of a type-only import, a dynamic import() and a re-export, and exits 1', () => {
+  it('names a planted circle made of a type-only import, a dynamic import() and a re-export, and imports against the flow; exits 1', () => {
     const result = check(FIXTURES);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('import circle: circle/a.ts -> circle/b.ts -> circle/c.ts -> circle/a.ts');
     expect(result.stderr).toContain('import of cli/ from below it: domain/thing.ts -> cli/main.ts');
-    expect(result.stderr).toContain('1 import circle(s), 1 import(s) of cli/ from below');
+    expect(result.stderr).toContain('import of one command by another: commands/monitor.ts -> commands/health-check.ts');
+    expect(result.stderr).toContain('1 import circle(s), 2 import(s) against the flow');
   });
 
   it('passes a folder whose only back-reference is a commented-out import', () => {
