@@ -31,6 +31,14 @@ export interface Context {
   out(text: string): Promise<void>;
   /** Colours for what goes through `out`: none unless stdout is a terminal (and NO_COLOR / --no-color allow). */
   outStyle: Style;
+  /** Another command's module by name (a runbook step's renderer), through cli/'s static loaders; undefined for no command. */
+  loadCommand(name: string): Promise<CommandModule | undefined>;
+}
+
+/** What every command module exports. Loaded only when its command runs. */
+export interface CommandModule {
+  run(ctx: Context, options: Record<string, unknown>, args: string[]): Promise<CommandResult<unknown>>;
+  render(data: never, style: Style): string;
 }
 
 export interface CommandResult<T> {

@@ -1,7 +1,7 @@
 import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
-import { postAlert, type Delivery } from '../monitor/webhook.js';
+import { postAlert, type Delivery } from '../alerts/webhook.js';
 import { registerSecret } from '../process/redact.js';
 
 export type PingEvent = 'start' | 'success' | 'fail';

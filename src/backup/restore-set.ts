@@ -2,7 +2,7 @@ import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
 import { journalOf, recordOperation } from '../history/journal.js';
-import { confirmByTyping } from './confirm.js';
+import { confirmByTyping } from '../output/confirm.js';
 import { createSet } from './create.js';
 import { planRestore, restorePart, safetyParts, type RestoreTarget } from './restore.js';
 import { findSet, type BackupSet } from './sets.js';

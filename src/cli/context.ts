@@ -6,7 +6,8 @@ import { createLogger } from '../output/logger.js';
 import type { Style } from '../output/style.js';
 import { redact } from '../process/redact.js';
 import { createRunner } from '../process/runner.js';
-import type { GlobalOptions } from './main.js';
+import type { GlobalOptions } from '../registry/program.js';
+import { loadCommand } from './loaders.js';
 
 export interface ContextInput {
   globals: GlobalOptions;
@@ -59,6 +60,7 @@ export async function createContext({ globals, signal, style, outStyle }: Contex
     now: () => Date.now(),
     out: writeOut,
     outStyle,
+    loadCommand,
   };
 }
 

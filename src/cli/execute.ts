@@ -4,16 +4,17 @@ import { durationOption } from '../config/duration.js';
 import { runCleanupsSync } from '../process/cleanup.js';
 import { redact, redactData } from '../process/redact.js';
 import { colorEnabled, createStyle, type Style } from '../output/style.js';
+import type { CommandName } from '../registry/commands.js';
+import type { GlobalOptions } from '../registry/program.js';
 import { createContext } from './context.js';
 import { errorDocument } from './error-document.js';
-import type { GlobalOptions } from './main.js';
-import type { CommandSpec } from './specs.js';
+import { loadCommand } from './loaders.js';
 
 /** A command that ignores its abort signal gets this long to clean up before the process exits anyway. */
 const ABORT_GRACE_MS = 5000;
 
 /** Runs one command: the only place that maps errors to exit codes and writes results to stdout. */
-export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, options: Record<string, unknown>, args: string[]): Promise<number> {
+export async function executeCommand(name: CommandName, globals: GlobalOptions, options: Record<string, unknown>, args: string[]): Promise<number> {
   const outStyle = createStyle(colorEnabled(process.stdout, { noColorFlag: !globals.color, env: process.env }));
   const errStyle = createStyle(colorEnabled(process.stderr, { noColorFlag: !globals.color, env: process.env }));
   const controller = new AbortController();
@@ -23,7 +24,7 @@ export async function executeCommand(spec: CommandSpec, globals: GlobalOptions, 
   try {
     const timer = startTimeout(globals.timeout, controller);
     const ctx = await createContext({ globals, signal: controller.signal, style: errStyle, outStyle });
-    const module = await spec.load();
+    const module = (await loadCommand(name))!;
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);
     // A reader that closes stdout early (`| head -1`) makes the write fail with EPIPE, and main exits with

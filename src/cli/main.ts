@@ -1,34 +1,9 @@
-import { Command, CommanderError, Option } from 'commander';
-import { VERSION } from '../version.js';
-import { COMMANDS, type CommandSpec } from './specs.js';
-
-export interface GlobalOptions {
-  env?: string;
-  environment?: string;
-  config?: string;
-  json?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  color: boolean;
-  verbose?: boolean;
-  quiet?: boolean;
-  timeout?: string;
-}
+import { CommanderError, Option, type Command } from 'commander';
+import { COMMANDS, type CommandName, type CommandSpec } from '../registry/commands.js';
+import { baseProgram, type GlobalOptions } from '../registry/program.js';
 
 export function buildProgram(): Command {
-  const program = new Command('opsctl')
-    .description('One CLI for the ops manual: status, health, deploy, backup and more over pm2, docker and databases.')
-    .version(VERSION, '-V, --version', 'print the version')
-    .option('-e, --env <name>', 'environment from opsctl.yaml (else OPSCTL_ENV, else the only one)')
-    .addOption(new Option('--environment <name>', 'alias of --env').hideHelp())
-    .option('-c, --config <path>', 'config file (else OPSCTL_CONFIG, else opsctl.yaml found upwards)')
-    .option('--json', 'print JSON on stdout and nothing else: one document (logs: one record per line)')
-    .option('--dry-run', 'print the plan and change nothing')
-    .option('-y, --yes', 'answer yes to confirmations')
-    .option('--no-color', 'no colours (also NO_COLOR)')
-    .option('-v, --verbose', 'show each external command as it runs, and stack traces')
-    .option('-q, --quiet', 'only errors on stderr')
-    .option('--timeout <duration>', 'deadline for the whole command, e.g. 90s or 5m')
+  const program = baseProgram()
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -37,7 +12,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-function addCommand(program: Command, spec: CommandSpec): void {
+function addCommand(program: Command, spec: CommandSpec & { name: CommandName }): void {
   const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
   for (const option of spec.options ?? []) {
     const added = new Option(option.flags, option.description).default(option.defaultValue);
@@ -48,7 +23,7 @@ function addCommand(program: Command, spec: CommandSpec): void {
     const command = params.at(-1) as Command;
     const args = params.slice(0, -2).flat().filter((arg) => arg !== undefined).map(String);
     const { executeCommand } = await import('./execute.js');
-    const code = await executeCommand(spec, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
+    const code = await executeCommand(spec.name, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
     process.exitCode = code;
   });
 }

@@ -3,7 +3,7 @@ import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
-import { confirmByTyping } from '../backup/confirm.js';
+import { confirmByTyping } from '../output/confirm.js';
 import { executeCleanup, parseKinds, planCleanup } from '../cleanup/plan.js';
 import { renderCleanup, renderPlan, type CleanupData } from '../cleanup/render.js';
 import type { CleanupKind, Removal } from '../cleanup/types.js';

@@ -1,7 +1,8 @@
 import type { LoadedConfig } from '../config/load.js';
 import { bindEnvironment, resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
-import { checkAllTools, checkDisk, checkDockerEngine, checkPm2Daemon, checkSwarm, checkWritable, type Check } from '../doctor/checks.js';
+import { checkAllTools, checkDockerEngine, checkPm2Daemon, checkSwarm, checkWritable, type Check } from '../doctor/checks.js';
+import { checkDisk } from '../health/disk.js';
 import { COMPOSE, DOCKER_ENGINE, needsOf, SWARM } from '../doctor/needs.js';
 import { ConfigError } from '../errors.js';
 import { listUnresolved } from '../config/interpolate.js';

@@ -1,9 +1,10 @@
 import type { CommandResult, Context } from '../context.js';
 import { planProbes, runProbes } from '../health/check.js';
-import { exitCodeFor, type HealthReport, type ProbeResult } from '../health/types.js';
+import { parseList } from '../health/only.js';
+import { renderHealthReport } from '../health/render.js';
+import { exitCodeFor, type HealthReport } from '../health/types.js';
 import { UsageError } from '../errors.js';
-import { paintState, type Style } from '../output/style.js';
-import { renderTable } from '../output/table.js';
+import type { Style } from '../output/style.js';
 
 export interface HealthCheckOptions {
   only?: string;
@@ -22,36 +23,6 @@ export async function run(ctx: Context, options: HealthCheckOptions): Promise<Co
   return { data: report, exitCode: exitCodeFor(report.state) };
 }
 
-export function parseList(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(',')
-    .map((word) => word.trim())
-    .filter(Boolean);
-}
-
 export function render(report: HealthReport, style: Style): string {
-  const table = renderProbes(report.probes, style);
-  const counts = countStates(report.probes);
-  const summary = `${style.bold(report.environment)}: ${paintState(style, report.state)} ${style.dim(`(${counts}; ${report.durationMs} ms)`)}`;
-  return `${table}\n\n${summary}`;
-}
-
-export function renderProbes(probes: readonly ProbeResult[], style: Style): string {
-  const rows = probes.map((p) => [p.name, p.kind, paintState(style, p.state), formatValue(p), p.state === 'healthy' ? style.dim(p.reason) : p.reason]);
-  return renderTable(style, ['probe', 'kind', 'state', 'value', 'detail'], rows);
-}
-
-function formatValue(probe: ProbeResult): string {
-  if (probe.value === undefined) return '-';
-  return probe.unit === '%' ? `${probe.value}%` : `${probe.value} ${probe.unit ?? ''}`.trim();
-}
-
-function countStates(probes: readonly ProbeResult[]): string {
-  const order = ['healthy', 'degraded', 'unknown', 'unhealthy'] as const;
-  return order
-    .map((state) => [state, probes.filter((p) => p.state === state).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${n} ${state}`)
-    .join(', ');
+  return renderHealthReport(report, style);
 }

@@ -4,14 +4,15 @@ import type { SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { planProbes, probeNames, runProbes } from '../health/check.js';
+import { parseList } from '../health/only.js';
+import { renderProbes } from '../health/render.js';
 import { exitCodeFor, type HealthReport } from '../health/types.js';
 import { alertText, describeEvent } from '../monitor/alerts.js';
 import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
-import { postAlert } from '../monitor/webhook.js';
+import { postAlert } from '../alerts/webhook.js';
 import { delay } from '../process/delay.js';
 import { paintState, type Style } from '../output/style.js';
 import { plural } from '../output/table.js';
-import { parseList, renderProbes } from './health-check.js';
 
 export interface MonitorOptions {
   interval?: string;

@@ -9,7 +9,7 @@ import { resolveParams } from '../runbook/params.js';
 import { DEPTH_VARIABLE, MAX_DEPTH, planSteps, type RunSettings } from '../runbook/plan.js';
 import { renderList, renderRun, renderShow } from '../runbook/render.js';
 import { runSteps } from '../runbook/run-steps.js';
-import { showStepOutput } from './runbook-output.js';
+import { showStepOutput } from '../runbook/step-output.js';
 import { describeRunbook, outcomeOf, summarize, type RunbookData } from '../runbook/report.js';
 import type { Runbook } from '../runbook/schema.js';
 

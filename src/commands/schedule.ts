@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { COMMANDS } from '../cli/specs.js';
 import type { CommandResult, Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
 import type { Style } from '../output/style.js';
 import { renderPairs, renderTable } from '../output/table.js';
 import { selfArgv } from '../process/self.js';
+import { COMMANDS } from '../registry/commands.js';
 import { buildJob } from '../schedule/job.js';
-import { currentPlatform, schedulerFor, type SchedulerBackend } from '../schedule/platform.js';
+import { currentPlatform, schedulerFor } from '../schedule/platform.js';
 import { prepareCommand, runbookLookup } from '../schedule/scheduled-command.js';
 import { cronExpression, parseTrigger, type TriggerOptions } from '../schedule/trigger.js';
-import type { ListedSchedule, SchedulePlatform } from '../schedule/types.js';
+import type { ListedSchedule, SchedulePlatform, SchedulerBackend } from '../schedule/types.js';
 
 export interface ScheduleOptions extends TriggerOptions {
   name?: string;
@@ -97,7 +97,7 @@ function assertHere(platform: SchedulePlatform, what: string): void {
 }
 
 function assertKnownCommand(command: string[]): void {
-  const names = COMMANDS.map((spec) => spec.name).filter((name) => name !== 'schedule');
+  const names: string[] = COMMANDS.map((spec) => spec.name).filter((name) => name !== 'schedule');
   if (command.length === 0) throw new UsageError('No command to schedule.', 'Example: opsctl schedule backup --daily 02:00 -e production');
   if (!names.includes(command[0]!)) {
     throw new UsageError(`"${command[0]}" is not an opsctl command that can be scheduled.`, `Use one of: ${names.join(', ')}.`);

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { buildProgram } from '../cli/main.js';
-import { COMMANDS } from '../cli/specs.js';
+import { COMMANDS } from '../registry/commands.js';
+import { baseProgram } from '../registry/program.js';
 
 export interface CompletionOption {
   /** -e and --env of one option. */
@@ -30,7 +30,7 @@ export interface CompletionModel {
 
 /** Built from the COMMANDS table and the program's own options, so a new command or option completes without edits here. */
 export function completionModel(): CompletionModel {
-  const program = buildProgram();
+  const program = baseProgram();
   const commands = COMMANDS.map((spec) => ({
     name: spec.name,
     summary: spec.summary,

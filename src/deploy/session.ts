@@ -3,7 +3,7 @@ import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { isDatabaseKind } from '../databases/kinds.js';
-import { checkDisk } from '../doctor/checks.js';
+import { checkDisk } from '../health/disk.js';
 import { ConfigError, OpsError, ToolMissingError, UsageError } from '../errors.js';
 import { readRepoState } from '../git/git.js';
 import { planProbes, runProbes, type PlannedProbe } from '../health/check.js';

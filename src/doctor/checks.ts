@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
-import { access, statfs } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { formatBytes } from '../output/table.js';
+import { nearestExisting } from '../health/disk.js';
 import type { Runner } from '../process/runner.js';
 import { parseVersion, TOOLS, type ToolInfo } from '../process/tools.js';
 import { which } from '../process/which.js';
@@ -84,37 +84,13 @@ export function checkPm2Daemon(env: Env): Check {
   };
 }
 
-const DISK_WARN = 0.15;
-const DISK_FAIL = 0.05;
-
-/** Free space on the filesystem that holds `dir` (or its nearest existing parent). */
-export async function checkDisk(label: string, dir: string): Promise<Check> {
-  const existing = await nearestExisting(dir);
-  const stats = await statfs(existing);
-  const free = stats.bavail * stats.bsize;
-  const share = stats.blocks > 0 ? stats.bavail / stats.blocks : 0;
-  const status: CheckStatus = share < DISK_FAIL ? 'fail' : share < DISK_WARN ? 'warn' : 'ok';
-  return { name: label, kind: 'disk', required: true, status, detail: `${formatBytes(free)} free (${Math.round(share * 100)}%) at ${dir}` };
-}
-
 export async function checkWritable(label: string, dir: string): Promise<Check> {
   try {
     // Checked on the nearest existing folder: doctor creates nothing.
-    await access(await nearestExisting(dir), constants.W_OK);
+    await access((await nearestExisting(dir)) ?? path.parse(path.resolve(dir)).root, constants.W_OK);
     return { name: label, kind: 'disk', required: true, status: 'ok', detail: `${dir} is writable` };
   } catch (error) {
     return { name: label, kind: 'disk', required: true, status: 'fail', detail: `${dir}: ${(error as Error).message}` };
-  }
-}
-
-async function nearestExisting(dir: string): Promise<string> {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    try {
-      await access(current);
-      return current;
-    } catch {
-      if (path.dirname(current) === current) return current;
-    }
   }
 }
 

@@ -1,7 +1,6 @@
-import { statfs } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { formatBytes } from '../output/table.js';
+import { readDiskSpace } from './disk.js';
 import { byThreshold, type ProbeResult } from './types.js';
 
 export interface Thresholds {
@@ -21,14 +20,13 @@ type HostAttempt = Omit<ProbeResult, 'attempts' | 'durationMs'>;
 /** Used space of the filesystem holding `dir` (or its nearest existing parent), as df counts it. */
 export async function probeDisk(name: string, dir: string, limits: Thresholds): Promise<HostAttempt> {
   const base = { name, kind: 'disk', target: dir } as const;
-  const existing = await nearestExisting(dir);
-  if (!existing) return { ...base, state: 'unknown', reason: 'no part of the path exists' };
-  const fs = await statfs(existing);
+  const space = await readDiskSpace(dir);
+  if (!space) return { ...base, state: 'unknown', reason: 'no part of the path exists' };
   // Like df: blocks reserved for root count neither as used nor as available.
-  const used = fs.blocks - fs.bfree;
-  const usable = used + fs.bavail;
+  const used = space.blocks - space.freeBlocks;
+  const usable = used + space.availableBlocks;
   const percent = usable === 0 ? 0 : round1((used / usable) * 100);
-  const freeBytes = fs.bavail * fs.bsize;
+  const freeBytes = space.availableBlocks * space.blockSize;
   const state = byThreshold(percent, limits.warn, limits.crit);
   return {
     ...base,
@@ -36,7 +34,7 @@ export async function probeDisk(name: string, dir: string, limits: Thresholds): 
     value: percent,
     unit: '%',
     reason: `${percent}% used, ${formatBytes(freeBytes)} free${limitSuffix(state, limits, '%')}`,
-    details: { freeBytes, totalBytes: usable * fs.bsize, measuredAt: existing },
+    details: { freeBytes, totalBytes: usable * space.blockSize, measuredAt: space.measuredAt },
   };
 }
 
@@ -73,20 +71,6 @@ export function probeLoad(limits: Thresholds): HostAttempt {
     reason: `load ${five.toFixed(2)} over 5 min on ${cores} cores (${perCore} per core; 1 min: ${one.toFixed(2)})${limitSuffix(state, limits, ' per core')}`,
     details: { loadAverage: os.loadavg(), cores },
   };
-}
-
-async function nearestExisting(dir: string): Promise<string | undefined> {
-  let current = path.resolve(dir);
-  for (;;) {
-    try {
-      await statfs(current);
-      return current;
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return undefined;
-      current = parent;
-    }
-  }
 }
 
 function limitSuffix(state: string, limits: Thresholds, unit: string): string {

@@ -15,6 +15,8 @@ export interface RunResult {
   exitCode: number;
   /** True when --dry-run kept the command from running. */
   skipped: boolean;
+  /** The signal the child died of (SIGKILL from the OOM killer), when it did; exitCode is then 1. */
+  signal?: string;
 }
 
 export interface RunOptions {
@@ -88,7 +90,7 @@ export function createRunner(options: RunnerOptions): Runner {
       });
       const result = await untilAborted(subprocess, signal);
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
-      const outcome: RunResult = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1, skipped: false };
+      const outcome: RunResult = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1, skipped: false, ...killedBy(result.signal) };
       if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
       return outcome;
     },
@@ -128,8 +130,8 @@ export function createRunner(options: RunnerOptions): Runner {
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
       if (writeError !== undefined && !signal.aborted) throw writeError;
       if (signal.aborted) throw abortReason(signal);
-      const outcome: RunResult = { stdout: '', stderr: stderrTo ? '' : String(result.stderr ?? ''), exitCode: result.exitCode ?? 1, skipped: false };
-      if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, { ...outcome, signal: result.signal });
+      const outcome: RunResult = { stdout: '', stderr: stderrTo ? '' : String(result.stderr ?? ''), exitCode: result.exitCode ?? 1, skipped: false, ...killedBy(result.signal) };
+      if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
       return outcome;
     },
   };
@@ -181,7 +183,12 @@ function killTree(pid: number | undefined): void {
   execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' }).catch(() => undefined);
 }
 
-export function toolFailure(cmd: Command, result: Pick<RunResult, 'exitCode' | 'stderr'> & { signal?: string | undefined }): ToolError {
+/** Only when there was one: a result compared whole (toEqual, JSON) keeps its old shape otherwise. */
+function killedBy(signal: string | undefined): Pick<RunResult, 'signal'> {
+  return signal ? { signal } : {};
+}
+
+export function toolFailure(cmd: Command, result: Pick<RunResult, 'exitCode' | 'stderr' | 'signal'>): ToolError {
   // Only stderr: stdout may hold data with secrets nobody registered (pm2 jlist prints every app's env).
   const tail = redact(lastLines(result.stderr, STDERR_TAIL_LINES));
   const how = result.signal ? `was killed by ${result.signal}` : `failed with exit code ${result.exitCode}`;

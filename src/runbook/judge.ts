@@ -1,6 +1,6 @@
 import { conditionsOf, evaluate } from './condition.js';
 import type { PlannedStep } from './plan.js';
-import type { StepReport } from './run-steps.js';
+import type { StepReport } from './step-report.js';
 
 /** opsctl's exit code for degraded: a warning, not a failure. */
 const DEGRADED = 3;

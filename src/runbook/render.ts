@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Style } from '../output/style.js';
 import { renderPairs, renderTable } from '../output/table.js';
 import type { DescribedRunbook, RunbookData } from './report.js';
-import type { StepReport } from './run-steps.js';
+import type { StepReport } from './step-report.js';
 
 type Of<A extends RunbookData['action']> = Extract<RunbookData, { action: A }>;
 

@@ -1,7 +1,7 @@
 import { conditionsOf, describeCondition } from './condition.js';
 import { substitute } from './params.js';
 import { planSteps, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
-import type { StepReport } from './run-steps.js';
+import type { StepReport } from './step-report.js';
 import type { Runbook } from './schema.js';
 
 export interface RunbookSummary {

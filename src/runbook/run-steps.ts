@@ -1,37 +1,15 @@
-import { confirmByTyping } from '../backup/confirm.js';
+import { confirmByTyping } from '../output/confirm.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { withDeadline } from '../process/deadline.js';
 import type { Context } from '../context.js';
 import { InterruptedError, OpsError, UsageError } from '../errors.js';
-import { conditionsOf, describeCondition, evaluate, type CheckOutcome } from './condition.js';
+import { conditionsOf, describeCondition, evaluate } from './condition.js';
 import { interrupted, passStderr } from './step-child.js';
 import { judge } from './judge.js';
 import { stepCommand, shownArgv, type PlannedStep, type RunSettings } from './plan.js';
 import { stepLabel } from './load.js';
 import { substitute } from './params.js';
-
-/**
- * passed: exit code allowed and every check held. warning: an opsctl step exited 3 (degraded).
- * failed: anything else. declined: its question was not answered. skipped: an earlier step stopped the run.
- * planned: --dry-run.
- */
-export type StepResult = 'passed' | 'warning' | 'failed' | 'declined' | 'skipped' | 'planned';
-
-export interface StepReport {
-  step: number;
-  name: string;
-  kind: PlannedStep['kind'];
-  env: string | null;
-  argv: string[];
-  continueOnError: boolean;
-  result: StepResult;
-  exitCode: number | null;
-  durationMs: number | null;
-  checks: CheckOutcome[];
-  error: { message: string; hint: string | null } | null;
-  /** An opsctl step's JSON result; an external command's JSON, or its output's last 4000 characters. */
-  output: unknown;
-}
+import type { StepReport } from './step-report.js';
 
 /** Runs the steps in order; a failed step stops the run unless it may fail (continueOnError). */
 export async function runSteps(ctx: Context, steps: readonly PlannedStep[], settings: RunSettings, onFinished?: (report: StepReport, planned: PlannedStep) => Promise<void>): Promise<StepReport[]> {

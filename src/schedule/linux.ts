@@ -2,7 +2,7 @@ import { command } from '../process/command.js';
 import { OpsError } from '../errors.js';
 import { toolFailure, type Runner } from '../process/runner.js';
 import { cronLine, listCrontab, withEntry, withoutEntry } from './crontab.js';
-import type { SchedulerBackend } from './platform.js';
+import type { SchedulerBackend } from './types.js';
 
 const READ = command('crontab', ['-l'], { readOnly: true });
 

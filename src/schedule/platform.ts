@@ -1,27 +1,7 @@
 import type { Runner } from '../process/runner.js';
-import type { ScheduledJob } from './job.js';
-import type { Trigger } from './trigger.js';
-import type { ListedSchedule, SchedulePlatform } from './types.js';
+import type { SchedulerBackend, SchedulePlatform } from './types.js';
 
-export interface InstallOutcome {
-  /** The crontab line, or the schtasks command as a Windows command line. */
-  entry: string;
-  replaced: boolean;
-  /** --dry-run on Linux: the whole crontab that would be written. */
-  crontab?: string;
-}
-
-/** What schedule needs from cron or Task Scheduler. */
-export interface SchedulerBackend {
-  platform: SchedulePlatform;
-  /** The entry for this job, built without touching anything. */
-  describe(trigger: Trigger, job: ScheduledJob): string;
-  install(trigger: Trigger, job: ScheduledJob): Promise<InstallOutcome>;
-  list(): Promise<ListedSchedule[]>;
-  /** Undefined when no schedule of opsctl has this name or id. */
-  remove(key: string): Promise<ListedSchedule | undefined>;
-}
-
+/** The backend of a platform; each one is loaded only when it is the one asked for. */
 export async function schedulerFor(platform: SchedulePlatform, runner: Runner): Promise<SchedulerBackend> {
   if (platform === 'windows') return (await import('./windows.js')).windowsScheduler(runner);
   return (await import('./linux.js')).cronScheduler(runner);

@@ -1,3 +1,6 @@
+import type { ScheduledJob } from './job.js';
+import type { Trigger } from './trigger.js';
+
 /** One schedule opsctl installed, as list shows it. */
 export interface ListedSchedule {
   id: string;
@@ -11,3 +14,22 @@ export interface ListedSchedule {
 }
 
 export type SchedulePlatform = 'linux' | 'windows';
+
+export interface InstallOutcome {
+  /** The crontab line, or the schtasks command as a Windows command line. */
+  entry: string;
+  replaced: boolean;
+  /** --dry-run on Linux: the whole crontab that would be written. */
+  crontab?: string;
+}
+
+/** What schedule needs from cron or Task Scheduler. */
+export interface SchedulerBackend {
+  platform: SchedulePlatform;
+  /** The entry for this job, built without touching anything. */
+  describe(trigger: Trigger, job: ScheduledJob): string;
+  install(trigger: Trigger, job: ScheduledJob): Promise<InstallOutcome>;
+  list(): Promise<ListedSchedule[]>;
+  /** Undefined when no schedule of opsctl has this name or id. */
+  remove(key: string): Promise<ListedSchedule | undefined>;
+}

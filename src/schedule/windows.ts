@@ -1,5 +1,5 @@
 import type { Runner } from '../process/runner.js';
-import type { SchedulerBackend } from './platform.js';
+import type { SchedulerBackend } from './types.js';
 import { createTaskCommand, deleteTaskCommand, parseTaskList, queryTasksCommand, windowsCommandLine } from './schtasks.js';
 
 /** Task Scheduler through schtasks, in its own opsctl\ folder; /F replaces a task of the same name. */

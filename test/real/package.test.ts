@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/cli/specs.js';
+import { COMMANDS } from '../../src/registry/commands.js';
 import { cleanEnv, makeTempDir, parseJson, pathWithout, REPO_ROOT, removeTempDirs, whichTool, writeConfig } from '../support/real-cli.js';
 import { requireTool } from '../support/real-tools.js';
 

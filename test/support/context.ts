@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { onTestFinished } from 'vitest';
+import { loadCommand } from '../../src/cli/loaders.js';
 import { loadConfig, type LoadedConfig } from '../../src/config/load.js';
 import { chosenEnvironmentName, selectEnvironment, type SelectedEnvironment } from '../../src/config/select.js';
 import type { Context } from '../../src/context.js';
@@ -91,6 +92,7 @@ export function createTestContext(options: TestContextOptions): TestContext {
       stdout.push(text);
     },
     outStyle: createStyle(false),
+    loadCommand,
   };
   return { ctx, runner, logs, stdout, controller, dir, configFile, stateDir: path.join(dir, '.opsctl'), binDir, pm2Home };
 }

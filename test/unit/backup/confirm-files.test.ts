@@ -1,30 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
-import { confirmByTyping } from '../../../src/backup/confirm.js';
 import { countEntries, extractFiles, packFiles } from '../../../src/backup/files.js';
 import { checkGzip } from '../../../src/backup/gzip.js';
 import { gzipSync } from 'node:zlib';
-import { UsageError } from '../../../src/errors.js';
 import { caught, tempDir } from '../helpers.js';
-
-describe('confirmByTyping', () => {
-  const ask = (typed: string) => confirmByTyping('Restore?', 'production', 'nothing was restored', new AbortController().signal, { input: Readable.from([`${typed}\n`]), output: new PassThrough() });
-
-  it('goes on when the environment name is typed', async () => {
-    await expect(ask('production')).resolves.toBeUndefined();
-  });
-
-  it('refuses anything else, "y" included, as a usage error', async () => {
-    const error = await caught(ask('y'));
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toBe('You typed "y", not "production": nothing was restored.');
-  });
-});
 
 describe('files part', () => {
   it('packs the listed paths and extracts them back in place', async () => {

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { checkGzip } from '../../../src/backup/gzip.js';
-import { confirmByTyping } from '../../../src/backup/confirm.js';
+import { confirmByTyping } from '../../../src/output/confirm.js';
 import { hashFile } from '../../../src/backup/digest.js';
 import { run } from '../../../src/commands/backup.js';
 import { InterruptedError } from '../../../src/errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/main.js';
-import { COMMANDS } from '../../../src/cli/specs.js';
+import { COMMANDS } from '../../../src/registry/commands.js';
 import { bashScript } from '../../../src/completion/bash.js';
 import { completionModel } from '../../../src/completion/model.js';
 import { powershellScript } from '../../../src/completion/powershell.js';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InterruptedError, TimeoutError, ToolError, ToolMissingError } from '../../../src/errors.js';
 import { command } from '../../../src/process/command.js';
 import { createRunner } from '../../../src/process/runner.js';
+import { requireTool } from '../../support/real-tools.js';
 import { caught, tempDir } from '../helpers.js';
 
 const node = process.execPath;
@@ -106,6 +107,24 @@ describe('createRunner', () => {
     it('returns the exit code instead when failure is allowed', async () => {
       const { runner } = runnerWith();
       expect(await runner.run(failing, { allowFailure: true })).toMatchObject({ exitCode: 3, skipped: false });
+    });
+  });
+
+  describe.skipIf(!requireTool('posix-signals'))('a command killed by a signal (a real child that sends itself SIGKILL)', () => {
+    const killed = nodeScript('console.error("about to die"); process.kill(process.pid, "SIGKILL")');
+
+    it('throws ToolError saying which signal killed it, not "exit code 1"', async () => {
+      const { runner } = runnerWith();
+      const error = (await caught(runner.run(killed))) as ToolError;
+      expect(error).toBeInstanceOf(ToolError);
+      expect(error.message.split('\n')[0]).toMatch(/ was killed by SIGKILL\.$/);
+      expect(error.message).toContain('about to die');
+      expect(error.details).toMatchObject({ signal: 'SIGKILL' });
+    });
+
+    it('names the signal in the result when failure is allowed', async () => {
+      const { runner } = runnerWith();
+      expect(await runner.run(killed, { allowFailure: true })).toMatchObject({ exitCode: 1, signal: 'SIGKILL', skipped: false });
     });
   });
 

@@ -1,11 +1,5 @@
-import type { CommandResult, Context } from '../context.js';
-import type { Style } from '../output/style.js';
-
-/** What every command module exports. Loaded only when its command runs. */
-export interface CommandModule {
-  run(ctx: Context, options: Record<string, unknown>, args: string[]): Promise<CommandResult<unknown>>;
-  render(data: never, style: Style): string;
-}
+// The commands as data: names, arguments, options, summaries, examples. A leaf: cli/ builds the program
+// from it, completion and schedule read it; the modules themselves are loaded by cli/loaders.ts.
 
 export interface OptionSpec {
   flags: string;
@@ -21,24 +15,21 @@ export interface CommandSpec {
   summary: string;
   options?: readonly OptionSpec[];
   examples: readonly string[];
-  load(): Promise<CommandModule>;
 }
 
 // Static table: `opsctl --help` reads it without importing a single command module.
-export const COMMANDS: readonly CommandSpec[] = [
+const TABLE = [
   {
     name: 'status',
     summary: 'Show what runs where: processes or containers, release, last operations, lock holder',
     options: [{ flags: '-n, --history <count>', description: 'how many recent history entries to show', defaultValue: '5' }],
     examples: ['opsctl status -e production', 'opsctl status -e staging --json | jq .target.instances'],
-    load: () => import('../commands/status.js') as Promise<CommandModule>,
   },
   {
     name: 'health-check',
     summary: 'Probe every endpoint, database and the host at once; exit 0 healthy, 3 degraded, 1 unhealthy',
     options: [{ flags: '--only <probes>', description: 'only these probes, comma-separated: names, or the groups endpoints, databases, host' }],
     examples: ['opsctl health-check -e production', 'opsctl health-check --only api,main --json', 'opsctl health-check -e staging || notify-team'],
-    load: () => import('../commands/health-check.js') as Promise<CommandModule>,
   },
   {
     name: 'monitor',
@@ -50,7 +41,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--reminder <duration>', description: 'repeat the alert while a probe stays down this long (default: alerts.reminder)' },
     ],
     examples: ['opsctl monitor -e production --interval 5m', '*/5 * * * * opsctl monitor -e production --once  # from cron'],
-    load: () => import('../commands/monitor.js') as Promise<CommandModule>,
   },
   {
     name: 'logs',
@@ -74,13 +64,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl logs -e production --level error --since 24h --json | jq .msg',
       'opsctl logs -e production --level error --since 1h --count',
     ],
-    load: () => import('../commands/logs.js') as Promise<CommandModule>,
   },
   {
     name: 'doctor',
     summary: 'Check tools, daemons, config and disk space; exit 1 when something the config needs is missing',
     examples: ['opsctl doctor', 'opsctl doctor -e production --json'],
-    load: () => import('../commands/doctor.js') as Promise<CommandModule>,
   },
   {
     name: 'deploy',
@@ -97,7 +85,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl deploy -e production --dry-run',
       'opsctl deploy -e production --force --skip-tests',
     ],
-    load: () => import('../commands/deploy.js') as Promise<CommandModule>,
   },
   {
     name: 'rollback',
@@ -108,14 +95,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--restore-db', description: 'also restore the databases from the backup taken before the deploy being undone (asks first)' },
     ],
     examples: ['opsctl rollback -e production', 'opsctl rollback -e production --to 3f2a9c1', 'opsctl rollback -e production --restore-db --yes'],
-    load: () => import('../commands/rollback.js') as Promise<CommandModule>,
   },
   {
     name: 'scale',
     args: '<replicas>',
     summary: 'Set the instance count of the environment\'s service (pm2 scale, compose --scale, docker service scale) and wait until it converges',
     examples: ['opsctl scale 3 -e production', 'opsctl scale 1 -e staging --json'],
-    load: () => import('../commands/scale.js') as Promise<CommandModule>,
   },
   {
     name: 'history',
@@ -126,7 +111,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-a, --all-environments', description: 'entries of every environment, not only the selected one' },
     ],
     examples: ['opsctl history -e production -n 10', 'opsctl history --type deploy,rollback --json'],
-    load: () => import('../commands/history.js') as Promise<CommandModule>,
   },
   {
     name: 'backup',
@@ -140,7 +124,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl backup prune -e production --dry-run',
       '0 2 * * * cd /srv/app && opsctl backup -e production >>/var/log/opsctl-backup.log 2>&1  # from cron',
     ],
-    load: () => import('../commands/backup.js') as Promise<CommandModule>,
   },
   {
     name: 'restore',
@@ -156,7 +139,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl restore 20261123T020000Z -e production --only files --yes',
       'opsctl restore latest -e production --only main --to staging_main   # production\'s data into staging',
     ],
-    load: () => import('../commands/restore.js') as Promise<CommandModule>,
   },
   {
     name: 'cleanup',
@@ -168,7 +150,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl cleanup -e staging --only docker --yes',
       '0 3 * * 0 cd /srv/app && opsctl cleanup -e production --yes  # from cron, weekly',
     ],
-    load: () => import('../commands/cleanup.js') as Promise<CommandModule>,
   },
   {
     name: 'lock',
@@ -176,7 +157,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Show (lock status) or release (lock release --force) the lock of an environment',
     options: [{ flags: '--force', description: 'release a lock whose holder may still be running (another host, or a live pid)' }],
     examples: ['opsctl lock status -e production', 'opsctl lock release -e production --force'],
-    load: () => import('../commands/lock.js') as Promise<CommandModule>,
   },
   {
     name: 'schedule',
@@ -197,7 +177,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl schedule list',
       'opsctl schedule remove shop-production-backup',
     ],
-    load: () => import('../commands/schedule.js') as Promise<CommandModule>,
   },
   {
     name: 'runbook',
@@ -212,14 +191,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl runbook run dr-drill -e staging --param into=staging_main --yes',
       '0 8 * * 1-5 cd /srv/app && opsctl runbook run morning-check -e production --json > morning.json  # from cron',
     ],
-    load: () => import('../commands/runbook.js') as Promise<CommandModule>,
   },
   {
     name: 'init',
     summary: 'Write a commented opsctl.yaml for this folder from what is in it (compose file, pm2 ecosystem, package.json scripts, .env), and .env.example',
     options: [{ flags: '--force', description: 'overwrite an existing opsctl.yaml (and .env.example)' }],
     examples: ['opsctl init --dry-run', 'opsctl init', 'opsctl init --force && opsctl doctor'],
-    load: () => import('../commands/init.js') as Promise<CommandModule>,
   },
   {
     name: 'completion',
@@ -231,6 +208,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       'opsctl completion zsh > "${fpath[1]}/_opsctl"',
       'opsctl completion powershell | Out-String | Invoke-Expression   # add to $PROFILE',
     ],
-    load: () => import('../commands/completion.js') as Promise<CommandModule>,
   },
-];
+] as const satisfies readonly CommandSpec[];
+
+export type CommandName = (typeof TABLE)[number]['name'];
+
+export const COMMANDS: readonly (CommandSpec & { name: CommandName })[] = TABLE;

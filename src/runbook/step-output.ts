@@ -1,8 +1,7 @@
-import { COMMANDS } from '../cli/specs.js';
 import type { Context } from '../context.js';
 import type { Style } from '../output/style.js';
-import type { PlannedStep } from '../runbook/plan.js';
-import type { StepReport } from '../runbook/run-steps.js';
+import type { PlannedStep } from './plan.js';
+import type { StepReport } from './step-report.js';
 
 type Render = (data: never, style: Style) => string;
 
@@ -13,12 +12,12 @@ type Render = (data: never, style: Style) => string;
 export function showStepOutput(ctx: Context): ((report: StepReport, planned: PlannedStep) => Promise<void>) | undefined {
   if (ctx.json) return undefined;
   return async (report, planned) => {
-    const text = await renderOutput(report, planned, ctx.outStyle);
+    const text = await renderOutput(ctx, report, planned);
     if (text) await ctx.out(`${ctx.outStyle.bold(`── ${report.step}. ${report.name}`)}\n${text}\n\n`);
   };
 }
 
-async function renderOutput(report: StepReport, planned: PlannedStep, style: Style): Promise<string> {
+async function renderOutput(ctx: Context, report: StepReport, planned: PlannedStep): Promise<string> {
   const { output } = report;
   // A failed step's result still shows (an unhealthy health-check's table); an {"error": ...} document is in the step's line.
   if (output === null || output === undefined || !planned.step.show || isErrorDocument(output)) return '';
@@ -26,18 +25,11 @@ async function renderOutput(report: StepReport, planned: PlannedStep, style: Sty
   // logs --json: one record per line, shown as such.
   if (Array.isArray(output)) return output.map((record) => JSON.stringify(record)).join('\n');
   const name = planned.step.opsctl!.find((arg) => !arg.startsWith('-'));
-  const render = name ? await loadRender(name) : undefined;
-  const text = render ? render(output as never, style) : '';
+  // Through cli/'s static loaders: a computed import path would be an empty glob in the single
+  // executable's bundle (esbuild cannot see which files it means), and every step would show raw JSON.
+  const render = name ? ((await ctx.loadCommand(name))?.render as Render | undefined) : undefined;
+  const text = render ? render(output as never, ctx.outStyle) : '';
   return text || JSON.stringify(output);
-}
-
-/**
- * Through the static loaders of the command table: a computed import path would be an empty glob in the
- * single executable's bundle (esbuild cannot see which files it means), and every step would show raw JSON.
- */
-async function loadRender(name: string): Promise<Render | undefined> {
-  const spec = COMMANDS.find((c) => c.name === name);
-  return spec ? ((await spec.load()).render as Render) : undefined;
 }
 
 function isErrorDocument(output: unknown): boolean {
