@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { OpsError } from '../errors.js';
+import { LinkView } from './link-view.js';
 import { AllowedRoots, type EntryHeader } from './safe-paths.js';
 
 /** The tar package's version, for the manifest. */
@@ -33,17 +34,41 @@ export async function countEntries(file: string): Promise<number> {
 }
 
 /**
- * Extracts into the config folder, only inside the listed paths (the config's backup.files). Every
- * entry is checked first and nothing is written if one is refused: a path outside them (`../`,
- * another absolute path), a link pointing outside, or a folder that is a link on disk leading
- * outside. preservePaths keeps absolute paths, so these checks replace the tar package's own;
- * they run again entry by entry while extracting (in order, sync) since earlier entries change the disk.
+ * Every refusal a restore of this archive into the config folder would make, read without writing:
+ * each entry is laid over the disk in memory, in order, so links the archive makes are followed as
+ * the kernel will follow them. Symlinks are judged in the finished tree, where later entries count.
+ */
+export async function archiveRefusals(file: string, cwd: string, paths: readonly string[]): Promise<string[]> {
+  const allowed = new AllowedRoots(cwd, paths);
+  const view = new LinkView({ cache: true });
+  const refused: string[] = [];
+  const links: { entry: EntryHeader; location: string }[] = [];
+  await tar.list({
+    file,
+    strict: true,
+    onReadEntry: (read) => {
+      const entry: EntryHeader = { path: read.path, type: read.type, linkpath: read.linkpath };
+      const why = allowed.refusal(entry, view);
+      if (why) return void refused.push(why);
+      const location = allowed.lay(entry, view);
+      if (entry.type === 'SymbolicLink') links.push({ entry, location });
+    },
+  });
+  for (const { entry, location } of links) pushRefusal(refused, allowed.linkRefusal(entry, location, view));
+  return refused;
+}
+
+/**
+ * Extracts into the config folder, only inside the listed paths (the config's backup.files): one
+ * refused entry refuses the whole set before anything is written (see AllowedRoots for the rule).
+ * preservePaths keeps absolute paths, so these checks replace the tar package's own; they run again
+ * entry by entry against the real disk while extracting (in order, sync), in case it changed since.
  */
 export async function extractFiles(file: string, cwd: string, paths: readonly string[]): Promise<number> {
-  const allowed = new AllowedRoots(cwd, paths);
-  const refused: string[] = [];
-  await tar.list({ file, strict: true, onReadEntry: (entry) => void pushRefusal(refused, allowed.refusal(entry)) });
+  const refused = await archiveRefusals(file, cwd, paths);
   if (refused.length > 0) throw refusedError(refused);
+  const allowed = new AllowedRoots(cwd, paths);
+  const disk = new LinkView({ cache: false });
   let extracted = 0;
   tar.extract({
     file,
@@ -52,7 +77,7 @@ export async function extractFiles(file: string, cwd: string, paths: readonly st
     preservePaths: true,
     sync: true,
     filter: (_path, entry) => {
-      const why = allowed.refusal(entry as EntryHeader);
+      const why = allowed.refusal(entry as EntryHeader, disk);
       pushRefusal(refused, why);
       if (!why) extracted += 1;
       return !why;
@@ -67,5 +92,5 @@ function pushRefusal(refused: string[], why: string | undefined): void {
 }
 
 function refusedError(refused: readonly string[]): OpsError {
-  return new OpsError(`The files part holds paths outside backup.files: ${refused.slice(0, 3).join(', ')}.`, 'The archive was not written by opsctl for this config; restore it by hand after checking it.');
+  return new OpsError(`The files part holds paths outside backup.files: ${refused.slice(0, 3).join(', ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}.`, 'The archive was not written by opsctl for this config; restore it by hand after checking it.');
 }

@@ -1,9 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
-import { extractFiles } from '../../../src/backup/files.js';
+import { archiveRefusals, extractFiles } from '../../../src/backup/files.js';
 import { planRestore } from '../../../src/backup/restore.js';
 import type { BackupSet } from '../../../src/backup/sets.js';
 import type { SelectedEnvironment } from '../../../src/config/select.js';
@@ -74,6 +74,58 @@ describe('extractFiles: never writes outside backup.files', () => {
     expect(error.message).toContain('uploads/../../escaped.txt: outside backup.files');
     expect(existsSync(path.join(root, 'escaped.txt'))).toBe(false);
     expect(existsSync(path.join(app, 'uploads', 'h'))).toBe(false);
+  });
+
+  it('follows the links the archive itself makes: s -> ., esc -> s/.., e2 -> esc/.. lead two levels up; nothing is written', async () => {
+    const { root, app, archive } = layout();
+    mkdirSync(path.join(root, 'victim'));
+    writeFileSync(path.join(root, 'victim', 'secret.txt'), 'secret');
+    craft(archive, [
+      { path: 'uploads/', type: 'Directory' },
+      { path: 'uploads/s', type: 'SymbolicLink', linkpath: '.' },
+      { path: 'uploads/esc', type: 'SymbolicLink', linkpath: 's/..' },
+      { path: 'uploads/e2', type: 'SymbolicLink', linkpath: 'esc/..' },
+      { path: 'uploads/stolen', type: 'Link', linkpath: 'uploads/e2/victim/secret.txt' },
+      { path: 'uploads/planted', type: 'SymbolicLink', linkpath: 'e2/victim' },
+    ]);
+    const error = (await caught(extractFiles(archive, app, ['uploads/']))) as Error;
+    expect(error.message).toContain('uploads/esc: a link to s/.., which leads outside backup.files through links');
+    expect(error.message).toContain('uploads/stolen: a hard link to uploads/e2/victim/secret.txt, but uploads/e2 is a link in the archive leading outside backup.files');
+    expect(readdirSync(path.join(app, 'uploads'))).toEqual([]);
+    expect(statSync(path.join(root, 'victim', 'secret.txt')).nlink).toBe(1);
+  });
+
+  it('judges a symlink in the finished tree: a later entry cannot turn an inside link outward', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/p', type: 'SymbolicLink', linkpath: 'd/..' },
+      { path: 'uploads/s', type: 'SymbolicLink', linkpath: '.' },
+      { path: 'uploads/d', type: 'SymbolicLink', linkpath: 's' },
+    ]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual([expect.stringMatching(/^uploads\/p: a link to d\/\.\., which leads outside backup\.files through links \(to .*app\)$/)]);
+  });
+
+  it('refuses a folder entry written through a link that an earlier entry made, even when a later entry replaces it', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/s', type: 'SymbolicLink', linkpath: '.' },
+      { path: 'uploads/x', type: 'SymbolicLink', linkpath: 's/..' },
+      { path: 'uploads/x/pwned.txt', type: 'File', body: 'pwned' },
+      { path: 'uploads/x', type: 'Directory' },
+    ]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual([`uploads/x/pwned.txt: uploads/x is a link in the archive leading outside backup.files (to ${app})`]);
+    await caught(extractFiles(archive, app, ['uploads/']));
+    expect(existsSync(path.join(app, 'pwned.txt'))).toBe(false);
+    expect(readdirSync(path.join(app, 'uploads'))).toEqual([]);
+  });
+
+  it('refuses a link loop', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/a', type: 'SymbolicLink', linkpath: 'b' },
+      { path: 'uploads/b', type: 'SymbolicLink', linkpath: 'a' },
+    ]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual(['uploads/a: a link to b that loops', 'uploads/b: a link to a that loops']);
   });
 
   it('still extracts links that stay inside', async () => {
