@@ -65,7 +65,7 @@ export class AllowedRoots {
     if (node.kind !== 'link' || node.target !== entry.linkpath) return undefined; // replaced by a later entry
     const lands = view.resolve(location, true);
     if (lands === undefined) return `${entry.path}: a link to ${entry.linkpath} that loops`;
-    if (!within(lands, this.places)) return `${entry.path}: a link to ${entry.linkpath}, which leads outside backup.files through links (to ${lands})`;
+    if (!within(lands, this.places)) return `${entry.path}: a link to ${entry.linkpath}, which leads outside backup.files (to ${lands})`;
     return undefined;
   }
 
