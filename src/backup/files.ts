@@ -1,29 +1,30 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { OpsError } from '../errors.js';
 import { LinkView } from './link-view.js';
 import { AllowedRoots, type EntryHeader } from './safe-paths.js';
 
+/** Packing lives in pack.ts; tests and callers of the files part find it here too. */
+export { packFiles } from './pack.js';
+
 /** The tar package's version, for the manifest. */
 export const TAR_TOOL = 'tar (npm)';
 
-/** Every listed path must exist: a set silently missing `.env` is the failure backups exist to prevent. */
+/**
+ * Every listed path must exist: a set silently missing `.env` is the failure backups exist to prevent.
+ * Nor may it be a link: tar stores the link, not the files it leads to.
+ */
 export async function checkPaths(cwd: string, paths: readonly string[]): Promise<void> {
   for (const p of paths) {
-    try {
-      await lstat(path.resolve(cwd, p));
-    } catch {
-      throw new OpsError(`backup.files: ${p} does not exist (looked in ${cwd}).`, 'Fix the path in opsctl.yaml (paths are relative to its folder), or remove it from backup.files.');
+    const where = path.resolve(cwd, p);
+    const stat = await lstat(where).catch(() => undefined);
+    if (!stat) throw new OpsError(`backup.files: ${p} does not exist (looked in ${cwd}).`, 'Fix the path in opsctl.yaml (paths are relative to its folder), or remove it from backup.files.');
+    if (stat.isSymbolicLink()) {
+      const to = await realpath(where).catch(() => readlink(where));
+      throw new OpsError(`backup.files: ${p} is a link to ${to}: a backup would hold the link, not the files it leads to.`, `List ${to} in backup.files instead.`);
     }
   }
-}
-
-/** One gzipped tar of the listed paths, as a stream: relative paths stay relative to the config folder, absolute ones absolute. */
-export function packFiles(cwd: string, paths: readonly string[]): Readable {
-  const absolute = paths.some((p) => path.isAbsolute(p));
-  return tar.create({ gzip: true, cwd, portable: true, preservePaths: absolute }, [...paths]) as unknown as Readable;
 }
 
 /** Counts the entries, reading the whole archive: a truncated or corrupt one throws. */
