@@ -1,32 +1,15 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { archiveRefusals, extractFiles } from '../../../src/backup/files.js';
 import { planRestore } from '../../../src/backup/restore.js';
 import type { BackupSet } from '../../../src/backup/sets.js';
 import type { SelectedEnvironment } from '../../../src/config/select.js';
+import { craftTar, ESCAPE_BY_LINK_CHAIN, type CraftedEntry } from '../../support/crafted-tar.js';
 import { caught, tempDir } from '../helpers.js';
 
-interface Crafted {
-  path: string;
-  type: 'File' | 'Directory' | 'SymbolicLink' | 'Link';
-  linkpath?: string;
-  body?: string;
-}
-
-/** A tar.gz written header by header with the tar package: what a hostile or foreign archive can hold. */
-function craft(file: string, entries: readonly Crafted[]): void {
-  const blocks: Buffer[] = [];
-  for (const e of entries) {
-    const body = Buffer.from(e.body ?? '');
-    const header = new tar.Header({ path: e.path, type: e.type, linkpath: e.linkpath ?? '', size: body.length, mode: e.type === 'Directory' ? 0o755 : 0o644, mtime: new Date(0) });
-    header.encode();
-    blocks.push(header.block!, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  writeFileSync(file, gzipSync(Buffer.concat(blocks)));
+function craft(file: string, entries: readonly CraftedEntry[]): void {
+  writeFileSync(file, craftTar(entries));
 }
 
 /** <tmp>/app is the config folder (uploads/ inside it); <tmp>/outside must stay untouched. */
@@ -80,14 +63,7 @@ describe('extractFiles: never writes outside backup.files', () => {
     const { root, app, archive } = layout();
     mkdirSync(path.join(root, 'victim'));
     writeFileSync(path.join(root, 'victim', 'secret.txt'), 'secret');
-    craft(archive, [
-      { path: 'uploads/', type: 'Directory' },
-      { path: 'uploads/s', type: 'SymbolicLink', linkpath: '.' },
-      { path: 'uploads/esc', type: 'SymbolicLink', linkpath: 's/..' },
-      { path: 'uploads/e2', type: 'SymbolicLink', linkpath: 'esc/..' },
-      { path: 'uploads/stolen', type: 'Link', linkpath: 'uploads/e2/victim/secret.txt' },
-      { path: 'uploads/planted', type: 'SymbolicLink', linkpath: 'e2/victim' },
-    ]);
+    craft(archive, ESCAPE_BY_LINK_CHAIN);
     const error = (await caught(extractFiles(archive, app, ['uploads/']))) as Error;
     expect(error.message).toContain('uploads/esc: a link to s/.., which leads outside backup.files');
     expect(error.message).toContain('uploads/stolen: a hard link to uploads/e2/victim/secret.txt, but uploads/e2 is a link in the archive leading outside backup.files');
