@@ -49,10 +49,11 @@ export async function archiveRefusals(file: string, cwd: string, paths: readonly
     strict: true,
     onReadEntry: (read) => {
       const entry: EntryHeader = { path: read.path, type: read.type, linkpath: read.linkpath };
+      // A refused entry is laid too: what follows is judged in the tree the archive really makes.
       const why = allowed.refusal(entry, view);
-      if (why) return void refused.push(why);
       const location = allowed.lay(entry, view);
-      if (entry.type === 'SymbolicLink') links.push({ entry, location });
+      if (why) refused.push(why);
+      else if (entry.type === 'SymbolicLink' && location !== undefined) links.push({ entry, location });
     },
   });
   for (const { entry, location } of links) pushRefusal(refused, allowed.linkRefusal(entry, location, view));

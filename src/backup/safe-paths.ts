@@ -47,15 +47,23 @@ export class AllowedRoots {
       const via = this.leavesThrough(source, view, true);
       if (via) return `${entry.path}: a hard link to ${link}, but ${via}`;
     }
-    if (entry.type === 'SymbolicLink' && !within(path.resolve(path.dirname(target), link), this.roots)) return `${entry.path}: a link to ${link}, outside backup.files`;
+    if (entry.type === 'SymbolicLink') {
+      const points = path.resolve(path.dirname(target), link);
+      if (!within(points, this.roots)) return `${entry.path}: a link to ${link}, outside backup.files`;
+      // As the tree stands now (while extracting: the real disk); linkRefusal judges the finished tree.
+      const folder = view.resolve(path.dirname(target), true);
+      const lands = folder === undefined ? undefined : view.resolve(path.isAbsolute(link) ? link : `${folder}${path.sep}${link}`, true);
+      const why = this.outside(entry, lands);
+      if (why) return why;
+    }
     return undefined;
   }
 
-  /** Lays the (admitted) entry over the view; returns where it lands. */
-  lay(entry: EntryHeader, view: LinkView): string {
+  /** Lays the entry over the view; returns where it lands (undefined: its folder is a link loop, nothing is made). */
+  lay(entry: EntryHeader, view: LinkView): string | undefined {
     const target = path.resolve(this.cwd, entry.path);
-    const location = join(view.resolve(path.dirname(target), true), path.basename(target))!;
-    view.set(location, nodeOf(entry));
+    const location = join(view.resolve(path.dirname(target), true), path.basename(target));
+    if (location !== undefined) view.set(location, nodeOf(entry));
     return location;
   }
 
@@ -63,7 +71,11 @@ export class AllowedRoots {
   linkRefusal(entry: EntryHeader, location: string, view: LinkView): string | undefined {
     const node = view.lookup(location);
     if (node.kind !== 'link' || node.target !== entry.linkpath) return undefined; // replaced by a later entry
-    const lands = view.resolve(location, true);
+    return this.outside(entry, view.resolve(location, true));
+  }
+
+  /** Why a symlink that resolves to `lands` (undefined: a loop) may not be made, or undefined. */
+  private outside(entry: EntryHeader, lands: string | undefined): string | undefined {
     if (lands === undefined) return `${entry.path}: a link to ${entry.linkpath} that loops`;
     if (!within(lands, this.places)) return `${entry.path}: a link to ${entry.linkpath}, which leads outside backup.files (to ${lands})`;
     return undefined;

@@ -89,7 +89,10 @@ describe('extractFiles: never writes outside backup.files', () => {
       { path: 'uploads/x/pwned.txt', type: 'File', body: 'pwned' },
       { path: 'uploads/x', type: 'Directory' },
     ]);
-    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual([`uploads/x/pwned.txt: uploads/x is a link in the archive leading outside backup.files (to ${app})`]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual([
+      `uploads/x: a link to s/.., which leads outside backup.files (to ${app})`,
+      `uploads/x/pwned.txt: uploads/x is a link in the archive leading outside backup.files (to ${app})`,
+    ]);
     await caught(extractFiles(archive, app, ['uploads/']));
     expect(existsSync(path.join(app, 'pwned.txt'))).toBe(false);
     expect(readdirSync(path.join(app, 'uploads'))).toEqual([]);
