@@ -2,7 +2,6 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError } from '../errors.js';
@@ -12,7 +11,7 @@ import { VERSION } from '../version.js';
 import { abortedOr } from './abort.js';
 import { checkContent } from './checks.js';
 import { Digest } from './digest.js';
-import { packFiles } from './files.js';
+import { packFilesInto } from './pack.js';
 import { writeManifest, type Manifest, type PartManifest } from './manifest.js';
 import type { PartPlan } from './parts.js';
 import { preflight, type Prepared } from './preflight.js';
@@ -84,15 +83,16 @@ async function writePart(ctx: Context, item: Prepared, partial: string): Promise
   try {
     const digest = new Digest();
     const out = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true });
-    if (part.kind === 'files') await pipeline(packFiles(part.cwd, part.paths), digest, out, { signal: ctx.signal });
-    else await part.adapter.backup.dump(ctx, part.conn, { through: [digest], to: out });
+    if (part.kind === 'files') {
+      const request = { cwd: part.cwd, paths: part.paths, backupDir: path.dirname(partial), signal: ctx.signal, onRetry: (message: string) => ctx.log.warn(message) };
+      await packFilesInto(request, file, out, digest);
+    } else await part.adapter.backup.dump(ctx, part.conn, { through: [digest], to: out });
     if (digest.bytes === 0) throw new OpsError(`${part.name}: ${item.tool} wrote nothing.`, 'A backup of 0 bytes is no backup; check the tool\'s output with --verbose.');
     const content = await checkContent(part.kind, file, ctx.runner, ctx.signal);
     step.done(`${part.name}: ${formatBytes(digest.bytes)}, ${content.checked}${content.entries === undefined ? '' : ` (${content.entries} ${part.kind === 'files' ? 'entries' : 'tables'})`}`);
     return {
       name: part.name,
-      // A kind reaches a set only through an adapter with backup support: those manifest.ts lists.
-      kind: part.kind as PartManifest['kind'],
+      kind: part.kind,
       file: part.file,
       bytes: digest.bytes,
       sha256: digest.sha256(),

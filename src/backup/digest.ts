@@ -7,13 +7,33 @@ import { abortedOr } from './abort.js';
 /** A pass-through that hashes (sha256) and counts what flows through it: a part is checksummed as it is written. */
 export class Digest extends Transform {
   bytes = 0;
-  private readonly hash: Hash = createHash('sha256');
+  private hash: Hash = createHash('sha256');
   private hex: string | undefined;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.add(chunk);
+    callback(null, chunk);
+  }
+
+  /**
+   * Starts over and returns a new pass-through feeding this digest: for a part written again (a file
+   * changed while being packed), since a failed pipeline destroys its streams but this stays usable.
+   */
+  restart(): Transform {
+    this.hash = createHash('sha256');
+    this.bytes = 0;
+    this.hex = undefined;
+    return new Transform({
+      transform: (chunk: Buffer, _encoding, callback) => {
+        this.add(chunk);
+        callback(null, chunk);
+      },
+    });
+  }
+
+  private add(chunk: Buffer): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    callback(null, chunk);
   }
 
   /** The hex digest; call once everything has flowed through. */

@@ -1,28 +1,30 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { OpsError } from '../errors.js';
+import { LinkView } from './link-view.js';
 import { AllowedRoots, type EntryHeader } from './safe-paths.js';
+
+/** Packing lives in pack.ts; tests and callers of the files part find it here too. */
+export { packFiles } from './pack.js';
 
 /** The tar package's version, for the manifest. */
 export const TAR_TOOL = 'tar (npm)';
 
-/** Every listed path must exist: a set silently missing `.env` is the failure backups exist to prevent. */
+/**
+ * Every listed path must exist: a set silently missing `.env` is the failure backups exist to prevent.
+ * Nor may it be a link: tar stores the link, not the files it leads to.
+ */
 export async function checkPaths(cwd: string, paths: readonly string[]): Promise<void> {
   for (const p of paths) {
-    try {
-      await lstat(path.resolve(cwd, p));
-    } catch {
-      throw new OpsError(`backup.files: ${p} does not exist (looked in ${cwd}).`, 'Fix the path in opsctl.yaml (paths are relative to its folder), or remove it from backup.files.');
+    const where = path.resolve(cwd, p);
+    const stat = await lstat(where).catch(() => undefined);
+    if (!stat) throw new OpsError(`backup.files: ${p} does not exist (looked in ${cwd}).`, 'Fix the path in opsctl.yaml (paths are relative to its folder), or remove it from backup.files.');
+    if (stat.isSymbolicLink()) {
+      const to = await realpath(where).catch(() => readlink(where));
+      throw new OpsError(`backup.files: ${p} is a link to ${to}: a backup would hold the link, not the files it leads to.`, `List ${to} in backup.files instead.`);
     }
   }
-}
-
-/** One gzipped tar of the listed paths, as a stream: relative paths stay relative to the config folder, absolute ones absolute. */
-export function packFiles(cwd: string, paths: readonly string[]): Readable {
-  const absolute = paths.some((p) => path.isAbsolute(p));
-  return tar.create({ gzip: true, cwd, portable: true, preservePaths: absolute }, [...paths]) as unknown as Readable;
 }
 
 /** Counts the entries, reading the whole archive: a truncated or corrupt one throws. */
@@ -33,17 +35,42 @@ export async function countEntries(file: string): Promise<number> {
 }
 
 /**
- * Extracts into the config folder, only inside the listed paths (the config's backup.files). Every
- * entry is checked first and nothing is written if one is refused: a path outside them (`../`,
- * another absolute path), a link pointing outside, or a folder that is a link on disk leading
- * outside. preservePaths keeps absolute paths, so these checks replace the tar package's own;
- * they run again entry by entry while extracting (in order, sync) since earlier entries change the disk.
+ * Every refusal a restore of this archive into the config folder would make, read without writing:
+ * each entry is laid over the disk in memory, in order, so links the archive makes are followed as
+ * the kernel will follow them. Symlinks are judged in the finished tree, where later entries count.
+ */
+export async function archiveRefusals(file: string, cwd: string, paths: readonly string[]): Promise<string[]> {
+  const allowed = new AllowedRoots(cwd, paths);
+  const view = new LinkView({ cache: true });
+  const refused: string[] = [];
+  const links: { entry: EntryHeader; location: string }[] = [];
+  await tar.list({
+    file,
+    strict: true,
+    onReadEntry: (read) => {
+      const entry: EntryHeader = { path: read.path, type: read.type, linkpath: read.linkpath };
+      // A refused entry is laid too: what follows is judged in the tree the archive really makes.
+      const why = allowed.refusal(entry, view);
+      const location = allowed.lay(entry, view);
+      if (why) refused.push(why);
+      else if (entry.type === 'SymbolicLink' && location !== undefined) links.push({ entry, location });
+    },
+  });
+  for (const { entry, location } of links) pushRefusal(refused, allowed.linkRefusal(entry, location, view));
+  return refused;
+}
+
+/**
+ * Extracts into the config folder, only inside the listed paths (the config's backup.files): one
+ * refused entry refuses the whole set before anything is written (see AllowedRoots for the rule).
+ * preservePaths keeps absolute paths, so these checks replace the tar package's own; they run again
+ * entry by entry against the real disk while extracting (in order, sync), in case it changed since.
  */
 export async function extractFiles(file: string, cwd: string, paths: readonly string[]): Promise<number> {
-  const allowed = new AllowedRoots(cwd, paths);
-  const refused: string[] = [];
-  await tar.list({ file, strict: true, onReadEntry: (entry) => void pushRefusal(refused, allowed.refusal(entry)) });
+  const refused = await archiveRefusals(file, cwd, paths);
   if (refused.length > 0) throw refusedError(refused);
+  const allowed = new AllowedRoots(cwd, paths);
+  const disk = new LinkView({ cache: false });
   let extracted = 0;
   tar.extract({
     file,
@@ -52,7 +79,7 @@ export async function extractFiles(file: string, cwd: string, paths: readonly st
     preservePaths: true,
     sync: true,
     filter: (_path, entry) => {
-      const why = allowed.refusal(entry as EntryHeader);
+      const why = allowed.refusal(entry as EntryHeader, disk);
       pushRefusal(refused, why);
       if (!why) extracted += 1;
       return !why;
@@ -67,5 +94,5 @@ function pushRefusal(refused: string[], why: string | undefined): void {
 }
 
 function refusedError(refused: readonly string[]): OpsError {
-  return new OpsError(`The files part holds paths outside backup.files: ${refused.slice(0, 3).join(', ')}.`, 'The archive was not written by opsctl for this config; restore it by hand after checking it.');
+  return new OpsError(`The files part holds paths outside backup.files: ${refused.slice(0, 3).join(', ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}.`, 'The archive was not written by opsctl for this config; restore it by hand after checking it.');
 }

@@ -1,14 +1,20 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { DATABASE_KINDS } from '../databases/kinds.js';
 import { OpsError } from '../errors.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/** A name that is also a key of every object ("constructor", "__proto__") would be looked up as one. */
+const notInherited = (value: string) => !(value in Object.prototype);
+
 const part = z.object({
-  name: z.string(),
-  kind: z.enum(['postgres', 'mongo', 'files']),
-  file: z.string().regex(/^[\w.-]+$/),
+  /** A database name of the config, or "files". */
+  name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/).refine(notInherited, 'is a reserved word'),
+  kind: z.enum([...DATABASE_KINDS, 'files']),
+  /** A file in the set's folder: no folders, no dot-files, not the manifest itself. */
+  file: z.string().regex(/^[\w-][\w.-]*$/).refine((f) => f !== MANIFEST_FILE, 'is the manifest'),
   bytes: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The tool that wrote it, with its version ("pg_dump 15.18", "tar 7.5.23"). */
@@ -26,7 +32,8 @@ export const manifestSchema = z.object({
   format: z.literal(1),
   app: z.string(),
   environment: z.string(),
-  createdAt: z.string(),
+  /** Sorting and retention read it: a full UTC timestamp, as toISOString() writes it. */
+  createdAt: z.iso.datetime().refine((at) => Number.isFinite(Date.parse(at)), 'is not a real date'),
   durationMs: z.number().nonnegative(),
   host: z.string(),
   opsctlVersion: z.string(),
@@ -35,7 +42,11 @@ export const manifestSchema = z.object({
   /** "safety": taken by restore before overwriting; never `latest`, kept by its own rule. Absent: a regular set. */
   kind: z.enum(['regular', 'safety']).optional(),
   bytes: z.number().int().nonnegative(),
-  parts: z.array(part).min(1),
+  parts: z
+    .array(part)
+    .min(1)
+    .refine((parts) => new Set(parts.map((p) => p.name)).size === parts.length, 'name the same part twice')
+    .refine((parts) => new Set(parts.map((p) => p.file)).size === parts.length, 'name the same file twice'),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -56,8 +67,8 @@ export async function readManifest(dir: string): Promise<{ manifest: Manifest } 
     return { problem: code === 'ENOENT' ? 'no manifest.json' : `manifest.json unreadable (${code})` };
   }
   try {
-    const parsed = manifestSchema.safeParse(JSON.parse(text));
-    return parsed.success ? { manifest: parsed.data } : { problem: `manifest.json is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
+    const parsed = manifestSchema.safeParse(JSON.parse(text), { reportInput: true });
+    return parsed.success ? { manifest: parsed.data } : { problem: `manifest.json is not valid: ${describeIssue(parsed.error.issues[0])}` };
   } catch {
     return { problem: 'manifest.json is not JSON' };
   }
@@ -70,13 +81,20 @@ export async function readManifest(dir: string): Promise<{ manifest: Manifest } 
  * before the caller publishes the set, so a bad manifest fails the run instead of hiding the set.
  */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  const valid = manifestSchema.safeParse(manifest);
-  if (!valid.success) throw invalid(`${valid.error.issues[0]?.path.join('.')} ${valid.error.issues[0]?.message}`);
+  const valid = manifestSchema.safeParse(manifest, { reportInput: true });
+  if (!valid.success) throw invalid(describeIssue(valid.error.issues[0]));
   const file = path.join(dir, MANIFEST_FILE);
   await writeFile(file, `${JSON.stringify(valid.data, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   await syncPath(file);
   const back = await readManifest(dir);
   if ('problem' in back) throw invalid(back.problem);
+}
+
+/** `parts.1.name "constructor" is a reserved word`: where, what it holds, and what is wrong. */
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'unknown problem';
+  const value = issue.input === undefined || typeof issue.input === 'object' ? '' : ` ${JSON.stringify(issue.input).slice(0, 60)}`;
+  return `${issue.path.join('.')}${value} ${issue.message}`.trim();
 }
 
 function invalid(problem: string): OpsError {

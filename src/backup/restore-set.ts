@@ -29,7 +29,7 @@ export interface RestoreData {
  * journals it. The caller holds the environment's lock (restore, rollback --restore-db).
  */
 export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
-  const set = await findSet(dir, env.name, id);
+  const set = await findSet(dir, env.name, id, (message) => ctx.log.warn(message));
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const targets = planRestore(env, set, only, options.to);
   const takeSafety = options.safetyBackup !== false && options.to === undefined;
@@ -40,7 +40,7 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   }
 
   const step = ctx.log.step(`verifying ${set.id} before restoring it`);
-  const verification = await verifySet(ctx, set, only);
+  const verification = await verifySet(ctx, env, set, only);
   if (!verification.ok) {
     const problems = verification.parts.filter((p) => !p.ok).map((p) => `${p.name}: ${p.problem}`).join('; ');
     step.fail();

@@ -67,8 +67,16 @@ export async function listSets(dir: string, environment: string): Promise<SetLis
     if ('problem' in read) listing.incomplete.push({ name, problem: read.problem });
     else if (read.manifest.environment === environment) listing.sets.push({ id: name, dir: path.join(dir, name), manifest: read.manifest });
   }
-  listing.sets.sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt) || b.id.localeCompare(a.id));
+  listing.sets.sort((a, b) => Date.parse(b.manifest.createdAt) - Date.parse(a.manifest.createdAt) || b.id.localeCompare(a.id));
   return listing;
+}
+
+/**
+ * One line per folder that looks like a set but cannot be read as one (a foreign, damaged or edited
+ * manifest): list, prune and restore skip it, and say so. A backup still being written is not named.
+ */
+export function skippedSets(listing: SetListing, dir: string): string[] {
+  return listing.incomplete.filter((i) => !i.name.startsWith(PARTIAL_PREFIX)).map((i) => `skipped ${path.join(dir, i.name)}: ${i.problem}; it is neither listed, restored nor pruned until fixed or removed`);
 }
 
 /** The newest regular set: a safety set (the state before a restore) is never `latest`. */
@@ -76,11 +84,17 @@ export function latestSet(sets: readonly BackupSet[]): BackupSet | undefined {
   return sets.find((s) => !isSafety(s.manifest));
 }
 
-/** A set by id, or `latest`; a usage error listing what exists otherwise. */
-export async function findSet(dir: string, environment: string, id: string): Promise<BackupSet> {
-  const { sets } = await listSets(dir, environment);
+/** A set by id, or `latest`; a usage error listing what exists otherwise. `warn` hears of the sets skipped. */
+export async function findSet(dir: string, environment: string, id: string, warn?: (message: string) => void): Promise<BackupSet> {
+  const listing = await listSets(dir, environment);
+  const { sets } = listing;
   const found = id === 'latest' ? latestSet(sets) : sets.find((s) => s.id === id);
-  if (found) return found;
+  if (found) {
+    if (id === 'latest') for (const message of skippedSets(listing, dir)) warn?.(message);
+    return found;
+  }
+  const broken = listing.incomplete.find((i) => i.name === id);
+  if (broken) throw new UsageError(`${path.join(dir, id)} is not a usable backup set: ${broken.problem}.`, 'Pick another set (opsctl backup list); fix or remove that folder.');
   const known = sets.slice(0, 5).map((s) => s.id);
   throw new UsageError(
     id === 'latest' ? `No backup set of ${environment} in ${dir}.` : `No backup set "${id}" of ${environment} in ${dir}.`,

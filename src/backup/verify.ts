@@ -6,6 +6,7 @@ import { OpsError } from '../errors.js';
 import { abortedOr } from './abort.js';
 import { checkContent } from './checks.js';
 import { hashFile } from './digest.js';
+import { archiveRefusals } from './files.js';
 import type { PartManifest } from './manifest.js';
 import { databasePart } from './parts.js';
 import type { BackupSet } from './sets.js';
@@ -36,12 +37,16 @@ export interface Verification {
   restoreTests: RestoreTest[];
 }
 
-/** Size, sha256 and content of every part against the manifest. Problems are collected, not thrown. */
-export async function verifySet(ctx: Context, set: BackupSet, only?: readonly string[]): Promise<Verification> {
+/**
+ * Size, sha256 and content of every part against the manifest; the files part also against the
+ * rules restore applies in `env` (what it would refuse, verify reports). Problems are collected, not thrown.
+ */
+export async function verifySet(ctx: Context, env: SelectedEnvironment, set: BackupSet, only?: readonly string[]): Promise<Verification> {
   const parts: PartCheck[] = [];
   for (const part of set.manifest.parts) {
     if (only && !only.includes(part.name)) continue;
-    parts.push(await checkPart(ctx, set, part));
+    const check = await checkPart(ctx, set, part);
+    parts.push(check.ok && part.kind === 'files' ? await checkRestorable(env, set, part, check) : check);
   }
   return { id: set.id, ok: parts.every((p) => p.ok), parts, restoreTests: [] };
 }
@@ -64,6 +69,15 @@ async function checkPart(ctx: Context, set: BackupSet, part: PartManifest): Prom
     const code = (error as NodeJS.ErrnoException).code;
     return { ...check, problem: code === 'ENOENT' ? `${part.file} is missing` : (error as Error).message };
   }
+}
+
+/** The files part as restore would take it: every entry inside the current backup.files, through links too. */
+async function checkRestorable(env: SelectedEnvironment, set: BackupSet, part: PartManifest, check: PartCheck): Promise<PartCheck> {
+  const paths = env.config.backup?.files ?? [];
+  if (paths.length === 0) return { ...check, ok: false, problem: `backup.files of ${env.name} is empty: restore puts files only inside those paths` };
+  const refused = await archiveRefusals(path.join(set.dir, part.file), env.dir, paths);
+  if (refused.length > 0) return { ...check, ok: false, problem: `restore would refuse it: ${refused.slice(0, 3).join(', ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}` };
+  return { ...check, checked: [...check.checked, 'every path inside backup.files'] };
 }
 
 /**

@@ -11,7 +11,7 @@ import { planParts, type PartPlan } from '../backup/parts.js';
 import { preflight } from '../backup/preflight.js';
 import { datedSets, deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
 import { applyRetention, isEmptyPolicy } from '../backup/retention.js';
-import { findSet, listSets, type BackupSet } from '../backup/sets.js';
+import { findSet, listSets, skippedSets, type BackupSet } from '../backup/sets.js';
 import { isSafety } from '../backup/manifest.js';
 import { databaseAdapter } from '../databases/index.js';
 import { restoreTest, verifySet, type Verification } from '../backup/verify.js';
@@ -109,7 +109,7 @@ async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promis
 async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: string, withRestore: boolean): Promise<Extract<BackupData, { action: 'verify' }>> {
   const set = await findSet(dir, env.name, id);
   const step = ctx.log.step(`verifying ${set.id}`);
-  const verification = await verifySet(ctx, set);
+  const verification = await verifySet(ctx, env, set);
   if (verification.ok) step.done(`${set.id}: every part matches its manifest`);
   else step.fail(`${set.id}: ${verification.parts.filter((p) => !p.ok).map((p) => `${p.name}: ${p.problem}`).join('; ')}`);
   if (withRestore && verification.ok) await runRestoreTests(ctx, env, set, verification);
@@ -128,7 +128,11 @@ async function runRestoreTests(ctx: Context, env: SelectedEnvironment, set: Back
 }
 
 async function prune(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
-  const plan = async () => planPrune((await listSets(dir, env.name)).sets, env.config.backup?.retention, ctx.now());
+  const plan = async () => {
+    const listing = await listSets(dir, env.name);
+    for (const message of skippedSets(listing, dir)) ctx.log.warn(message);
+    return planPrune(listing.sets, env.config.backup?.retention, ctx.now());
+  };
   if (ctx.dryRun) {
     const planned = await plan();
     for (const gone of planned.remove) ctx.log.plan(`would remove ${gone.id}: ${gone.reasons.join('; ')}`);

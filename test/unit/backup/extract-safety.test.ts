@@ -1,32 +1,15 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
-import { extractFiles } from '../../../src/backup/files.js';
+import { archiveRefusals, extractFiles } from '../../../src/backup/files.js';
 import { planRestore } from '../../../src/backup/restore.js';
 import type { BackupSet } from '../../../src/backup/sets.js';
 import type { SelectedEnvironment } from '../../../src/config/select.js';
+import { craftTar, ESCAPE_BY_LINK_CHAIN, type CraftedEntry } from '../../support/crafted-tar.js';
 import { caught, tempDir } from '../helpers.js';
 
-interface Crafted {
-  path: string;
-  type: 'File' | 'Directory' | 'SymbolicLink' | 'Link';
-  linkpath?: string;
-  body?: string;
-}
-
-/** A tar.gz written header by header with the tar package: what a hostile or foreign archive can hold. */
-function craft(file: string, entries: readonly Crafted[]): void {
-  const blocks: Buffer[] = [];
-  for (const e of entries) {
-    const body = Buffer.from(e.body ?? '');
-    const header = new tar.Header({ path: e.path, type: e.type, linkpath: e.linkpath ?? '', size: body.length, mode: e.type === 'Directory' ? 0o755 : 0o644, mtime: new Date(0) });
-    header.encode();
-    blocks.push(header.block!, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  writeFileSync(file, gzipSync(Buffer.concat(blocks)));
+function craft(file: string, entries: readonly CraftedEntry[]): void {
+  writeFileSync(file, craftTar(entries));
 }
 
 /** <tmp>/app is the config folder (uploads/ inside it); <tmp>/outside must stay untouched. */
@@ -74,6 +57,54 @@ describe('extractFiles: never writes outside backup.files', () => {
     expect(error.message).toContain('uploads/../../escaped.txt: outside backup.files');
     expect(existsSync(path.join(root, 'escaped.txt'))).toBe(false);
     expect(existsSync(path.join(app, 'uploads', 'h'))).toBe(false);
+  });
+
+  it('follows the links the archive itself makes: s -> ., esc -> s/.., e2 -> esc/.. lead two levels up; nothing is written', async () => {
+    const { root, app, archive } = layout();
+    mkdirSync(path.join(root, 'victim'));
+    writeFileSync(path.join(root, 'victim', 'secret.txt'), 'secret');
+    craft(archive, ESCAPE_BY_LINK_CHAIN);
+    const error = (await caught(extractFiles(archive, app, ['uploads/']))) as Error;
+    expect(error.message).toContain('uploads/esc: a link to s/.., which leads outside backup.files');
+    expect(error.message).toContain('uploads/stolen: a hard link to uploads/e2/victim/secret.txt, but uploads/e2 is a link in the archive leading outside backup.files');
+    expect(readdirSync(path.join(app, 'uploads'))).toEqual([]);
+    expect(statSync(path.join(root, 'victim', 'secret.txt')).nlink).toBe(1);
+  });
+
+  it('judges a symlink in the finished tree: a later entry cannot turn an inside link outward', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/p', type: 'SymbolicLink', linkpath: 'd/..' },
+      { path: 'uploads/s', type: 'SymbolicLink', linkpath: '.' },
+      { path: 'uploads/d', type: 'SymbolicLink', linkpath: 's' },
+    ]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual([expect.stringMatching(/^uploads\/p: a link to d\/\.\., which leads outside backup\.files \(to .*app\)$/)]);
+  });
+
+  it('refuses a folder entry written through a link that an earlier entry made, even when a later entry replaces it', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/s', type: 'SymbolicLink', linkpath: '.' },
+      { path: 'uploads/x', type: 'SymbolicLink', linkpath: 's/..' },
+      { path: 'uploads/x/pwned.txt', type: 'File', body: 'pwned' },
+      { path: 'uploads/x', type: 'Directory' },
+    ]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual([
+      `uploads/x: a link to s/.., which leads outside backup.files (to ${app})`,
+      `uploads/x/pwned.txt: uploads/x is a link in the archive leading outside backup.files (to ${app})`,
+    ]);
+    await caught(extractFiles(archive, app, ['uploads/']));
+    expect(existsSync(path.join(app, 'pwned.txt'))).toBe(false);
+    expect(readdirSync(path.join(app, 'uploads'))).toEqual([]);
+  });
+
+  it('refuses a link loop', async () => {
+    const { app, archive } = layout();
+    craft(archive, [
+      { path: 'uploads/a', type: 'SymbolicLink', linkpath: 'b' },
+      { path: 'uploads/b', type: 'SymbolicLink', linkpath: 'a' },
+    ]);
+    expect(await archiveRefusals(archive, app, ['uploads/'])).toEqual(['uploads/a: a link to b that loops', 'uploads/b: a link to a that loops']);
   });
 
   it('still extracts links that stay inside', async () => {
