@@ -8,6 +8,13 @@ import { AllowedRoots, type EntryHeader } from './safe-paths.js';
 /** Packing lives in pack.ts; tests and callers of the files part find it here too. */
 export { packFiles } from './pack.js';
 
+/**
+ * How every files part is read back. gzip only (no brotli or zstd sniffing), and a decompression
+ * ratio above deflate's own ceiling (about 1032:1): the tar package's default of 1000 refused a
+ * legitimate 50 MB file of zeros (a preallocated or sparse file), failing every backup that held one.
+ */
+const READ = { strict: true, gzip: true, maxDecompressionRatio: 1_100 } as const;
+
 /** The tar package's version, for the manifest. */
 export const TAR_TOOL = 'tar (npm)';
 
@@ -30,7 +37,7 @@ export async function checkPaths(cwd: string, paths: readonly string[]): Promise
 /** Counts the entries, reading the whole archive: a truncated or corrupt one throws. */
 export async function countEntries(file: string): Promise<number> {
   let entries = 0;
-  await tar.list({ file, strict: true, onReadEntry: () => void (entries += 1) });
+  await tar.list({ ...READ, file, onReadEntry: () => void (entries += 1) });
   return entries;
 }
 
@@ -45,8 +52,8 @@ export async function archiveRefusals(file: string, cwd: string, paths: readonly
   const refused: string[] = [];
   const links: { entry: EntryHeader; location: string }[] = [];
   await tar.list({
+    ...READ,
     file,
-    strict: true,
     onReadEntry: (read) => {
       const entry: EntryHeader = { path: read.path, type: read.type, linkpath: read.linkpath };
       // A refused entry is laid too: what follows is judged in the tree the archive really makes.
@@ -73,9 +80,9 @@ export async function extractFiles(file: string, cwd: string, paths: readonly st
   const disk = new LinkView({ cache: false });
   let extracted = 0;
   tar.extract({
+    ...READ,
     file,
     cwd,
-    strict: true,
     preservePaths: true,
     sync: true,
     filter: (_path, entry) => {
