@@ -40,7 +40,7 @@ export function setRemoveSeamForTests(next: RemoveSeam): void {
  *   meanwhile, and cleanup has no fs call in flight (removals run one by one). Not in worker threads.
  * All synchronous either way: nothing else can interleave with the checks.
  */
-export function removePinned(root: DirRef, dir: DirRef, name: RawPath, planned: Identity, kind: 'file' | 'folder'): void {
+export function removePinned(root: DirRef, dir: DirRef, name: RawPath, planned: Identity, kind: Kind): void {
   const what = displayPath(rawJoin(dir.raw, name));
   seam.hook?.('before-pin', what);
   const pin = pinFolder(dir, what);
@@ -48,15 +48,22 @@ export function removePinned(root: DirRef, dir: DirRef, name: RawPath, planned: 
     if (!isInsideRaw(root.raw, pin.where)) throw new OpsError(`${what}: its folder is now ${displayPath(pin.where)}, outside ${displayPath(root.raw)}: refused.`);
     const target = pin.entry(name);
     const st = lstatSync(target);
-    const isKind = kind === 'file' ? st.isFile() : st.isDirectory();
-    if (!isKind || !same(st, planned)) throw new OpsError(`${what} changed since it was planned (not the same ${kind} any more): left alone.`);
+    if (!IS_KIND[kind](st) || !same(st, planned)) throw new OpsError(`${what} changed since it was planned (not the same ${kind} any more): left alone.`);
     seam.hook?.('before-remove', what);
-    if (kind === 'file') unlinkSync(target);
-    else rmdirSync(target);
+    if (kind === 'folder') rmdirSync(target);
+    else unlinkSync(target);
   } finally {
     pin.release();
   }
 }
+
+/** A regular file, an empty folder, or any entry that is not a folder (a link goes as the link itself). */
+type Kind = 'file' | 'folder' | 'entry';
+const IS_KIND: Record<Kind, (st: Stats) => boolean> = {
+  file: (st) => st.isFile(),
+  folder: (st) => st.isDirectory(),
+  entry: (st) => !st.isDirectory(),
+};
 
 interface Pin {
   /** The folder's real path now, as the kernel knows it. */

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseMountInfo } from '../../src/cleanup/mount-points.js';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
 import { requireTool, type Probe } from '../support/real-tools.js';
 
@@ -28,24 +29,30 @@ function aged(file: string, days: number): void {
 }
 
 describe.skipIf(!requireTool('bind-mount', probeBindMount))('cleanup temp next to bind mounts of outside folders and files (real mounts, as root)', () => {
-  const mounted: string[] = [];
+  const made: string[] = [];
+  const appDir = () => {
+    const dir = realpathSync(makeTempDir('cleanup-mounts'));
+    made.push(dir);
+    return dir;
+  };
   beforeAll(async () => {
     await ensureBuilt();
   }, 180_000);
-  // Unmounted after every test, failed or not: removing the temp folders would otherwise empty the outside ones.
+  // Every mount below the test folders (wherever a rename moved it) is undone after each test, failed or
+  // not: removing the temp folders would otherwise go through it.
   afterEach(() => {
-    for (const point of mounted.splice(0).reverse()) spawnSync('umount', [point]);
+    const points = parseMountInfo(readFileSync('/proc/self/mountinfo')).map(String);
+    for (const point of points.filter((p) => made.some((dir) => p.startsWith(dir + path.sep))).reverse()) spawnSync('umount', [point]);
   });
   afterAll(() => removeTempDirs());
 
   function bind(from: string, to: string): void {
     const result = spawnSync('mount', ['--bind', from, to], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`mount --bind ${from} ${to} failed: ${result.stderr}`);
-    mounted.push(to);
   }
 
   it('does not enter a bind-mounted folder nor touch a bind-mounted file; says so; the rest is cleaned', async () => {
-    const dir = makeTempDir('cleanup-mounts');
+    const dir = appDir();
     writeConfig(dir, { version: 1, app: 'tidy', environments: { production: { target: { pm2: { name: 'tidy', script: 'app.js' } }, cleanup: { temp: [{ path: 'tmp', maxAgeDays: 1 }] } } } });
     const tmp = path.join(dir, 'tmp');
     const outside = path.join(dir, 'outside');
@@ -69,5 +76,30 @@ describe.skipIf(!requireTool('bind-mount', probeBindMount))('cleanup temp next t
     expect(readdirSync(outside).sort()).toEqual(['deep', 'precious.txt']);
     expect(existsSync(path.join(outside, 'deep', 'precious.txt'))).toBe(true);
     expect(existsSync(path.join(dir, 'outside-file.txt'))).toBe(true);
+  });
+
+  it('backups: a set holding a bind mount of an outside folder is refused (exit 1) and stays whole; the outside files stay', async () => {
+    const dir = appDir();
+    writeConfig(dir, { version: 1, app: 'tidy', environments: { production: { target: { pm2: { name: 'tidy', script: 'app.js' } }, backup: { files: ['data.txt'], retention: { maxAgeDays: 1 } }, cleanup: { backups: true } } } });
+    writeFileSync(path.join(dir, 'data.txt'), 'v1\n');
+    const cli = (args: string[]) => runCli(['-e', 'production', ...args], { cwd: dir, env: cleanEnv() });
+    expect((await cli(['backup'])).exitCode).toBe(0);
+    const [old] = readdirSync(path.join(dir, 'backups'));
+    const manifest = path.join(dir, 'backups', old!, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), createdAt: new Date(Date.now() - 5 * DAY).toISOString() }));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await cli(['backup'])).exitCode).toBe(0);
+    const outside = path.join(dir, 'outside');
+    aged(path.join(outside, 'precious.txt'), 10);
+    mkdirSync(path.join(dir, 'backups', old!, 'bound'));
+    bind(outside, path.join(dir, 'backups', old!, 'bound'));
+
+    const result = await cli(['cleanup', '--yes', '--json', '--only', 'backups']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    const data = parseJson(result.stdout);
+    expect(data.removed).toEqual([]);
+    expect(data.failed).toEqual([{ kind: 'backups', what: path.join(dir, 'backups', old!), error: expect.stringContaining('holds a mount point') }]);
+    expect(readdirSync(outside)).toEqual(['precious.txt']);
+    expect(existsSync(manifest)).toBe(true);
   });
 });
