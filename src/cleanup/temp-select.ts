@@ -7,8 +7,11 @@ export interface TempRule {
   maxSizeMB?: number | undefined;
 }
 
-export interface Picked {
-  file: TempFile;
+/** What the rules look at; the walk's files carry more (where to remove them from). */
+export type Aged = Pick<TempFile, 'path' | 'bytes' | 'mtimeMs'>;
+
+export interface Picked<F extends Aged = TempFile> {
+  file: F;
   why: string;
 }
 
@@ -16,10 +19,10 @@ export interface Picked {
  * Files older than maxAgeDays; then, while what is left is still over maxSizeMB, the oldest of the rest
  * (as the manuals' "delete oldest when /tmp exceeds 500 MB"). Oldest first.
  */
-export function pickTempFiles(files: readonly TempFile[], rule: TempRule, now: number): Picked[] {
+export function pickTempFiles<F extends Aged>(files: readonly F[], rule: TempRule, now: number): Picked<F>[] {
   const oldestFirst = [...files].sort((a, b) => a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path));
-  const picked: Picked[] = [];
-  const rest: TempFile[] = [];
+  const picked: Picked<F>[] = [];
+  const rest: F[] = [];
   for (const file of oldestFirst) {
     const ageDays = (now - file.mtimeMs) / DAY_MS;
     if (rule.maxAgeDays !== undefined && ageDays > rule.maxAgeDays) picked.push({ file, why: `${Math.floor(ageDays)} days old (maxAgeDays ${rule.maxAgeDays})` });

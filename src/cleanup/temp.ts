@@ -1,8 +1,10 @@
-import { lstat, realpath, rmdir, unlink } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
-import { ConfigError, OpsError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { readMountPoints } from './mount-points.js';
+import { removePinned, type DirRef } from './pinned-remove.js';
 import { pickTempFiles, type TempRule } from './temp-select.js';
 import { isInside, walkTemp, type TempFile } from './temp-walk.js';
 import type { KindPlan, Removal } from './types.js';
@@ -13,22 +15,23 @@ type TempEntry = TempRule & { path: string };
 export async function planTemp(ctx: Context, env: SelectedEnvironment): Promise<KindPlan> {
   const plan: KindPlan = { removals: [], notes: [] };
   const entries = env.config.cleanup?.temp ?? [];
+  const mountPoints = entries.length > 0 ? await readMountPoints() : new Set<string>();
   for (const [index, entry] of entries.entries()) {
     const root = await checkedRoot(env, entry, index);
     if (!root) {
       plan.notes.push(`temp ${entry.path}: does not exist, nothing to clean`);
       continue;
     }
-    const walk = await walkTemp(root.real, root.dev);
+    const walk = await walkTemp(root, mountPoints);
     for (const link of walk.links) plan.notes.push(`temp: left the symbolic link ${link} alone (links are never followed nor removed)`);
-    for (const other of walk.otherFilesystems) plan.notes.push(`temp: did not enter ${other}: another filesystem`);
-    for (const { file, why } of pickTempFiles(walk.files, entry, ctx.now())) plan.removals.push(tempRemoval(root.real, file, why));
+    for (const other of walk.otherFilesystems) plan.notes.push(`temp: did not enter ${other}: a mount point (another filesystem or a bind mount), left alone`);
+    for (const { file, why } of pickTempFiles(walk.files, entry, ctx.now())) plan.removals.push(tempRemoval(root, file, why));
   }
   return plan;
 }
 
 /** The root's real path, or undefined when it does not exist; a root that is a link, a file, `/` or holds opsctl.yaml is refused. */
-async function checkedRoot(env: SelectedEnvironment, entry: TempEntry, index: number): Promise<{ real: string; dev: number } | undefined> {
+async function checkedRoot(env: SelectedEnvironment, entry: TempEntry, index: number): Promise<DirRef | undefined> {
   const key = `cleanup.temp[${index}].path`;
   const configured = resolveFrom(env, entry.path);
   const st = await lstat(configured).catch((error: NodeJS.ErrnoException) => {
@@ -49,39 +52,26 @@ async function checkedRoot(env: SelectedEnvironment, entry: TempEntry, index: nu
   if (entry.maxAgeDays === undefined && entry.maxSizeMB === undefined) {
     throw new ConfigError(`${key}: ${entry.path} has neither maxAgeDays nor maxSizeMB: nothing says which files may go.`, 'Add maxAgeDays: 7 or maxSizeMB: 500 (or both).');
   }
-  return { real, dev: st.dev };
+  return { raw: Buffer.from(real), name: Buffer.from(path.basename(real)), dev: st.dev, ino: st.ino };
 }
 
-function tempRemoval(root: string, file: TempFile, why: string): Removal {
+function tempRemoval(root: DirRef, file: TempFile, why: string): Removal {
   return {
     item: { kind: 'temp', what: file.path, bytes: file.bytes, why },
     remove: async () => {
-      await assertStillSafe(root, file);
-      await unlink(file.path);
-      await removeEmptyParents(root, path.dirname(file.path));
+      removePinned(root, file.dir, file.name, file, 'file');
+      removeEmptyParents(root, file.dir);
     },
   };
 }
 
-/** Checked again just before unlink: the file may have been swapped for a link, or a folder above it for one. */
-async function assertStillSafe(root: string, file: TempFile): Promise<void> {
-  const st = await lstat(file.path);
-  if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino) throw new OpsError(`${file.path} changed since it was planned (not the same file any more): left alone.`);
-  const parent = await realpath(path.dirname(file.path));
-  if (!isInside(root, parent)) throw new OpsError(`${file.path} now resolves to ${parent}, outside ${root}: refused.`);
-}
-
-/** Folders emptied by the removal go too, up to (never including) the root. */
-async function removeEmptyParents(root: string, dir: string): Promise<void> {
-  let current = dir;
-  while (current !== root && isInside(root, current)) {
-    const st = await lstat(current).catch(() => undefined);
-    if (!st?.isDirectory()) return;
+/** Folders emptied by the removal go too, up to (never including) the root; each pinned and checked like a file. */
+function removeEmptyParents(root: DirRef, dir: DirRef): void {
+  for (let child = dir; child.parent; child = child.parent) {
     try {
-      await rmdir(current);
+      removePinned(root, child.parent, child.name, child, 'folder');
     } catch {
-      return;
+      return; // not empty (or no longer the same folder): it stays, and so do its parents
     }
-    current = path.dirname(current);
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
+import { requireTool, type Probe } from '../support/real-tools.js';
 
 const DAY = 86_400_000;
 const MB = 1024 * 1024;
@@ -13,6 +14,22 @@ function aged(file: string, days: number, bytes = 1024): void {
   const when = (Date.now() - days * DAY) / 1000;
   utimesSync(file, when, when);
 }
+
+/** Latin-1 "café" as a file name: bytes that are not UTF-8. */
+const CAFE_LATIN1 = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9])]);
+
+/** The filesystem keeps a name as the bytes given (Linux does; APFS and NTFS refuse or convert names that are not UTF-8). */
+const probeByteNames: Probe = () => {
+  const dir = makeTempDir('byte-names');
+  const name = Buffer.concat([CAFE_LATIN1, Buffer.from('.probe')]);
+  try {
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}${path.sep}`), name]), '');
+  } catch (error) {
+    return `this filesystem refuses a name that is not UTF-8 (${(error as Error).message})`;
+  }
+  const kept = readdirSync(dir, { encoding: 'buffer' }).some((n) => n.equals(name));
+  return kept ? undefined : 'this filesystem rewrote a name that is not UTF-8';
+};
 
 describe('cleanup on real folders: aged files, budgets, links pointing outside, backups by retention, pm2 logs', () => {
   beforeAll(async () => {
@@ -131,5 +148,39 @@ describe('cleanup on real folders: aged files, budgets, links pointing outside, 
     expect(nothing.exitCode, nothing.stderr).toBe(0);
     expect(nothing.stdout).toContain('Nothing to clean up.');
     expect((await cli(dir, ['cleanup', '--only', 'images'])).exitCode).toBe(2);
+  });
+});
+
+describe.skipIf(!requireTool('byte-file-names', probeByteNames))('cleanup of files whose names are not UTF-8 (real files, names as raw bytes)', () => {
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, 180_000);
+  afterAll(() => removeTempDirs());
+  const cli = (dir: string, args: string[]) => runCli(['-e', 'production', ...args], { cwd: dir, env: cleanEnv() });
+
+  it('finds and removes them like any other, and prints the odd bytes escaped', async () => {
+    const dir = makeTempDir('cleanup-bytes');
+    writeConfig(dir, { version: 1, app: 'tidy', environments: { production: { target: { pm2: { name: 'tidy', script: 'app.js' } }, cleanup: { temp: [{ path: 'tmp', maxAgeDays: 7 }] } } } });
+    const tmp = path.join(dir, 'tmp');
+    const rawTmp = Buffer.from(`${tmp}${path.sep}`);
+    const oldDir = Buffer.concat([rawTmp, CAFE_LATIN1]);
+    mkdirSync(oldDir, { recursive: true });
+    const oldFile = Buffer.concat([oldDir, Buffer.from(path.sep), CAFE_LATIN1, Buffer.from('.txt')]);
+    const freshFile = Buffer.concat([rawTmp, CAFE_LATIN1, Buffer.from('-fresh.txt')]);
+    for (const [file, days] of [[oldFile, 10], [freshFile, 1]] as const) {
+      writeFileSync(file, 'data\n');
+      const when = (Date.now() - days * DAY) / 1000;
+      utimesSync(file, when, when);
+    }
+    const shown = path.join(tmp, 'caf\\xe9', 'caf\\xe9.txt');
+    const dry = await cli(dir, ['cleanup', '--dry-run']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(shown);
+    const result = await cli(dir, ['cleanup', '--yes', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parseJson(result.stdout).removed).toEqual([{ kind: 'temp', what: shown, bytes: 5 }]);
+    expect(existsSync(oldFile)).toBe(false);
+    expect(existsSync(oldDir)).toBe(false);
+    expect(existsSync(freshFile)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { render, run } from '../../../src/commands/cleanup.js';
@@ -7,26 +7,7 @@ import { createStyle } from '../../../src/output/style.js';
 import { createTestContext } from '../../support/context.js';
 import type { Expected } from '../../support/scripted-runner.js';
 import { caught } from '../helpers.js';
-
-const NOW = Date.parse('2026-11-23T02:00:00Z');
-const DAY = 86_400_000;
-
-const TEMP_CONFIG = `
-version: 1
-app: demo
-environments:
-  prod:
-    target: { pm2: { name: demo, script: app.js } }
-    cleanup:
-      temp: [{ path: tmp, maxAgeDays: 7 }]
-`;
-
-function aged(file: string, days: number, bytes = 10): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, Buffer.alloc(bytes));
-  const when = (NOW - days * DAY) / 1000;
-  utimesSync(file, when, when);
-}
+import { aged, DAY, NOW, TEMP_CONFIG } from './temp-fixture.js';
 
 describe('cleanup command', () => {
   it('--dry-run plans and removes nothing', async () => {
