@@ -2,6 +2,7 @@ import { resolveFrom } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { readRepoState, type RepoRead, type RepoState } from '../git/git.js';
 import { readEntries, type HistoryEntry } from '../history/journal.js';
+import { reportBadLines } from '../history/bad-lines.js';
 import { readLock, type LockState } from '../history/lock.js';
 import { formatDuration } from '../config/duration.js';
 import { paintState, type Style } from '../output/style.js';
@@ -72,6 +73,8 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
     lastBackup(env, ctx.now()),
     deployedRelease(env.stateDir, env.name),
   ]);
+  // Both journal reads met the same torn lines: one warning for them.
+  reportBadLines(ctx.log.warn);
   return {
     data: {
       environment: env.name,
