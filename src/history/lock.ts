@@ -3,7 +3,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockedError } from '../errors.js';
 import { registerCleanup } from '../process/cleanup.js';
-import { currentIdentity, isProcessAlive } from './identity.js';
+import { isProcessAlive } from '../process/alive.js';
+import { currentIdentity } from './identity.js';
 import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, UNREADABLE, type LockInfo } from './lock-file.js';
 
 export type { LockInfo } from './lock-file.js';
