@@ -98,7 +98,9 @@ export function render(data: StatusData, style: Style): string {
   const release = data.release
     ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(clip(data.release.subject, 60))}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
     : style.dim(`unknown: ${data.releaseProblem ?? 'no git repository'}`);
-  const lock = data.lock
+  const lock = data.lock?.invalid
+    ? `${style.yellow('an invalid lock file')} (${data.lock.invalid})${data.lock.stale ? style.red(' (stale: the next operation reclaims it)') : ''}`
+    : data.lock
     ? `${style.yellow(`held by "${data.lock.holder.command}"`)} pid ${data.lock.holder.pid} ${data.lock.holder.user}@${data.lock.holder.host} since ${data.lock.holder.startedAt}${data.lock.stale ? style.red(' (stale: holder is gone)') : ''}`
     : style.green('free');
   const header = renderPairs(style, [
