@@ -1,10 +1,11 @@
 // The history journal against what a real disk does to it: a line torn by a write cut short, lines
 // corrupted by hand, a state folder on a full tmpfs and on a read-only one. The built CLI throughout;
 // the locked command is a files-only backup, which needs no tool besides opsctl.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
+import { ensureBuilt, parseJson, removeTempDirs } from '../support/real-cli.js';
+import { filesBackupApp, type FilesApp } from '../support/files-app.js';
 import { requireTool } from '../support/real-tools.js';
 import { fillUp, mountTmpfs, probeTmpfs, remountReadOnly, unmount } from '../support/real-tmpfs.js';
 
@@ -17,19 +18,9 @@ afterAll(() => {
   removeTempDirs();
 });
 
-/** An app whose production environment backs up one file; its state folder is `state/` (made here). */
-function app(): { dir: string; stateDir: string; journal: string; cli: (...args: string[]) => ReturnType<typeof runCli> } {
-  const dir = makeTempDir('journal');
-  writeFileSync(path.join(dir, 'app.js'), '');
-  writeFileSync(path.join(dir, 'settings.env'), 'MODE=1\n');
-  writeConfig(dir, {
-    version: 1,
-    app: 'torn',
-    environments: { production: { stateDir: 'state', target: { pm2: { name: 'torn', script: 'app.js' } }, backup: { dir: 'backups', files: ['settings.env'] } } },
-  });
-  const stateDir = path.join(dir, 'state');
-  mkdirSync(stateDir);
-  return { dir, stateDir, journal: path.join(stateDir, 'history.jsonl'), cli: (...args) => runCli([...args, '-e', 'production'], { cwd: dir, env: cleanEnv() }) };
+function app(): FilesApp & { journal: string } {
+  const files = filesBackupApp('journal');
+  return { ...files, journal: path.join(files.stateDir, 'history.jsonl') };
 }
 
 const warningsAbout = (stderr: string, file: string) => stderr.split('\n').filter((line) => line.includes(`${file}: line`));
@@ -50,7 +41,7 @@ describe('a torn or corrupt journal line (built CLI, files-only backup)', () => 
     expect(entries[0]!.details!.id).toBe(parseJson(next.stdout).set.id);
     expect(warningsAbout(history.stderr, journal)).toHaveLength(1);
     // status reads the journal twice (history and the deployed release): still one warning.
-    const status = await runCli(['status', '--json', '-e', 'production'], { cwd: path.dirname(path.dirname(journal)), env: cleanEnv({ PM2_HOME: path.join(path.dirname(journal), 'no-pm2') }) });
+    const status = await cli('status', '--json');
     expect(warningsAbout(status.stderr, journal)).toHaveLength(1);
     expect(parseJson(status.stdout).history.map((e: Entry) => e.type)).toEqual(['backup', 'backup']);
   }, 120_000);

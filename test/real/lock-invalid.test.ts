@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processStartTime } from '../../src/process/start-time.js';
-import { cleanEnv, DIST, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
+import { DIST, ensureBuilt, parseJson, removeTempDirs } from '../support/real-cli.js';
+import { filesBackupApp, type FilesApp } from '../support/files-app.js';
 
 const children: ChildProcess[] = [];
 
@@ -20,18 +21,11 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-function app(): { lock: string; cli: (...args: string[]) => ReturnType<typeof runCli> } {
-  const dir = makeTempDir('lock-invalid');
-  writeFileSync(path.join(dir, 'app.js'), '');
-  writeFileSync(path.join(dir, 'settings.env'), 'MODE=1\n');
-  writeConfig(dir, {
-    version: 1,
-    app: 'locks',
-    environments: { production: { stateDir: 'state', target: { pm2: { name: 'locks', script: 'app.js' } }, backup: { dir: 'backups', files: ['settings.env'] } } },
-  });
-  const lock = path.join(dir, 'state', 'locks', 'production.lock');
+function app(): FilesApp & { lock: string } {
+  const files = filesBackupApp('lock-invalid');
+  const lock = path.join(files.stateDir, 'locks', 'production.lock');
   mkdirSync(path.dirname(lock), { recursive: true });
-  return { lock, cli: (...args) => runCli([...args, '-e', 'production'], { cwd: dir, env: cleanEnv({ PM2_HOME: path.join(dir, 'no-pm2') }) }) };
+  return { ...files, lock };
 }
 
 /** Dates the file `ms` back (or ahead, to keep an invalid lock inside its grace however slow the machine). */
@@ -64,6 +58,7 @@ describe('lock files that are not a valid lock (built CLI)', () => {
     const status = await cli('lock', 'status', '--json');
     expect(parseJson(status.stdout).lock).toMatchObject({ stale: false, invalid: expect.stringContaining('not a holder') });
     expect((await cli('lock', 'status')).stdout).toContain('not a valid lock');
+    expect((await cli('status')).stdout).toMatch(/lock\s+an invalid lock file \(it holds/);
     const forced = await cli('lock', 'release', '--force');
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('Removed the lock file of production, which was not a valid lock.');
