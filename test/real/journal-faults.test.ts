@@ -44,7 +44,7 @@ describe('a torn or corrupt journal line (built CLI, files-only backup)', () => 
     const status = await cli('status', '--json');
     expect(warningsAbout(status.stderr, journal)).toHaveLength(1);
     expect(parseJson(status.stdout).history.map((e: Entry) => e.type)).toEqual(['backup', 'backup']);
-  }, 120_000);
+  }, 240_000);
 
   it('garbage lines in the middle are skipped without their neighbours, and named in one warning', async () => {
     const { cli, journal } = app();
@@ -57,7 +57,7 @@ describe('a torn or corrupt journal line (built CLI, files-only backup)', () => 
     expect(parseJson<{ entries: Entry[] }>(history.stdout).entries).toHaveLength(3);
     expect(warningsAbout(history.stderr, journal)).toEqual([expect.stringContaining(`${journal}: lines 2, 3, 5 are not complete history entries`)]);
     expect(readFileSync(journal, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
-  }, 120_000);
+  }, 240_000);
 });
 
 const tmpfs = requireTool('tmpfs', probeTmpfs);
@@ -97,7 +97,7 @@ describe.skipIf(!tmpfs)('the state folder on a small tmpfs: full, then read-only
     expect(warningsAbout(next.stderr, journal)).toEqual([expect.stringContaining(`${journal}: line 3 is not a complete history entry`)]);
     const entries = parseJson<{ entries: Entry[] }>((await cli('history', '--json')).stdout).entries;
     expect(entries.map((e) => e.details?.id)).toEqual([parseJson(next.stdout).set.id, expect.any(String)]);
-  }, 120_000);
+  }, 240_000);
 
   it('a full disk refuses the lock with exit 1, says where and what to do, and leaves no temp file', async () => {
     const { cli, stateDir } = setup;
@@ -109,7 +109,7 @@ describe.skipIf(!tmpfs)('the state folder on a small tmpfs: full, then read-only
     expect(full.stderr).not.toContain('report it');
     expect(readdirSync(path.join(stateDir, 'locks'))).toEqual([]);
     rmSync(filler);
-  }, 60_000);
+  }, 240_000);
 
   it('a read-only state folder: locked commands exit 1 saying so, readers still work', async () => {
     const { cli, stateDir } = setup;
@@ -122,5 +122,5 @@ describe.skipIf(!tmpfs)('the state folder on a small tmpfs: full, then read-only
     expect(history.exitCode, history.stderr).toBe(0);
     expect(parseJson<{ entries: Entry[] }>(history.stdout).entries.length).toBeGreaterThan(0);
     expect(existsSync(path.join(stateDir, 'locks', 'production.lock'))).toBe(false);
-  }, 60_000);
+  }, 240_000);
 });

@@ -17,22 +17,13 @@ describe.skipIf(!available)('a torn journal line does not hide the deploy after 
   let app: string;
   let port: number;
   let repo: ReleaseRepo;
-  const pids = new Set<number>();
-
-  const cli = (...args: string[]) => runCli([...args, '-e', 'prod'], { cwd: app, env: cleanEnv({ PM2_HOME: home, PATH: pathWithPm2() }), timeoutMs: 120_000 });
-  const served = async () => {
-    const body = await getOnce(port);
-    pids.add(body.pid);
-    return body.version;
-  };
 
   beforeAll(async () => {
     await ensureBuilt();
     dir = makeTempDir('journal-torn-deploy');
     home = path.join(dir, 'pm2-home');
-    repo = await makeReleaseRepo(path.join(dir, 'repo'), `${name}-eco`);
+    [repo, port] = await Promise.all([makeReleaseRepo(path.join(dir, 'repo'), `${name}-eco`), freePort()]);
     app = path.join(repo.repo, 'app');
-    port = await freePort();
     writeConfig(app, {
       version: 1,
       app: 'torn',
@@ -50,12 +41,12 @@ describe.skipIf(!available)('a torn journal line does not hide the deploy after 
   }, 120_000);
 
   afterAll(async () => {
-    if (home) {
-      for (const p of await jlist(home).catch(() => [])) pids.add(p.pid);
-      await killPm2(home, [...pids].filter((pid) => pid > 0));
-    }
+    if (home) await killPm2(home, (await jlist(home).catch(() => [])).map((p) => p.pid).filter((pid) => pid > 0));
     removeTempDirs();
   });
+
+  const cli = (...args: string[]) => runCli([...args, '-e', 'prod'], { cwd: app, env: cleanEnv({ PM2_HOME: home, PATH: pathWithPm2() }), timeoutMs: 120_000 });
+  const served = async () => (await getOnce(port)).version;
 
   it('deploy v1, backup, cut 30 bytes, deploy --ref HEAD~1: history has it, status names it, rollback goes back to v1', async () => {
     const [v1, v2] = repo.shas as [string, string, string];

@@ -64,7 +64,7 @@ describe('lock files that are not a valid lock (built CLI)', () => {
     expect(forced.stdout).toContain('Removed the lock file of production, which was not a valid lock.');
     expect(existsSync(lock)).toBe(false);
     expect((await cli('backup')).exitCode).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('an invalid lock file a minute old is reclaimed by the next locked command', async () => {
     const { lock, cli } = app();
@@ -73,7 +73,7 @@ describe('lock files that are not a valid lock (built CLI)', () => {
     const backup = await cli('backup');
     expect(backup.exitCode, backup.stderr).toBe(0);
     expect(existsSync(lock)).toBe(false);
-  }, 60_000);
+  }, 240_000);
 
   it('a 300 MB lock file is judged from its first 64 KiB: memory stays flat, and --force removes it', async () => {
     const { lock, cli } = app();
@@ -86,7 +86,7 @@ describe('lock files that are not a valid lock (built CLI)', () => {
     expect(huge.maxRssKb - small.maxRssKb).toBeLessThan(64 * 1024);
     expect((await cli('lock', 'release', '--force')).exitCode).toBe(0);
     expect(existsSync(lock)).toBe(false);
-  }, 60_000);
+  }, 240_000);
 });
 
 /** readLock through the built module in its own process, with that process's peak memory. */
@@ -110,7 +110,7 @@ describe('a lock naming a live process that is not its holder (pid reuse; built 
     expect(parseJson((await cli('lock', 'status', '--json')).stdout).lock).toMatchObject({ stale: tellable, holder: { pid: other.pid } });
     const backup = await cli('backup');
     expect(backup.exitCode, backup.stderr).toBe(tellable ? 0 : 4);
-  }, 60_000);
+  }, 240_000);
 
   it('the same pid and start: held (exit 4), and a lock from before the start was recorded is judged by pid alone', async () => {
     const { lock, cli } = app();
@@ -125,7 +125,7 @@ describe('a lock naming a live process that is not its holder (pid reuse; built 
     await once(other, 'exit');
     const taken = await cli('backup');
     expect(taken.exitCode, taken.stderr).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('a lock taken by the built CLI records its holder\'s process start', async () => {
     const { lock, cli } = app();
@@ -141,5 +141,5 @@ setInterval(() => {}, 1000);`;
     expect((await cli('backup')).exitCode).toBe(4);
     taker.kill('SIGKILL');
     await once(taker, 'exit');
-  }, 60_000);
+  }, 240_000);
 });
