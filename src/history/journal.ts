@@ -8,7 +8,7 @@ import { redactData } from '../process/redact.js';
 import { noteBadLines, reportBadLines } from './bad-lines.js';
 import { currentIdentity } from './identity.js';
 import { appendLine, openLines } from './journal-file.js';
-import { stateFileError } from './state-error.js';
+import { inStateDir } from './state-error.js';
 
 export type OperationResult = 'success' | 'failed' | 'interrupted' | 'rolled-back' | 'partial';
 
@@ -44,8 +44,8 @@ export async function appendEntry(stateDir: string, entry: Omit<HistoryEntry, 'i
   const { user, host } = currentIdentity();
   const full = redactData({ id: randomUUID(), user, host, ...entry });
   const file = journalPath(stateDir);
-  await mkdir(stateDir, { recursive: true }).catch((error: unknown) => Promise.reject(stateFileError(error, 'create the state folder', stateDir)));
-  const torn = await appendLine(file, JSON.stringify(full)).catch((error: unknown) => Promise.reject(stateFileError(error, 'append to the history journal', file)));
+  await inStateDir(mkdir(stateDir, { recursive: true }), 'create the state folder', stateDir);
+  const torn = await inStateDir(appendLine(file, JSON.stringify(full)), 'append to the history journal', file);
   if (torn) noteBadLines(file, [torn]);
   return full;
 }
@@ -58,7 +58,7 @@ export async function readEntries(stateDir: string, filter: HistoryFilter = {}):
   const keep: HistoryEntry[] = [];
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
   const file = journalPath(stateDir);
-  const lines = await openLines(file).catch((error: unknown) => Promise.reject(stateFileError(error, 'read the history journal', file)));
+  const lines = await inStateDir(openLines(file), 'read the history journal', file);
   if (!lines) return [];
   const bad: number[] = [];
   let number = 0;

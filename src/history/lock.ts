@@ -7,7 +7,7 @@ import { isProcessAlive } from '../process/alive.js';
 import { ownStartTime, processStartTime } from '../process/start-time.js';
 import { currentIdentity } from './identity.js';
 import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, writeNew, type LockInfo } from './lock-file.js';
-import { stateFileError } from './state-error.js';
+import { inStateDir, stateFileError } from './state-error.js';
 
 export { UNREADABLE, type LockInfo } from './lock-file.js';
 
@@ -54,13 +54,13 @@ async function isHolderAlive(holder: LockInfo): Promise<boolean> {
 /** Takes the environment's lock or throws LockedError naming the holder; a dead holder's lock is reclaimed. */
 export async function acquireLock(stateDir: string, environment: string, command: string): Promise<HeldLock> {
   const file = lockPath(stateDir, environment);
-  await mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => Promise.reject(stateFileError(error, 'create the lock folder', path.dirname(file))));
+  await inStateDir(mkdir(path.dirname(file), { recursive: true }), 'create the lock folder', path.dirname(file));
   const { user, host, pid } = currentIdentity();
   const processStart = await ownStartTime();
   const info: LockInfo = { environment, pid, host, user, command, startedAt: new Date().toISOString(), ...(processStart ? { processStart } : {}) };
   let reclaimed: LockInfo | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const created = await createExclusive(file, info).catch((error: unknown) => Promise.reject(stateFileError(error, 'write the lock file', file)));
+    const created = await inStateDir(createExclusive(file, info), 'write the lock file', file);
     if (created) return held(file, info, reclaimed);
     const state = await readLock(stateDir, environment);
     if (state && !state.stale) throw lockedError(state);

@@ -33,3 +33,8 @@ function explain(code: string, file: string): [string, string] {
       return [`the filesystem refused (${code})`, 'Check that stateDir is a writable folder, then run again.'];
   }
 }
+
+/** `work`, with a filesystem failure turned into the OpsError above. */
+export function inStateDir<T>(work: Promise<T>, operation: string, file: string): Promise<T> {
+  return work.catch((error: unknown) => Promise.reject(stateFileError(error, operation, file)));
+}
