@@ -1,6 +1,7 @@
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { readEntries, type HistoryEntry } from '../history/journal.js';
+import { reportBadLines } from '../history/bad-lines.js';
 import type { Style } from '../output/style.js';
 import { bindEnvironment } from '../config/select.js';
 import { renderHistory } from '../output/history-table.js';
@@ -22,12 +23,15 @@ export async function run(ctx: Context, options: HistoryOptions): Promise<Comman
   const types = options.type?.split(',').map((t) => t.trim()).filter(Boolean);
   if (!options.allEnvironments) {
     const env = ctx.environment();
-    return { data: { environment: env.name, entries: await readEntries(env.stateDir, { environment: env.name, types, limit }) } };
+    const entries = await readEntries(env.stateDir, { environment: env.name, types, limit });
+    reportBadLines(ctx.log.warn);
+    return { data: { environment: env.name, entries } };
   }
   const loaded = ctx.config();
   // Environments may share a state dir: read each journal once.
   const dirs = new Set([...loaded.environments].map(([name, config]) => bindEnvironment(loaded, name, config).stateDir));
   const all = (await Promise.all([...dirs].map((dir) => readEntries(dir, { types, limit })))).flat();
+  reportBadLines(ctx.log.warn);
   all.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   return { data: { environment: null, entries: all.slice(0, limit) } };
 }

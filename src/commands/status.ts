@@ -2,6 +2,7 @@ import { resolveFrom } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { readRepoState, type RepoRead, type RepoState } from '../git/git.js';
 import { readEntries, type HistoryEntry } from '../history/journal.js';
+import { reportBadLines } from '../history/bad-lines.js';
 import { readLock, type LockState } from '../history/lock.js';
 import { formatDuration } from '../config/duration.js';
 import { paintState, type Style } from '../output/style.js';
@@ -72,6 +73,8 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
     lastBackup(env, ctx.now()),
     deployedRelease(env.stateDir, env.name),
   ]);
+  // Both journal reads met the same torn lines: one warning for them.
+  reportBadLines(ctx.log.warn);
   return {
     data: {
       environment: env.name,
@@ -95,7 +98,9 @@ export function render(data: StatusData, style: Style): string {
   const release = data.release
     ? `${data.release.shortSha}${data.release.branch ? ` (${data.release.branch})` : ''} ${style.dim(clip(data.release.subject, 60))}${data.release.dirty ? style.yellow(' +uncommitted changes') : ''}`
     : style.dim(`unknown: ${data.releaseProblem ?? 'no git repository'}`);
-  const lock = data.lock
+  const lock = data.lock?.invalid
+    ? `${style.yellow('an invalid lock file')} (${data.lock.invalid})${data.lock.stale ? style.red(' (stale: the next operation reclaims it)') : ''}`
+    : data.lock
     ? `${style.yellow(`held by "${data.lock.holder.command}"`)} pid ${data.lock.holder.pid} ${data.lock.holder.user}@${data.lock.holder.host} since ${data.lock.holder.startedAt}${data.lock.stale ? style.red(' (stale: holder is gone)') : ''}`
     : style.green('free');
   const header = renderPairs(style, [

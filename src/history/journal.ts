@@ -1,12 +1,14 @@
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
+import { toOpsError } from '../errors.js';
 import { redactData } from '../process/redact.js';
+import { noteBadLines, reportBadLines } from './bad-lines.js';
 import { currentIdentity } from './identity.js';
+import { appendLine, openLines } from './journal-file.js';
+import { inStateDir } from './state-error.js';
 
 export type OperationResult = 'success' | 'failed' | 'interrupted' | 'rolled-back' | 'partial';
 
@@ -34,36 +36,43 @@ export function journalPath(stateDir: string): string {
   return path.join(stateDir, 'history.jsonl');
 }
 
-/** One JSON line per operation, appended; secrets are masked before anything touches the disk. */
+/**
+ * One JSON line per operation, appended on a line of its own; secrets are masked before anything
+ * touches the disk. A torn line it had to end is noted for the run's warning.
+ */
 export async function appendEntry(stateDir: string, entry: Omit<HistoryEntry, 'id' | 'user' | 'host'>): Promise<HistoryEntry> {
   const { user, host } = currentIdentity();
   const full = redactData({ id: randomUUID(), user, host, ...entry });
-  await mkdir(stateDir, { recursive: true });
-  await appendFile(journalPath(stateDir), `${JSON.stringify(full)}\n`);
+  const file = journalPath(stateDir);
+  await inStateDir(mkdir(stateDir, { recursive: true }), 'create the state folder', stateDir);
+  const torn = await inStateDir(appendLine(file, JSON.stringify(full)), 'append to the history journal', file);
+  if (torn) noteBadLines(file, [torn]);
   return full;
 }
 
-/** Entries newest first. Streams the file; a torn or foreign line is skipped, not fatal. */
+/**
+ * Entries newest first. Streams the file; a torn or foreign line is skipped, never its neighbours, and
+ * noted for one warning a run (reportBadLines). Empty lines are passed over silently.
+ */
 export async function readEntries(stateDir: string, filter: HistoryFilter = {}): Promise<HistoryEntry[]> {
   const keep: HistoryEntry[] = [];
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
-  let lines: AsyncIterable<string>;
-  try {
-    const stream = createReadStream(journalPath(stateDir), { encoding: 'utf8' });
-    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
-    lines = createInterface({ input: stream, crlfDelay: Infinity });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const file = journalPath(stateDir);
+  const lines = await inStateDir(openLines(file), 'read the history journal', file);
+  if (!lines) return [];
+  const bad: number[] = [];
+  let number = 0;
   for await (const line of lines) {
+    number += 1;
+    if (line.trim() === '') continue;
     const entry = parseEntry(line);
-    if (!entry) continue;
-    if (filter.environment && entry.environment !== filter.environment) continue;
+    if (!entry) bad.push(number);
+    if (!entry || (filter.environment && entry.environment !== filter.environment)) continue;
     if (filter.types && !filter.types.includes(entry.type)) continue;
     keep.push(entry);
     if (keep.length > limit) keep.shift();
   }
+  noteBadLines(file, bad);
   return keep.reverse();
 }
 
@@ -104,8 +113,10 @@ export async function recordOperation<T>(where: JournalTarget, type: string, ope
     try {
       await appendEntry(where.stateDir, { ...base, durationMs: Date.now() - started, ...entry });
     } catch (error) {
-      where.warn?.(`could not write the history journal in ${where.stateDir}: ${(error as Error).message}`);
+      const failure = toOpsError(error);
+      where.warn?.(`${failure.message} This ${type} is missing from the history.${failure.hint ? ` ${failure.hint}` : ''}`);
     }
+    if (where.warn) reportBadLines(where.warn);
   };
   let outcome: Recorded<T>;
   try {

@@ -1,17 +1,22 @@
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockedError } from '../errors.js';
 import { registerCleanup } from '../process/cleanup.js';
-import { currentIdentity, isProcessAlive } from './identity.js';
-import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, UNREADABLE, type LockInfo } from './lock-file.js';
+import { isProcessAlive } from '../process/alive.js';
+import { ownStartTime, processStartTime } from '../process/start-time.js';
+import { currentIdentity } from './identity.js';
+import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, writeNew, type LockInfo } from './lock-file.js';
+import { inStateDir, stateFileError } from './state-error.js';
 
-export type { LockInfo } from './lock-file.js';
+export { UNREADABLE, type LockInfo } from './lock-file.js';
 
 export interface LockState {
   holder: LockInfo;
-  /** The holder runs on this host and its pid is gone: the next acquire reclaims it. */
+  /** The holder runs on this host and its process is gone (or the file is an old invalid one): the next acquire reclaims it. */
   stale: boolean;
+  /** Why the file is not a valid lock (null, {}, not JSON, too large); the holder's fields are then placeholders. */
+  invalid?: string;
 }
 
 export interface HeldLock {
@@ -30,23 +35,35 @@ export function lockPath(stateDir: string, environment: string): string {
 
 export async function readLock(stateDir: string, environment: string): Promise<LockState | undefined> {
   const file = lockPath(stateDir, environment);
-  const holder = await readLockFile(file);
-  if (!holder) return undefined;
-  if (holder.pid === UNREADABLE) return { holder, stale: await isOlderThan(file, UNREADABLE_GRACE_MS) };
-  return { holder, stale: holder.host === currentIdentity().host && !isProcessAlive(holder.pid) };
+  const read = await readLockFile(file);
+  if (!read) return undefined;
+  const { holder, invalid } = read;
+  // A lock being written without hard links is briefly invalid: only an invalid file this old is reclaimed.
+  if (invalid) return { holder, stale: await isOlderThan(file, UNREADABLE_GRACE_MS), invalid };
+  return { holder, stale: holder.host === currentIdentity().host && !(await isHolderAlive(holder)) };
+}
+
+/** Alive: its pid runs and, where the lock recorded it, started when the holder did (else the pid was reused). */
+async function isHolderAlive(holder: LockInfo): Promise<boolean> {
+  if (!isProcessAlive(holder.pid)) return false;
+  if (!holder.processStart) return true;
+  const started = await processStartTime(holder.pid);
+  return started === undefined || started === holder.processStart;
 }
 
 /** Takes the environment's lock or throws LockedError naming the holder; a dead holder's lock is reclaimed. */
 export async function acquireLock(stateDir: string, environment: string, command: string): Promise<HeldLock> {
   const file = lockPath(stateDir, environment);
-  await mkdir(path.dirname(file), { recursive: true });
+  await inStateDir(mkdir(path.dirname(file), { recursive: true }), 'create the lock folder', path.dirname(file));
   const { user, host, pid } = currentIdentity();
-  const info: LockInfo = { environment, pid, host, user, command, startedAt: new Date().toISOString() };
+  const processStart = await ownStartTime();
+  const info: LockInfo = { environment, pid, host, user, command, startedAt: new Date().toISOString(), ...(processStart ? { processStart } : {}) };
   let reclaimed: LockInfo | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    if (await createExclusive(file, info)) return held(file, info, reclaimed);
+    const created = await inStateDir(createExclusive(file, info), 'write the lock file', file);
+    if (created) return held(file, info, reclaimed);
     const state = await readLock(stateDir, environment);
-    if (state && !state.stale) throw lockedBy(state.holder);
+    if (state && !state.stale) throw lockedError(state);
     if (state) reclaimed = (await reclaimStaleLock(file, state.holder)) ?? reclaimed;
   }
   throw new LockedError(`Could not take the lock for ${environment}: other opsctl processes keep taking it.`, 'Try again in a moment.');
@@ -71,16 +88,16 @@ function held(file: string, info: LockInfo, reclaimed: LockInfo | undefined): He
 export async function reclaimStaleLock(file: string, stale: LockInfo): Promise<LockInfo | undefined> {
   const mutex = `${file}.reclaim`;
   try {
-    await writeFile(mutex, String(process.pid), { flag: 'wx' });
+    await writeNew(mutex, String(process.pid));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateFileError(error, 'write the lock file', mutex);
     // A reclaimer that died mid-way leaves its mutex behind: it expires.
     if (await isOlderThan(mutex, RECLAIM_GRACE_MS)) await unlink(mutex).catch(() => undefined);
     await sleep(20 + Math.random() * 30);
     return undefined;
   }
   try {
-    if (!sameHolder(await readLockFile(file), stale)) return undefined;
+    if (!sameHolder((await readLockFile(file))?.holder, stale)) return undefined;
     await unlink(file).catch(() => undefined);
     return stale;
   } finally {
@@ -105,10 +122,24 @@ export function lockedBy(holder: LockInfo): LockedError {
   );
 }
 
-/** Removes the environment's lock whoever holds it; returns what it removed. For `lock release --force`. */
+/** The refusal for a held lock: its holder, or an invalid file that is not old enough to reclaim yet. */
+export function lockedError(state: LockState): LockedError {
+  if (!state.invalid) return lockedBy(state.holder);
+  return new LockedError(
+    `${state.holder.environment} is locked by a lock file that is not a valid opsctl lock (${state.invalid}); another opsctl may be writing it.`,
+    `It is reclaimed once it is ${UNREADABLE_GRACE_MS / 1000} s old: try again in a moment, or remove it now with: opsctl lock release --force`,
+    { holder: state.holder, invalid: state.invalid },
+  );
+}
+
+/**
+ * Removes the environment's lock file whoever holds it, valid or not; returns what it removed. For
+ * `lock release --force`.
+ */
 export async function forceRemoveLock(stateDir: string, environment: string): Promise<LockInfo | undefined> {
   const file = lockPath(stateDir, environment);
-  const holder = await readLockFile(file);
-  if (holder) await unlink(file).catch(() => undefined);
-  return holder;
+  const read = await readLockFile(file);
+  if (!read) return undefined;
+  await unlink(file).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : Promise.reject(stateFileError(error, 'remove the lock file', file))));
+  return read.holder;
 }

@@ -4,18 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, makeTempDir, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
 import { startPostgres, stopAllPostgres, type PostgresServer } from '../support/real-postgres.js';
-import { requireTool, type Probe } from '../support/real-tools.js';
-
-/** A 1 MiB tmpfs can be mounted (root on Linux): the only honest way to fill a disk in a test. */
-const probeTmpfs: Probe = () => {
-  if (process.platform !== 'linux') return 'tmpfs mounts are Linux-only';
-  if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root';
-  const dir = makeTempDir('tmpfs-probe');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
-  if (mounted.status !== 0) return `mount -t tmpfs failed: ${(mounted.stderr || mounted.error?.message || '').trim()}`;
-  spawnSync('umount', [dir]);
-  return undefined;
-};
+import { requireTool } from '../support/real-tools.js';
+import { probeTmpfs } from '../support/real-tmpfs.js';
 
 const ready = requireTool('postgres') && requireTool('tmpfs', probeTmpfs);
 

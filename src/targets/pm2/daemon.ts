@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../../history/identity.js';
+import { isProcessAlive } from '../../process/alive.js';
 
 export function pm2Home(env: Readonly<Record<string, string | undefined>>): string {
   return env.PM2_HOME || path.join(os.homedir(), '.pm2');

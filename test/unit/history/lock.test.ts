@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockedError } from '../../../src/errors.js';
 import { currentIdentity } from '../../../src/history/identity.js';
+import { processStartTime } from '../../../src/process/start-time.js';
 import { acquireLock, forceRemoveLock, lockPath, readLock, reclaimStaleLock, withLock, type LockInfo } from '../../../src/history/lock.js';
 import { caught, tempDir } from '../helpers.js';
 
@@ -27,7 +28,8 @@ describe('acquireLock', () => {
     const lock = await acquireLock(dir, 'production', 'deploy --ref main');
     const onDisk = JSON.parse(readFileSync(lockPath(dir, 'production'), 'utf8')) as LockInfo;
     const { user, host, pid } = currentIdentity();
-    expect(onDisk).toEqual({ environment: 'production', pid, host, user, command: 'deploy --ref main', startedAt: expect.any(String) });
+    // processStart tells this process from a later one given the same pid (undefined where the platform cannot tell).
+    expect(onDisk).toEqual({ environment: 'production', pid, host, user, command: 'deploy --ref main', startedAt: expect.any(String), processStart: await processStartTime(pid) });
     expect(Date.parse(onDisk.startedAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(lock.info).toEqual(onDisk);
     expect(lock.reclaimed).toBeUndefined();
