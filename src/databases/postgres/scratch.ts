@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { Context } from '../../context.js';
 import { OpsError } from '../../errors.js';
-import { isProcessAlive } from '../../history/identity.js';
+import { isProcessAlive } from '../../process/alive.js';
 import type { Connection } from '../connection.js';
 import type { ScratchDatabase } from '../types.js';
 import { COUNT_ROWS_SQL, pgRestoreCommand, psqlCommand } from './commands.js';
