@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { detectCompose, type DetectedCompose } from './compose.js';
-import { detectEcosystem, type DetectedEcosystem } from './ecosystem.js';
+import { detectCompose, type DetectedCompose } from '../targets/compose/detect.js';
+import { detectEcosystem, type DetectedEcosystem } from '../targets/pm2/detect.js';
 
 export interface DetectedDatabase {
   name: string;
