@@ -9,12 +9,13 @@ import { ToolMissingError } from '../../../../src/errors.js';
 import type { Logger } from '../../../../src/output/logger.js';
 import { formatCommand } from '../../../../src/process/command.js';
 import { createRunner } from '../../../../src/process/runner.js';
+import { requireTool } from '../../../support/real-tools.js';
 import { caught, tempDir } from '../../helpers.js';
 
 const runner = (dryRun: boolean, lines: string[] = []) => createRunner({ dryRun, verbose: false, signal: new AbortController().signal, log: (l) => lines.push(l) });
 
-// POSIX: an executable file named node, found without PATHEXT.
-describe.runIf(process.platform !== 'win32')('the node that evaluates an ecosystem file', () => {
+// POSIX: a shebang executable named node, found without PATHEXT.
+describe.skipIf(!requireTool('posix-signals'))('the node that evaluates an ecosystem file', () => {
   it('is this node under node, and node from PATH inside the single executable (where execPath is opsctl)', () => {
     expect(ecosystemNode({ PATH: '' }, false, '/usr/bin/node20')).toBe('/usr/bin/node20');
     const bin = tempDir();
