@@ -67,8 +67,6 @@ export interface TargetLogs {
 export interface TargetCleanup {
   /** The label every container of this environment carries (compose project, swarm stack). */
   containerLabel?: string;
-  /** target.<kind>.image: the repository deploy tags release images in. */
-  image?: string;
   /** cleanup.pm2Logs: the app's log files over maxSizeMB, truncated. */
   pm2Logs?: (ctx: Context, maxSizeMB: number) => Promise<KindPlan>;
 }
@@ -78,6 +76,8 @@ export interface TargetAdapter {
   kind: TargetKind;
   /** pm2 app name, compose project/service, swarm stack_service. */
   name: string;
+  /** target.<kind>.image: the repository the build tags release images in (deploy runs `<image>:<sha>`). */
+  image?: string;
   status(deps: TargetDeps): Target;
   driver(deps: DriverDeps): DeployDriver;
   logs(deps: SourceDeps): TargetLogs;

@@ -17,6 +17,7 @@ export const composeKind: TargetKindModule<'compose'> = {
     return {
       kind: 'compose',
       name: `${project}/${config.service}`,
+      image: config.image,
       status: (deps) => createComposeTarget(config, env.app, deps),
       driver: (deps) => createComposeDriver(config, deps),
       logs(deps) {
@@ -25,7 +26,7 @@ export const composeKind: TargetKindModule<'compose'> = {
         const build = async (options: Parameters<typeof composeCommands.logs>[2]) => composeCommands.logs(await (cli ??= detectComposeCli(deps.runner)), files, options);
         return { names: [config.service], open: async () => [dockerSource(`docker compose logs ${config.service}`, build, deps)] };
       },
-      cleanup: { containerLabel: `com.docker.compose.project=${project}`, image: config.image },
+      cleanup: { containerLabel: `com.docker.compose.project=${project}` },
     };
   },
 };

@@ -14,7 +14,7 @@ import { decideReleaseImages, imageLabel } from './image-select.js';
  * cleanup.docker: stopped containers of this environment only (compose project / swarm stack label),
  * dangling images, and old images of the target's repository beyond keepReleases. Never an image in use.
  */
-export async function planDocker(ctx: Context, env: SelectedEnvironment, target: Pick<TargetAdapter, 'kind' | 'cleanup'>): Promise<KindPlan> {
+export async function planDocker(ctx: Context, env: SelectedEnvironment, target: Pick<TargetAdapter, 'kind' | 'image' | 'cleanup'>): Promise<KindPlan> {
   const setting = env.config.cleanup?.docker;
   if (!setting) return { removals: [], notes: [] };
   const options = setting === true ? {} : setting;
@@ -29,7 +29,7 @@ export async function planDocker(ctx: Context, env: SelectedEnvironment, target:
     if (inUse.has(image.id)) continue;
     plan.removals.push(imageRemoval(ctx.runner, image, 'dangling (untagged, as docker image prune removes)'));
   }
-  const image = target.cleanup.image;
+  const image = target.image;
   if (!image) return plan;
   const repository = repositoryOf(image);
   const keepReleases = options.keepReleases ?? keptReleaseCount(env);

@@ -8,7 +8,7 @@ import type { PreparedRelease } from '../../deploy/types.js';
 /** The link to the running release, next to the release folders (the lead's releases.ts names it the same). */
 export const CURRENT_LINK = 'current';
 
-/** The pm2 driver's generated process file for ecosystem configs (see pm2-ecosystem.ts). */
+/** The pm2 driver's generated process file for ecosystem configs (see ecosystem.ts). */
 export const PROCESS_FILE = 'pm2-process.json';
 
 export interface AppPaths {

@@ -16,13 +16,14 @@ export const swarmKind: TargetKindModule<'swarm'> = {
     return {
       kind: 'swarm',
       name: service,
+      image: config.image,
       status: (deps) => createSwarmTarget(config, deps),
       driver: (deps) => createSwarmDriver(config, deps),
       logs: (deps) => ({
         names: [service],
         open: async () => [dockerSource(`docker service logs ${service}`, async (options) => dockerCommands.serviceLogs(service, options), deps)],
       }),
-      cleanup: { containerLabel: `com.docker.stack.namespace=${config.stack}`, image: config.image },
+      cleanup: { containerLabel: `com.docker.stack.namespace=${config.stack}` },
     };
   },
 };

@@ -47,8 +47,9 @@ describe('the target registry', () => {
     const sourceDeps = { runner } as never;
     expect(targetOf(environment(TARGETS.compose)).logs(sourceDeps).names).toEqual(['web']);
     expect(targetOf(environment(TARGETS.pm2)).cleanup).toEqual({ pm2Logs: expect.any(Function) });
-    expect(targetOf(environment(TARGETS.compose)).cleanup).toEqual({ containerLabel: 'com.docker.compose.project=shop', image: 'shop-web' });
-    expect(targetOf(environment(TARGETS.swarm)).cleanup).toEqual({ containerLabel: 'com.docker.stack.namespace=shop', image: 'shop-web' });
+    expect(targetOf(environment(TARGETS.compose)).cleanup).toEqual({ containerLabel: 'com.docker.compose.project=shop' });
+    expect(targetOf(environment(TARGETS.swarm)).cleanup).toEqual({ containerLabel: 'com.docker.stack.namespace=shop' });
+    expect(Object.values(TARGETS).map((target) => targetOf(environment(target)).image)).toEqual([undefined, 'shop-web', 'shop-web']);
   });
 });
 
