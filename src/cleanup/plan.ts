@@ -2,8 +2,8 @@ import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { planBackups } from './backups.js';
-import { planDocker } from './docker.js';
-import { planPm2Logs } from './pm2-logs.js';
+import { planDocker } from '../targets/docker/cleanup.js';
+import { targetOf } from '../targets/registry.js';
 import { planReleaseFolders } from './releases.js';
 import { planTemp } from './temp.js';
 import { CLEANUP_KINDS, type CleanupKind, type FailedItem, type KindPlan, type Planner, type RemovedItem, type Removal } from './types.js';
@@ -12,9 +12,21 @@ const PLANNERS: Record<CleanupKind, Planner> = {
   temp: planTemp,
   backups: planBackups,
   'pm2-logs': planPm2Logs,
-  docker: planDocker,
+  docker: (ctx, env) => planDocker(ctx, env, targetOf(env)),
   releases: planReleaseFolders,
 };
+
+/**
+ * cleanup.pm2Logs: the target's own hook truncates its log files; a target without pm2 logs says so.
+ * Releases and docker images are every target's: planDocker asks the target for its label and image.
+ */
+async function planPm2Logs(ctx: Context, env: SelectedEnvironment): Promise<KindPlan> {
+  const rule = env.config.cleanup?.pm2Logs;
+  if (!rule) return { removals: [], notes: [] };
+  const hook = targetOf(env).cleanup.pm2Logs;
+  if (!hook) return { removals: [], notes: ['pm2-logs: cleanup.pm2Logs is set but the target is not pm2: nothing to do'] };
+  return hook(ctx, rule.maxSizeMB);
+}
 
 /** --only docker,temp: the kinds to plan; every kind when absent. */
 export function parseKinds(only: string | undefined): CleanupKind[] {

@@ -1,6 +1,6 @@
 import type { CommandResult, Context } from '../context.js';
 import { deploy } from '../deploy/deploy.js';
-import { createDriver } from '../deploy/drivers/index.js';
+import { createDriver } from '../targets/registry.js';
 import { renderDeploy } from '../deploy/render.js';
 import { exitCodeOf, type DeployResult } from '../deploy/result.js';
 import { writeStepSummary } from '../deploy/step-summary.js';

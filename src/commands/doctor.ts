@@ -1,9 +1,11 @@
 import type { LoadedConfig } from '../config/load.js';
 import { bindEnvironment, resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
-import { checkAllTools, checkDockerEngine, checkPm2Daemon, checkSwarm, checkWritable, type Check } from '../doctor/checks.js';
+import { checkAllTools, checkWritable, type Check } from '../doctor/checks.js';
 import { checkDisk } from '../health/disk.js';
-import { COMPOSE, DOCKER_ENGINE, needsOf, SWARM } from '../doctor/needs.js';
+import { needsOf } from '../doctor/needs.js';
+import { checkDockerEngine, COMPOSE, DOCKER_ENGINE } from '../targets/docker/doctor.js';
+import { kindModule } from '../targets/registry.js';
 import { ConfigError } from '../errors.js';
 import { listUnresolved } from '../config/interpolate.js';
 import { paintState, type Style } from '../output/style.js';
@@ -21,10 +23,11 @@ export async function run(ctx: Context): Promise<CommandResult<DoctorData>> {
   const needs = new Set(scope.flatMap((env) => [...needsOf(env.config)]));
   const tools = await checkAllTools(ctx.runner, ctx.env);
   const dockerFound = tools.some((t) => t.name === 'docker' && t.status === 'ok');
+  // The engine is looked at whenever docker is there; each kind's own daemons only when an environment has that kind.
+  const kindDaemons = [...new Map(scope.flatMap((env) => kindModule(env.config.target).daemonChecks).map((d) => [d.name, d])).values()];
   const daemons = await Promise.all([
     dockerFound ? checkDockerEngine(ctx.runner) : undefined,
-    dockerFound && needs.has(SWARM) ? checkSwarm(ctx.runner) : undefined,
-    needs.has('pm2') ? checkPm2Daemon(ctx.env) : undefined,
+    ...kindDaemons.map((d) => (d.needsDocker && !dockerFound ? undefined : d.check(ctx.runner, ctx.env))),
   ]);
   const disks = await Promise.all(scope.flatMap((env) => diskChecks(env, scope.length > 1)));
   const variables = scope.map((env) => variablesCheck(env, scope.length > 1)).filter((c) => c !== undefined);

@@ -1,5 +1,5 @@
 import type { CommandResult, Context } from '../context.js';
-import { createDriver } from '../deploy/drivers/index.js';
+import { createDriver } from '../targets/registry.js';
 import { renderDeploy } from '../deploy/render.js';
 import { exitCodeOf, type DeployResult } from '../deploy/result.js';
 import { rollback } from '../deploy/rollback.js';

@@ -1,5 +1,5 @@
 import type { CommandResult, Context } from '../context.js';
-import { createDriver } from '../deploy/drivers/index.js';
+import { createDriver } from '../targets/registry.js';
 import { parseReplicas, scale, type ScaleResult } from '../deploy/scale.js';
 import { UsageError } from '../errors.js';
 import type { Style } from '../output/style.js';

@@ -8,7 +8,7 @@ import { formatDuration } from '../config/duration.js';
 import { paintState, type Style } from '../output/style.js';
 import { clip, formatBytes, renderPairs, renderTable } from '../output/table.js';
 import { renderHistory } from '../output/history-table.js';
-import { createTarget } from '../targets/index.js';
+import { createTarget } from '../targets/registry.js';
 import type { TargetStatus } from '../targets/types.js';
 import { ToolMissingError, UsageError } from '../errors.js';
 import { lastBackup, renderLastBackup, type LastBackup } from '../backup/last.js';

@@ -9,9 +9,25 @@ const duration = z.string({ error: DURATION_HINT }).regex(DURATION_PATTERN, DURA
 const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, ".", "_" and "-"');
 const commandLine = z.string().min(1, 'must not be empty');
 
+/**
+ * Why pm2 would read `name` as something other than one app's name, or undefined: `pm2 reload all`
+ * reloads every app of the daemon, a leading "-" is an option, and a number is a process id.
+ */
+export function pm2NameProblem(name: string): string | undefined {
+  if (name === 'all') return '"all" means every pm2 app (pm2 reload all restarts them all); choose another name';
+  if (name.startsWith('-')) return `"${name}" starts with "-", which pm2 reads as an option; choose another name`;
+  if (/^\d+$/.test(name)) return `"${name}" is a number, which pm2 reads as a process id; choose a name with a letter in it`;
+  return undefined;
+}
+
+const pm2Name = z.string().min(1).superRefine((value, ctx) => {
+  const problem = pm2NameProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const pm2Target = z
   .strictObject({
-    name: z.string().min(1).optional(),
+    name: pm2Name.optional(),
     script: z.string().min(1).optional(),
     ecosystem: z.string().min(1).optional(),
     cwd: z.string().optional(),
@@ -36,11 +52,21 @@ const swarmTarget = z.strictObject({
   updateOrder: z.enum(['start-first', 'stop-first']).default('start-first'),
 });
 
+/** One key per target kind; src/targets/registry.ts has the kind's adapter. */
+const targetKinds = { pm2: pm2Target, compose: composeTarget, swarm: swarmTarget };
+type KindConfigs = { [K in keyof typeof targetKinds]: z.output<(typeof targetKinds)[K]> };
+
+/** Exactly one kind's key is set (the refine checks it), so the code can narrow on it without `!`. */
+export type TargetConfig = {
+  [K in keyof KindConfigs]: { [P in K]: KindConfigs[K] } & { [P in Exclude<keyof KindConfigs, K>]?: undefined };
+}[keyof KindConfigs];
+
 const target = z
   .strictObject({ pm2: pm2Target.optional(), compose: composeTarget.optional(), swarm: swarmTarget.optional() })
   .refine((t) => [t.pm2, t.compose, t.swarm].filter(Boolean).length === 1, {
     message: 'set exactly one of pm2, compose or swarm',
-  });
+  })
+  .transform((t) => t as TargetConfig);
 
 const source = z.strictObject({
   repo: z.string().default('.'),
@@ -209,10 +235,10 @@ export const fileSchema = z.strictObject({
 });
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
-export type TargetConfig = EnvironmentConfig['target'];
-export type Pm2Target = NonNullable<TargetConfig['pm2']>;
-export type ComposeTarget = NonNullable<TargetConfig['compose']>;
-export type SwarmTarget = NonNullable<TargetConfig['swarm']>;
+export type TargetKind = keyof KindConfigs;
+export type Pm2Target = KindConfigs['pm2'];
+export type ComposeTarget = KindConfigs['compose'];
+export type SwarmTarget = KindConfigs['swarm'];
 export type DatabaseConfig = z.infer<typeof database>;
 export type HealthConfig = EnvironmentConfig['health'];
 export type EndpointConfig = HealthConfig['endpoints'][number];

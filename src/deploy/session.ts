@@ -7,6 +7,7 @@ import { checkDisk } from '../health/disk.js';
 import { ConfigError, OpsError, ToolMissingError, UsageError } from '../errors.js';
 import { readRepoState } from '../git/git.js';
 import { planProbes, runProbes, type PlannedProbe } from '../health/check.js';
+import { targetOf } from '../targets/registry.js';
 import { releaseLedger, type Ledger } from './ledger.js';
 import { releaseLayout, releasesDirOf, type ReleaseLayout } from './releases.js';
 import type { GateSettings } from './gate.js';
@@ -97,7 +98,6 @@ async function databasesUp(session: Session): Promise<string[]> {
 }
 
 export function imageFor(env: SelectedEnvironment, sha: string): string | undefined {
-  const { compose, swarm } = env.config.target;
-  const image = compose?.image ?? swarm?.image;
+  const image = targetOf(env).image;
   return image ? `${image}:${sha}` : undefined;
 }

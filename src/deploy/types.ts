@@ -1,7 +1,13 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Logger } from '../output/logger.js';
 import type { Runner } from '../process/runner.js';
-import type { TargetKind } from '../targets/types.js';
+import type { TargetKind } from '../config/schema.js';
+
+/**
+ * The variable that names the release: compose and stack files tag the image with it (`image: app:${OPSCTL_RELEASE}`),
+ * and every pm2 instance runs with it in its environment, where `sample` reads it back.
+ */
+export const RELEASE_VARIABLE = 'OPSCTL_RELEASE';
 
 /** A release is one git commit of `source.repo`; its id is the full sha. */
 export interface ReleaseRef {

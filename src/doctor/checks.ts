@@ -5,9 +5,7 @@ import { nearestExisting } from '../health/disk.js';
 import type { Runner } from '../process/runner.js';
 import { parseVersion, TOOLS, type ToolInfo } from '../process/tools.js';
 import { which } from '../process/which.js';
-import { dockerCommands } from '../targets/docker/commands.js';
-import { pm2DaemonPid, pm2Home } from '../targets/pm2/daemon.js';
-import { readPm2Version } from './pm2-version.js';
+import { readPm2Version } from '../targets/pm2/version.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'missing';
 
@@ -45,45 +43,6 @@ export function checkAllTools(runner: Runner, env: Env): Promise<Check[]> {
   return Promise.all(TOOLS.map((tool) => checkTool(tool, runner, env)));
 }
 
-export async function checkDockerEngine(runner: Runner): Promise<Check> {
-  const result = await runner.run(dockerCommands.serverVersion(), { allowFailure: true });
-  const ok = result.exitCode === 0 && result.stdout.trim() !== '';
-  return {
-    name: 'docker engine',
-    kind: 'daemon',
-    required: false,
-    status: ok ? 'ok' : 'fail',
-    version: ok ? result.stdout.trim() : undefined,
-    detail: ok ? 'reachable' : firstLine(result.stderr) || 'not reachable',
-    hint: ok ? undefined : 'Start Docker: systemctl start docker, or start Docker Desktop.',
-  };
-}
-
-export async function checkSwarm(runner: Runner): Promise<Check> {
-  const result = await runner.run(dockerCommands.swarmState(), { allowFailure: true });
-  const state = result.stdout.trim() || 'unknown';
-  return {
-    name: 'swarm mode',
-    kind: 'daemon',
-    required: false,
-    status: state === 'active' ? 'ok' : 'fail',
-    detail: state === 'active' ? 'this node is in a swarm' : `node state: ${state}`,
-    hint: state === 'active' ? undefined : 'Run docker swarm init, or join this node to the swarm.',
-  };
-}
-
-export function checkPm2Daemon(env: Env): Check {
-  const pid = pm2DaemonPid(env);
-  return {
-    name: 'pm2 daemon',
-    kind: 'daemon',
-    required: false,
-    // Not fatal: deploy starts it. Reported so "nothing runs" is not a surprise.
-    status: pid ? 'ok' : 'warn',
-    detail: pid ? `pid ${pid}, PM2_HOME ${pm2Home(env)}` : `not running (PM2_HOME ${pm2Home(env)}); deploy starts it`,
-  };
-}
-
 export async function checkWritable(label: string, dir: string): Promise<Check> {
   try {
     // Checked on the nearest existing folder: doctor creates nothing.
@@ -92,8 +51,4 @@ export async function checkWritable(label: string, dir: string): Promise<Check> 
   } catch (error) {
     return { name: label, kind: 'disk', required: true, status: 'fail', detail: `${dir}: ${(error as Error).message}` };
   }
-}
-
-function firstLine(text: string): string {
-  return text.trim().split(/\r?\n/)[0] ?? '';
 }

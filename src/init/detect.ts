@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { adapterForUrl, databaseAdapters } from '../databases/index.js';
 import type { DatabaseKind } from '../databases/kinds.js';
-import { detectCompose, type DetectedCompose } from './compose.js';
-import { detectEcosystem, type DetectedEcosystem } from './ecosystem.js';
+import { detectCompose, type DetectedCompose } from '../targets/compose/detect.js';
+import { detectEcosystem, type DetectedEcosystem } from '../targets/pm2/detect.js';
 
 export interface DetectedDatabase {
   name: string;

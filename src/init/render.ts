@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import { databaseAdapter } from '../databases/index.js';
-import { imageRepository } from './compose.js';
+import { imageRepository } from '../targets/compose/detect.js';
 import type { DetectedProject } from './detect.js';
 
 /** A YAML scalar, quoted only when YAML needs it. */
@@ -104,7 +104,7 @@ function targetLines(project: DetectedProject): string[] {
   ];
 }
 
-/** target.compose.image is a repository and the compose file must tag it with the release, or deploy changes nothing. */
+/** The compose target's image is a repository and the compose file must tag it with the release, or deploy changes nothing. */
 function imageLines(file: string, image: string | undefined): string[] {
   const repository = image === undefined ? undefined : imageRepository(image);
   const wanted = `${repository ?? '<repository>'}:\${OPSCTL_RELEASE}`;

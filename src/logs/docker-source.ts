@@ -1,10 +1,10 @@
 import { ToolError } from '../errors.js';
 import type { Command } from '../process/command.js';
 import { commandLines } from './child-lines.js';
-import { parseDockerLine, type DockerLogsOptions } from './docker-commands.js';
 import type { LogEntry } from './matcher.js';
 import { lastOf, reorder } from './merge.js';
 import { filtersLines, type LogSource, type SourceDeps } from './source.js';
+import type { DockerLogsOptions } from '../targets/docker/commands.js';
 
 const SAID_KEPT = 12;
 
@@ -66,4 +66,28 @@ export function dockerSource(name: string, build: (options: DockerLogsOptions) =
       yield* entries(cmd, (label, time) => time > (lastSeen.get(label) ?? from - 1));
     },
   };
+}
+
+export interface DockerLine {
+  /** The container (compose: "app-1", v1 "app_1") or task ("stack_web.2@node"). */
+  label: string;
+  time: number;
+  text: string;
+}
+
+// compose v2 "app-1  | 2024-01-15T10:00:00.123456789Z text", v1 "app_1  | ..."; swarm "2024-...Z stack_web.2@node    | text".
+const COMPOSE_LINE = /^(\S+)\s*\| (\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})) ?(.*)$/;
+const SERVICE_LINE = /^(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})) (\S+)\s*\| ?(.*)$/;
+
+/** A line of `docker compose logs --timestamps` or `docker service logs --timestamps`; undefined for anything else ("Attaching to ..."). */
+export function parseDockerLine(line: string): DockerLine | undefined {
+  const compose = COMPOSE_LINE.exec(line);
+  if (compose) return toLine(compose[1]!, compose[2]!, compose[3]!);
+  const service = SERVICE_LINE.exec(line);
+  return service ? toLine(service[2]!, service[1]!, service[3]!) : undefined;
+}
+
+function toLine(label: string, stamp: string, text: string): DockerLine | undefined {
+  const time = Date.parse(stamp);
+  return Number.isNaN(time) ? undefined : { label, time, text };
 }

@@ -1,15 +1,12 @@
 import path from 'node:path';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { composeProject } from '../targets/compose.js';
-import { swarmServiceName } from '../targets/swarm.js';
-import { composeLogs, detectComposeCli, serviceLogs, type ComposeCli } from './docker-commands.js';
-import { dockerSource } from './docker-source.js';
+import { TARGET_KINDS, targetOf } from '../targets/registry.js';
+import type { TargetKind } from '../targets/types.js';
 import { fileSource } from './file-source.js';
-import { pm2LogFiles } from './pm2-files.js';
 import type { LogSource, SourceDeps } from './source.js';
 
-export type SourceKind = 'files' | 'pm2' | 'compose' | 'swarm';
+export type SourceKind = 'files' | TargetKind;
 
 interface Planned {
   kind: SourceKind;
@@ -46,36 +43,15 @@ function planSources(env: SelectedEnvironment, deps: SourceDeps): Planned[] {
     names: [labels[i]!, file],
     open: async () => [fileSource(resolveFrom(env, file), labels[i]!, deps)],
   }));
-  const { target } = env.config;
-  const kind: SourceKind = target.pm2 ? 'pm2' : target.compose ? 'compose' : 'swarm';
-  for (const other of ['pm2', 'compose', 'swarm'] as const) {
+  const target = targetOf(env);
+  const kind = target.kind;
+  for (const other of TARGET_KINDS) {
     if (other !== kind && logs?.[other] === true) {
       throw new ConfigError(`environments.${env.name}.logs.${other}: the target of this environment is ${kind}, not ${other}.`, `Remove logs.${other}, or set logs.${kind} instead.`);
     }
   }
-  if (logs?.[kind] !== false) planned.push(targetSource(env, kind, deps));
+  if (logs?.[kind] !== false) planned.push({ kind, ...target.logs(deps) });
   return planned;
-}
-
-function targetSource(env: SelectedEnvironment, kind: SourceKind, deps: SourceDeps): Planned {
-  const { target } = env.config;
-  if (target.pm2) {
-    const name = target.pm2.name ?? env.app;
-    return {
-      kind,
-      names: [name],
-      open: async () => (await pm2LogFiles(deps.runner, deps.env, name)).map((f) => fileSource(f.file, f.label, deps)),
-    };
-  }
-  if (target.compose) {
-    const compose = target.compose;
-    const project = { project: composeProject(compose, env.app), files: [compose.file].flat().map((f) => resolveFrom(env, f)), service: compose.service, cwd: env.dir };
-    let cli: Promise<ComposeCli> | undefined;
-    const build = async (options: Parameters<typeof composeLogs>[2]) => composeLogs(await (cli ??= detectComposeCli(deps.runner)), project, options);
-    return { kind, names: [compose.service], open: async () => [dockerSource(`docker compose logs ${compose.service}`, build, deps)] };
-  }
-  const service = swarmServiceName(target.swarm!);
-  return { kind, names: [service], open: async () => [dockerSource(`docker service logs ${service}`, async (options) => serviceLogs(service, options), deps)] };
 }
 
 /** Each file by its name, or by its path as written when two share a name. */

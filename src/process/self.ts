@@ -12,7 +12,8 @@ export function selfArgv(): string[] {
   return [process.execPath, path.resolve(entry)];
 }
 
-function runsAsSingleExecutable(): boolean {
+/** True inside the single executable (npm run package), where process.execPath is opsctl itself. */
+export function runsAsSingleExecutable(): boolean {
   try {
     // node:sea exists from Node 20.12; required lazily so older runtimes fall back to the argv check.
     const sea = createRequire(import.meta.url)('node:sea') as { isSea(): boolean };

@@ -1,3 +1,16 @@
+import type { KindPlan } from '../cleanup/types.js';
+import type { TargetConfig, TargetKind } from '../config/schema.js';
+import type { SelectedEnvironment } from '../config/select.js';
+import type { Context } from '../context.js';
+import type { DeployDriver, DriverDeps } from '../deploy/types.js';
+import type { Check } from '../doctor/checks.js';
+import type { LogSource, SourceDeps } from '../logs/source.js';
+import type { Runner } from '../process/runner.js';
+
+export type { TargetKind } from '../config/schema.js';
+/** The config of one kind: target.pm2, target.compose or target.swarm. */
+export type KindConfig<K extends TargetKind> = NonNullable<TargetConfig[K]>;
+
 /** One process, container or task of the environment's target, as every renderer sees it. */
 export interface Instance {
   name: string;
@@ -16,7 +29,6 @@ export interface Instance {
   message?: string;
 }
 
-export type TargetKind = 'pm2' | 'compose' | 'swarm';
 
 export interface TargetStatus {
   kind: TargetKind;
@@ -31,9 +43,60 @@ export interface TargetStatus {
   notes: string[];
 }
 
-/** Every target offers the same operations; later issues add deploy, rollback, scale and logs. */
+/** What `opsctl status` asks of a target. */
 export interface Target {
   kind: TargetKind;
   name: string;
   status(): Promise<TargetStatus>;
+}
+
+export interface TargetDeps {
+  runner: Runner;
+  env: Readonly<Record<string, string | undefined>>;
+  now?: () => number;
+}
+
+/** The target's own log source (pm2's files of the app, `docker compose logs`, `docker service logs`). */
+export interface TargetLogs {
+  /** Names --source may pick it by besides its kind. */
+  names: string[];
+  open(): Promise<LogSource[]>;
+}
+
+/** What cleanup needs from the target; a hook that is absent means the target has nothing of that kind. */
+export interface TargetCleanup {
+  /** The label every container of this environment carries (compose project, swarm stack). */
+  containerLabel?: string;
+  /** cleanup.pm2Logs: the app's log files over maxSizeMB, truncated. */
+  pm2Logs?: (ctx: Context, maxSizeMB: number) => Promise<KindPlan>;
+}
+
+/** Everything opsctl knows about one kind of target, bound to one environment's config of that kind. */
+export interface TargetAdapter {
+  kind: TargetKind;
+  /** pm2 app name, compose project/service, swarm stack_service. */
+  name: string;
+  /** target.<kind>.image: the repository the build tags release images in (deploy runs `<image>:<sha>`). */
+  image?: string;
+  status(deps: TargetDeps): Target;
+  driver(deps: DriverDeps): DeployDriver;
+  logs(deps: SourceDeps): TargetLogs;
+  cleanup: TargetCleanup;
+}
+
+/** A daemon doctor looks at when an environment has this kind of target. */
+export interface DaemonCheck {
+  name: string;
+  /** Runs only when the docker CLI was found. */
+  needsDocker: boolean;
+  check(runner: Runner, env: Readonly<Record<string, string | undefined>>): Promise<Check>;
+}
+
+/** One line of the registry: a kind's static facts and how to bind it to an environment. */
+export interface TargetKindModule<K extends TargetKind> {
+  kind: K;
+  /** Tool names (process/tools.ts) and daemon checks doctor requires for this kind. */
+  doctorNeeds: readonly string[];
+  daemonChecks: readonly DaemonCheck[];
+  bind(config: KindConfig<K>, env: SelectedEnvironment): TargetAdapter;
 }

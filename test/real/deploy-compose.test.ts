@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createComposeDriver } from '../../src/deploy/drivers/compose.js';
+import { createComposeDriver } from '../../src/targets/compose/driver.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
 import { buildBusyboxImage, buildRelease, containersWithLabel, docker, fetchText, freePortRange, imageTags, makeReleaseRepo, realDriverDeps, removeImage } from '../support/real-docker.js';

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pm2Target } from '../../src/config/schema.js';
 import { environmentSchema } from '../../src/config/schema.js';
-import { createPm2Driver } from '../../src/deploy/drivers/pm2.js';
+import { createPm2Driver } from '../../src/targets/pm2/driver.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { Logger } from '../../src/output/logger.js';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSwarmDriver } from '../../src/deploy/drivers/swarm.js';
+import { createSwarmDriver } from '../../src/targets/swarm/driver.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { OpsError } from '../../src/errors.js';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { composeProjectName, parseServices } from '../../../src/init/compose.js';
+import { composeProjectName, parseServices } from '../../../src/targets/compose/detect.js';
 import { appName, detectDatabases, detectProject } from '../../../src/init/detect.js';
-import { parseEcosystemApps } from '../../../src/init/ecosystem.js';
+import { parseEcosystemApps } from '../../../src/targets/pm2/detect.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));

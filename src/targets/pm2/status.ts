@@ -1,0 +1,23 @@
+import type { Pm2Target } from '../../config/schema.js';
+import type { Target, TargetDeps, TargetStatus } from '../types.js';
+import { pm2Commands } from './commands.js';
+import { pm2DaemonPid } from './daemon.js';
+import { parseJlist, toInstances } from './parse.js';
+
+export function createPm2Target(config: Pm2Target, app: string, deps: TargetDeps): Target {
+  const name = config.name ?? app;
+  return {
+    kind: 'pm2',
+    name,
+    async status(): Promise<TargetStatus> {
+      const desired = typeof config.instances === 'number' ? config.instances : undefined;
+      if (pm2DaemonPid(deps.env) === undefined) {
+        return { kind: 'pm2', name, instances: [], desired, notes: ['pm2 daemon is not running (nothing started yet).'] };
+      }
+      const result = await deps.runner.run(pm2Commands.jlist());
+      const instances = toInstances(parseJlist(result.stdout), name, (deps.now ?? Date.now)());
+      const notes = instances.length === 0 ? [`No pm2 process named ${name}.`] : [];
+      return { kind: 'pm2', name, instances, desired, notes };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { dockerSource } from '../../logs/docker-source.js';
+import { dockerCommands } from '../docker/commands.js';
+import { DOCKER_ENGINE, SWARM } from '../docker/doctor.js';
+import type { TargetKindModule } from '../types.js';
+import { swarmDaemon } from './doctor.js';
+import { createSwarmDriver } from './driver.js';
+import { createSwarmTarget, swarmServiceName } from './status.js';
+
+/** docker swarm: one service of a stack. */
+export const swarmKind: TargetKindModule<'swarm'> = {
+  kind: 'swarm',
+  doctorNeeds: ['docker', DOCKER_ENGINE, SWARM],
+  daemonChecks: [swarmDaemon],
+  bind(config) {
+    const service = swarmServiceName(config);
+    return {
+      kind: 'swarm',
+      name: service,
+      image: config.image,
+      status: (deps) => createSwarmTarget(config, deps),
+      driver: (deps) => createSwarmDriver(config, deps),
+      logs: (deps) => ({
+        names: [service],
+        open: async () => [dockerSource(`docker service logs ${service}`, async (options) => dockerCommands.serviceLogs(service, options), deps)],
+      }),
+      cleanup: { containerLabel: `com.docker.stack.namespace=${config.stack}` },
+    };
+  },
+};
