@@ -2,6 +2,7 @@ import type { LoadedConfig } from './config/load.js';
 import type { SelectedEnvironment } from './config/select.js';
 import type { Logger } from './output/logger.js';
 import type { Style } from './output/style.js';
+import type { Effects } from './process/effects.js';
 import type { Runner } from './process/runner.js';
 
 /** Everything a command may use. Built once by the CLI; commands never read argv, print or exit. */
@@ -9,6 +10,8 @@ export interface Context {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   runner: Runner;
+  /** Every change other than a child process (files, links, posts) goes through here: under --dry-run it is only shown. */
+  effects: Effects;
   log: Logger;
   signal: AbortSignal;
   dryRun: boolean;

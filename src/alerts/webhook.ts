@@ -1,5 +1,6 @@
-import { delay } from '../process/delay.js';
 import { withDeadline } from '../process/deadline.js';
+import { delay } from '../process/delay.js';
+import type { Effects } from '../process/effects.js';
 import { VERSION } from '../version.js';
 
 export interface DeliveryOptions {
@@ -49,6 +50,32 @@ export async function postAlert(url: string, text: string, options: DeliveryOpti
     }
   }
   return { delivered: false, attempts: backoff.length + 1, error };
+}
+
+/**
+ * postAlert as an effect: under --dry-run it is only shown as `would post <what> to <key> (<scheme://host/***>)`
+ * and gives undefined. `key` names the setting the URL came from (alerts.webhook, backup.ping).
+ */
+export async function postThrough(effects: Effects, what: string, key: string, url: string, text: string, options: DeliveryOptions): Promise<Delivery | undefined> {
+  let delivery: Delivery | undefined;
+  await effects.apply({
+    kind: 'other',
+    what: `post ${what} to ${key} (${withoutPath(url)})`,
+    run: async () => {
+      delivery = await postAlert(url, text, options);
+    },
+  });
+  return delivery;
+}
+
+/** Scheme and host only: a webhook's path (and any user:password) is its secret. */
+function withoutPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}/***`;
+  } catch {
+    return 'a URL that does not parse';
+  }
 }
 
 /** fetch refuses a URL with user:password in it: they travel as basic auth instead. */

@@ -1,7 +1,7 @@
 import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
-import { postAlert, type Delivery } from '../alerts/webhook.js';
+import { postThrough, type Delivery } from '../alerts/webhook.js';
 import { registerSecret } from '../process/redact.js';
 
 export type PingEvent = 'start' | 'success' | 'fail';
@@ -12,26 +12,27 @@ export type PingEvent = 'start' | 'success' | 'fail';
  */
 export async function ping(ctx: Context, env: SelectedEnvironment, event: PingEvent, text: string): Promise<Delivery | undefined> {
   const configured = env.config.backup?.ping;
-  if (!configured || ctx.dryRun) return undefined;
+  if (!configured) return undefined;
   const resolved = resolveOrWarn(ctx, configured, 'backup.ping', env);
   if (!resolved) return undefined;
   const base = resolved.replace(/\/+$/, '');
   registerSecret(base);
   const url = event === 'success' ? base : `${base}/${event}`;
-  const delivery = await postAlert(url, text, { signal: signalFor(ctx), backoffMs: [1000] });
-  if (!delivery.delivered) ctx.log.warn(`backup.ping (${event}) not delivered: ${delivery.error ?? 'unknown error'}`);
+  const delivery = await postThrough(ctx.effects, `the ${event} ping`, 'backup.ping', url, text, { signal: signalFor(ctx), backoffMs: [1000] });
+  if (delivery && !delivery.delivered) ctx.log.warn(`backup.ping (${event}) not delivered: ${delivery.error ?? 'unknown error'}`);
   return delivery;
 }
 
 /** The failure alert to alerts.webhook, as monitor sends its own. */
 export async function alertFailure(ctx: Context, env: SelectedEnvironment, what: string, message: string): Promise<Delivery | undefined> {
   const configured = env.config.alerts?.webhook;
-  if (!configured || ctx.dryRun) return undefined;
+  if (!configured) return undefined;
   const url = resolveOrWarn(ctx, configured, 'alerts.webhook', env);
   if (!url) return undefined;
   registerSecret(url);
-  const delivery = await postAlert(url, `[${env.app} ${env.name}] 🔴 ${what} failed: ${message}`, { signal: signalFor(ctx), backoffMs: [1000, 3000] });
-  if (!delivery.delivered) ctx.log.warn(`alerts.webhook not delivered: ${delivery.error ?? 'unknown error'}`);
+  const text = `[${env.app} ${env.name}] 🔴 ${what} failed: ${message}`;
+  const delivery = await postThrough(ctx.effects, 'the failure alert', 'alerts.webhook', url, text, { signal: signalFor(ctx), backoffMs: [1000, 3000] });
+  if (delivery && !delivery.delivered) ctx.log.warn(`alerts.webhook not delivered: ${delivery.error ?? 'unknown error'}`);
   return delivery;
 }
 

@@ -29,7 +29,7 @@ export async function planReleaseFolders(ctx: Context, env: SelectedEnvironment)
       const folder = releaseFolder(dir, name);
       return {
         item: { kind: 'releases' as const, what: folder, bytes: await sizeOf(folder), why: `release ${name.slice(0, 7)}: not running and not among the newest ${keptReleaseCount(env)} good releases` },
-        remove: () => removeReleaseFolder(ctx.runner, repo, folder),
+        remove: () => removeReleaseFolder(ctx, repo, folder),
       };
     }),
   );

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../output/logger.js';
 import type { Style } from '../output/style.js';
+import { createEffects } from '../process/effects.js';
 import { redact } from '../process/redact.js';
 import { createRunner } from '../process/runner.js';
 import type { GlobalOptions } from '../registry/program.js';
@@ -39,6 +40,8 @@ export async function createContext({ globals, signal, style, outStyle }: Contex
     log: (line) => log.plan(line),
     env,
   });
+  // `would write ...` lines belong to the same plan as `would run:`.
+  const effects = createEffects({ dryRun: Boolean(globals.dryRun), log: (line) => log.plan(line) });
   const requested = globals.env ?? globals.environment;
   let loaded: LoadedConfig | undefined;
   const config = () => (loaded ??= loadConfig({ cwd: process.cwd(), configPath: globals.config, processEnv: env }));
@@ -48,6 +51,7 @@ export async function createContext({ globals, signal, style, outStyle }: Contex
     cwd: process.cwd(),
     env,
     runner,
+    effects,
     log,
     signal,
     dryRun: Boolean(globals.dryRun),

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -31,8 +30,8 @@ export async function run(ctx: Context, options: { force?: boolean }): Promise<C
   const project = detectProject(ctx.cwd);
   const content = renderConfig(project);
   const envExample = await writeEnvExample(ctx, project, Boolean(options.force));
-  if (!ctx.dryRun) await writeFile(file, content);
-  return { data: { file, written: !ctx.dryRun, content, envExample, detected: summary(project) } };
+  const written = await ctx.effects.apply({ kind: 'write', file, data: content });
+  return { data: { file, written, content, envExample, detected: summary(project) } };
 }
 
 /** An existing .env.example may carry comments and defaults: replaced only with --force. */
@@ -40,8 +39,7 @@ async function writeEnvExample(ctx: Context, project: DetectedProject, force: bo
   if (project.envKeys.length === 0) return null;
   const file = path.join(ctx.cwd, '.env.example');
   const kept = existsSync(file) && !force;
-  const written = !kept && !ctx.dryRun;
-  if (written) await writeFile(file, renderEnvExample(project.envKeys));
+  const written = !kept && (await ctx.effects.apply({ kind: 'write', file, data: renderEnvExample(project.envKeys) }));
   return { file, keys: project.envKeys, written, kept };
 }
 

@@ -9,7 +9,7 @@ import { renderProbes } from '../health/render.js';
 import { exitCodeFor, type HealthReport } from '../health/types.js';
 import { alertText, describeEvent } from '../monitor/alerts.js';
 import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
-import { postAlert } from '../alerts/webhook.js';
+import { postThrough } from '../alerts/webhook.js';
 import { delay } from '../process/delay.js';
 import { paintState, type Style } from '../output/style.js';
 import { plural } from '../output/table.js';
@@ -81,7 +81,7 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
       else delete next.undelivered;
     }
     memory = next;
-    if (!ctx.dryRun) await saveState(file, next);
+    await saveState(ctx.effects, file, next);
     if (options.once) break;
     const waited = await delay(Math.max(0, intervalMs - (ctx.now() - started)), ctx.signal);
     if (!waited) break;
@@ -119,13 +119,11 @@ async function sendAlert(ctx: Context, env: SelectedEnvironment, webhook: string
     delivered,
   });
   if (!webhook) return record(null);
-  if (ctx.dryRun) {
-    ctx.log.plan('would post the alert to alerts.webhook');
-    return record(null);
-  }
   const body = earlier.length > 0 ? `${texts.join('\n')}\n(${plural(earlier.length, 'earlier alert')} could not be delivered when ${earlier.length === 1 ? 'it was' : 'they were'} raised)` : texts[0]!;
   // A new alert gets the retries with backoff; alerts only carried over get one attempt per round.
-  const delivery = await postAlert(webhook, body, { signal: ctx.signal, ...(text ? {} : { backoffMs: [] }) });
+  const delivery = await postThrough(ctx.effects, 'the alert', 'alerts.webhook', webhook, body, { signal: ctx.signal, ...(text ? {} : { backoffMs: [] }) });
+  // --dry-run: shown, not posted; delivered stays unknown (null).
+  if (!delivery) return record(null);
   if (!delivery.delivered && delivery.error !== 'interrupted') {
     ctx.log.warn(`alert not delivered to alerts.webhook after ${delivery.attempts} attempts (${delivery.error}); it is sent again with the next round, and monitoring goes on.`);
   }

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandResult, Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
@@ -72,7 +71,7 @@ async function install(ctx: Context, backend: SchedulerBackend, options: Schedul
   if (options.print) return { action: 'print', ...base, entry: backend.describe(trigger, job), installed: false, replaced: false };
   assertHere(backend.platform, 'installed');
   // The log's folder must exist before the first run: the shell's >> does not create it.
-  if (!ctx.dryRun) await mkdir(path.dirname(job.logFile), { recursive: true });
+  await ctx.effects.apply({ kind: 'mkdir', dir: path.dirname(job.logFile) });
   const outcome = await backend.install(trigger, job);
   return { action: 'install', ...base, ...outcome, installed: !ctx.dryRun };
 }

@@ -4,6 +4,7 @@ import { command, type Command } from '../process/command.js';
 import { plural } from '../output/table.js';
 import { checkoutRelease, preparedAt, type ResolvedRef } from './releases.js';
 import { imageFor, type SourceSession } from './session.js';
+import type { StepPrefix } from './steps.js';
 import type { PreparedRelease } from './types.js';
 
 /** A build or check command of the config as argv, run in the release folder with the release's id. */
@@ -16,11 +17,11 @@ export function releaseCommand(line: string, key: string, release: PreparedRelea
  * The release made ready to switch to: its folder, then `source.build`, then `source.checks` (unless
  * skipped), then the target's own check that the build produced what it runs (an image).
  */
-export async function prepareRelease(session: SourceSession, ref: ResolvedRef, options: { skipTests: boolean; reuseBuilt?: boolean; prefix?: string }): Promise<PreparedRelease> {
+export async function prepareRelease(session: SourceSession, ref: ResolvedRef, options: { skipTests: boolean; reuseBuilt?: boolean; prefix?: StepPrefix }): Promise<PreparedRelease> {
   const { ctx, env, steps, source, layout, driver } = session;
   const prefix = options.prefix ?? '';
   const release = preparedAt(layout, ref, imageFor(env, ref.sha));
-  const made = await steps.run(`${prefix}prepare`, `release folder for ${ref.shortSha}`, () => checkoutRelease(ctx.runner, layout, release), (how) =>
+  const made = await steps.run(`${prefix}prepare`, `release folder for ${ref.shortSha}`, () => checkoutRelease(ctx, layout, release), (how) =>
     `${release.root} (${ctx.dryRun ? 'planned' : how})`,
   );
   // Rollback goes back to a kept folder (and image) built before: no rebuild, no network.
@@ -40,7 +41,7 @@ export async function prepareRelease(session: SourceSession, ref: ResolvedRef, o
   return release;
 }
 
-async function runCommands(session: SourceSession, name: 'build' | 'checks', lines: readonly string[], release: PreparedRelease, prefix: string): Promise<void> {
+async function runCommands(session: SourceSession, name: 'build' | 'checks', lines: readonly string[], release: PreparedRelease, prefix: StepPrefix): Promise<void> {
   if (lines.length === 0) {
     session.steps.skip(`${prefix}${name}`, `no source.${name} in opsctl.yaml`);
     return;

@@ -88,7 +88,7 @@ export async function keepReleases(session: SourceSession, result: DeployResult)
   const pinned = [result.running, result.release?.sha ?? null, await linkedFolder(layout.releasesDir)];
   const doomed = foldersBeyond(await listReleaseFolders(layout.releasesDir), pinned, good, source.keepReleases);
   for (const name of doomed) {
-    await removeReleaseFolder(ctx.runner, layout.repo, releaseFolder(layout.releasesDir, name)).catch((error: unknown) =>
+    await removeReleaseFolder(ctx, layout.repo, releaseFolder(layout.releasesDir, name)).catch((error: unknown) =>
       ctx.log.warn(`could not remove the old release folder ${name}: ${(error as Error).message}`),
     );
   }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { SelectedEnvironment } from '../config/select.js';
 import { UsageError } from '../errors.js';
 import { gitCommand } from '../git/git.js';
 import type { Command } from '../process/command.js';
+import type { Effects } from '../process/effects.js';
 import type { Runner } from '../process/runner.js';
 import type { PreparedRelease, ReleaseRef } from './types.js';
 
@@ -25,6 +26,12 @@ export const releaseCommands = {
   add: (repo: string, dir: string, sha: string) => git(repo, ['worktree', 'add', '--force', '--detach', dir, sha], false),
   remove: (repo: string, dir: string) => git(repo, ['worktree', 'remove', '--force', dir], false),
 };
+
+/** What changes release folders: git worktree commands through the runner, the rest through the effects. */
+export interface ReleaseTools {
+  runner: Runner;
+  effects: Effects;
+}
 
 export function releasesDirOf(env: Pick<SelectedEnvironment, 'stateDir' | 'name'>): string {
   return path.join(env.stateDir, 'releases', env.name);
@@ -75,21 +82,22 @@ export function preparedAt(layout: ReleaseLayout, ref: ReleaseRef, image?: strin
  * uncommitted changes) is never touched and a rollback needs no network. An existing folder at the
  * right sha is reused; one at another sha (a half-made folder) is made again.
  */
-export async function checkoutRelease(runner: Runner, layout: ReleaseLayout, release: PreparedRelease): Promise<'reused' | 'created'> {
+export async function checkoutRelease(tools: ReleaseTools, layout: ReleaseLayout, release: PreparedRelease): Promise<'reused' | 'created'> {
   if (existsSync(release.root)) {
-    const head = await runner.run(releaseCommands.headOf(release.root), { allowFailure: true });
+    const head = await tools.runner.run(releaseCommands.headOf(release.root), { allowFailure: true });
     if (head.exitCode === 0 && head.stdout.trim() === release.sha) return 'reused';
-    await removeReleaseFolder(runner, layout.repo, release.root);
+    await removeReleaseFolder(tools, layout.repo, release.root);
   }
-  if (!runner.dryRun) await mkdir(layout.releasesDir, { recursive: true });
-  await runner.run(releaseCommands.add(layout.repo, release.root, release.sha));
+  await tools.effects.apply({ kind: 'mkdir', dir: layout.releasesDir });
+  await tools.runner.run(releaseCommands.add(layout.repo, release.root, release.sha));
   return 'created';
 }
 
-export async function removeReleaseFolder(runner: Runner, repo: string, dir: string): Promise<void> {
-  const removed = await runner.run(releaseCommands.remove(repo, dir), { allowFailure: true });
-  // Not a registered worktree (copied, or its metadata gone): the folder goes anyway.
-  if (removed.exitCode !== 0 && !runner.dryRun) await rm(dir, { recursive: true, force: true });
+export async function removeReleaseFolder(tools: ReleaseTools, repo: string, dir: string): Promise<void> {
+  const removed = await tools.runner.run(releaseCommands.remove(repo, dir), { allowFailure: true });
+  // Not a registered worktree (copied, or its metadata gone): the folder goes anyway. Under --dry-run
+  // the planned `git worktree remove` reports success, so this is reached only when it really failed.
+  if (removed.exitCode !== 0) await tools.effects.apply({ kind: 'remove', target: dir, recursive: true });
 }
 
 /** Release folders on disk, by the sha prefix they are named after. */

@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { Style } from '../output/style.js';
 import { clip, renderTable } from '../output/table.js';
-import type { DeployResult } from './result.js';
+import { succeeded, type DeployResult } from './result.js';
 
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'none');
 
@@ -45,7 +45,7 @@ export function manualSteps(result: DeployResult): string[] {
 }
 
 export function renderDeploy(result: DeployResult, style: Style): string {
-  const ok = ['deployed', 'unchanged', 'planned'].includes(result.outcome) || (result.operation === 'rollback' && result.outcome === 'rolled-back');
+  const ok = succeeded(result);
   const mark = ok ? style.green('✔') : style.red('✖');
   const lines = [`${mark} ${result.outcome === 'rollback-failed' ? style.bold(style.red(headline(result))) : headline(result)}`];
   if (result.hint && !ok) lines.push(style.dim(result.hint));

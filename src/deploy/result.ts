@@ -2,7 +2,7 @@ import { toOpsError } from '../errors.js';
 import type { OperationResult } from '../history/journal.js';
 import type { GateResult } from './gate.js';
 import type { ReleaseDetails } from './ledger.js';
-import type { StepRecord } from './steps.js';
+import { VERDICT_STEPS, type StepRecord } from './steps.js';
 
 export type DeployOutcome = 'deployed' | 'unchanged' | 'planned' | 'failed' | 'rolled-back' | 'rollback-failed' | 'interrupted';
 
@@ -32,10 +32,17 @@ export interface DeployResult {
   durationMs: number;
 }
 
+/** Outcomes that leave a verified release running (or nothing changed): a deploy that had to roll back is not one. */
+const SUCCESS: ReadonlySet<DeployOutcome> = new Set<DeployOutcome>(['deployed', 'unchanged', 'planned']);
+
+export function succeeded(result: Pick<DeployResult, 'operation' | 'outcome'>): boolean {
+  return SUCCESS.has(result.outcome) || (result.operation === 'rollback' && result.outcome === 'rolled-back');
+}
+
 /** 0 when the release runs verified (or nothing changed); an interruption keeps its own code (130, or 1 for --timeout). */
 export function exitCodeOf(result: DeployResult, signal?: AbortSignal): number {
   if (result.outcome === 'interrupted') return toOpsError(signal?.reason).exitCode;
-  return ['deployed', 'unchanged', 'planned'].includes(result.outcome) || (result.operation === 'rollback' && result.outcome === 'rolled-back') ? 0 : 1;
+  return succeeded(result) ? 0 : 1;
 }
 
 export function journalResultOf(result: DeployResult): OperationResult {
@@ -51,7 +58,7 @@ function verdictOf(result: DeployResult): ReleaseDetails['verdict'] {
   if (result.outcome === 'interrupted') return 'untested';
   // Failed at its own switch or gate (not a rollback's, not a build): the release itself is at fault.
   const failed = result.steps.find((s) => s.status === 'failed');
-  return failed && (failed.name === 'switch' || failed.name === 'health') ? 'bad' : 'untested';
+  return failed && VERDICT_STEPS.has(failed.name) ? 'bad' : 'untested';
 }
 
 export function journalDetailsOf(result: DeployResult): Record<string, unknown> {

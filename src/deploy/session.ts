@@ -33,7 +33,7 @@ export interface SourceSession extends Session {
 }
 
 export function driverDeps(ctx: Context, env: SelectedEnvironment): DriverDeps {
-  return { runner: ctx.runner, env: ctx.env, log: ctx.log, environment: env, releasesDir: releasesDirOf(env), now: () => ctx.now() };
+  return { runner: ctx.runner, effects: ctx.effects, env: ctx.env, log: ctx.log, environment: env, releasesDir: releasesDirOf(env), now: () => ctx.now() };
 }
 
 export async function openSession(ctx: Context, env: SelectedEnvironment, makeDriver: DriverFactory, steps: Steps): Promise<Session> {

@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { OpsError } from '../errors.js';
 import { healthGate, type GateResult } from './gate.js';
 import type { Session } from './session.js';
+import type { StepPrefix } from './steps.js';
 import type { PreparedRelease } from './types.js';
 
 export interface SwitchOutcome {
@@ -23,7 +24,7 @@ class GateFailure extends OpsError {
  * outcome, not a throw: the caller decides about rolling back. Interruption (Ctrl-C, --timeout) throws.
  * `prefix` names the steps of a rollback ("rollback switch", "rollback health").
  */
-export async function switchTo(session: Session, release: PreparedRelease, prefix = ''): Promise<SwitchOutcome> {
+export async function switchTo(session: Session, release: PreparedRelease, prefix: StepPrefix = ''): Promise<SwitchOutcome> {
   const { ctx, driver, steps, gate } = session;
   try {
     await steps.run(`${prefix}switch`, `${driver.kind} ${driver.name} to ${release.shortSha}`, () => driver.activate(release, ctx.signal));

@@ -1,5 +1,6 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Logger } from '../output/logger.js';
+import type { Effects } from '../process/effects.js';
 import type { Runner } from '../process/runner.js';
 import type { TargetKind } from '../config/schema.js';
 
@@ -47,6 +48,8 @@ export interface TargetSample {
 
 export interface DriverDeps {
   runner: Runner;
+  /** Files and links the driver changes go through here, so --dry-run only shows them. */
+  effects: Effects;
   /** The process environment (PATH, PM2_HOME, DOCKER_HOST...). Children inherit it. */
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
@@ -59,7 +62,7 @@ export interface DriverDeps {
 /**
  * What deploy, rollback and scale need from a target. Every method honours --dry-run through the runner:
  * commands that change something are printed as `would run:` and not run (runner.dryRun); read-only ones
- * still run. Nothing else (files, links) is changed under dry-run either.
+ * still run. Files and links change through `deps.effects`, which under dry-run only shows them.
  */
 export interface DeployDriver {
   kind: TargetKind;

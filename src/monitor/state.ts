@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HealthReport, HealthState } from '../health/types.js';
+import type { Effects } from '../process/effects.js';
 
 /** What the monitor remembers between rounds and across restarts, per probe. */
 export interface ProbeMemory {
@@ -59,12 +60,10 @@ export async function loadState(file: string, environment: string): Promise<{ st
   }
 }
 
-/** Written to a temporary file and renamed: a monitor killed mid-write leaves the previous state whole. */
-export async function saveState(file: string, state: MonitorState): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(temp, file);
+/** Written atomically (temp file, then rename): a monitor killed mid-write leaves the previous state whole. */
+export async function saveState(effects: Effects, file: string, state: MonitorState): Promise<void> {
+  await effects.apply({ kind: 'mkdir', dir: path.dirname(file) });
+  await effects.apply({ kind: 'write', file, data: `${JSON.stringify(state, null, 2)}\n`, atomic: true });
 }
 
 /**

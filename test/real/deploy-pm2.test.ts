@@ -13,6 +13,7 @@ import { createPm2Driver } from '../../src/targets/pm2/driver.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { Logger } from '../../src/output/logger.js';
+import { createEffects } from '../../src/process/effects.js';
 import { createRunner } from '../../src/process/runner.js';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, REPO_ROOT, removeTempDirs, runCli, startCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
 import { daemonPid, freePort, getOnce, getServed, jlist, killPm2, makeReleaseRepo, pathWithPm2, pm2, startLoad, type ReleaseRepo, type ServedBody } from '../support/real-pm2.js';
@@ -61,7 +62,7 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     const config = environmentSchema.parse({ target: { pm2: target }, deploy: { gate: { timeout: '60s' } } });
     const log = recordingLogger(lines);
     const environment = { name: 'prod', config, app: 'demo', dir: path.join(repo.repo, 'app'), envFile: '', stateDir: path.join(dir, 'state') };
-    const driver = createPm2Driver(config.target.pm2!, { runner, env, log, environment, releasesDir: options.releases ?? releasesDir, now: Date.now });
+    const driver = createPm2Driver(config.target.pm2!, { runner, effects: createEffects({ dryRun: runner.dryRun, log: (l) => lines.push(l) }), env, log, environment, releasesDir: options.releases ?? releasesDir, now: Date.now });
     return { driver, lines };
   }
 
@@ -226,7 +227,7 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     const before = readdirSync(releases).sort();
     await driver.activate(v1, new AbortController().signal);
     expect(lines.some((l) => l.startsWith('would run: pm2 start') && l.includes(path.join(releases, 'pm2-process.json')))).toBe(true);
-    expect(lines.some((l) => l.startsWith(`would link ${path.join(releases, 'current')} -> ${v1.root}`))).toBe(true);
+    expect(lines.some((l) => l.startsWith(`would point ${path.join(releases, 'current')} at ${v1.root}`))).toBe(true);
     expect(readdirSync(releases).sort()).toEqual(before);
     expect(readdirSync(emptyHome)).toEqual([]);
     expect(daemonPid(emptyHome)).toBeUndefined();

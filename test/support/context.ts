@@ -9,6 +9,7 @@ import { chosenEnvironmentName, selectEnvironment, type SelectedEnvironment } fr
 import type { Context } from '../../src/context.js';
 import { buildLogger } from '../../src/output/logger.js';
 import { createStyle } from '../../src/output/style.js';
+import { createEffects } from '../../src/process/effects.js';
 import { scriptedRunner, type Expected, type ScriptedRunner } from './scripted-runner.js';
 
 export interface TestContextOptions {
@@ -67,6 +68,7 @@ export function createTestContext(options: TestContextOptions): TestContext {
   const log = buildLogger({ stream, style: createStyle(false), quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), interactive: true });
   const script = typeof options.commands === 'function' ? options.commands({ dir }) : (options.commands ?? []);
   const runner = scriptedRunner(script, { dryRun: options.dryRun });
+  const effects = createEffects({ dryRun: Boolean(options.dryRun), log: (line) => log.plan(line) });
   const controller = new AbortController();
   const stdout: string[] = [];
 
@@ -78,6 +80,7 @@ export function createTestContext(options: TestContextOptions): TestContext {
     cwd: dir,
     env,
     runner,
+    effects,
     log,
     signal: controller.signal,
     dryRun: Boolean(options.dryRun),

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import type { SelectedEnvironment } from '../../src/config/select.js';
 import type { DriverDeps } from '../../src/deploy/types.js';
 import type { Logger } from '../../src/output/logger.js';
+import { createEffects } from '../../src/process/effects.js';
 import { createRunner } from '../../src/process/runner.js';
 import { makeTempDir } from './real-cli.js';
 import { busyboxPath, probeCommand } from './real-tools.js';
@@ -126,7 +127,7 @@ export function realDriverDeps(dir: string, app: string, options: { dryRun?: boo
   const log: Logger = { info: quiet, warn: quiet, error: quiet, debug: quiet, plan: quiet, notice: quiet, step: () => ({ done: quiet, fail: quiet }) };
   const runner = createRunner({ dryRun: Boolean(options.dryRun), verbose: false, signal: new AbortController().signal, log: (line) => options.planned?.push(line) });
   const environment = { name: 'test', app, dir, envFile: path.join(dir, '.env'), stateDir: path.join(dir, '.opsctl'), config: {} } as unknown as SelectedEnvironment;
-  return { runner, env: process.env, log, environment, releasesDir: path.join(dir, '.opsctl', 'releases', 'test'), now: Date.now };
+  return { runner, effects: createEffects({ dryRun: runner.dryRun, log: (line) => options.planned?.push(line) }), env: process.env, log, environment, releasesDir: path.join(dir, '.opsctl', 'releases', 'test'), now: Date.now };
 }
 
 /** `count` consecutive free TCP ports on 127.0.0.1 (compose maps a scaled service onto a host port range). */

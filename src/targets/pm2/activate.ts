@@ -5,8 +5,8 @@ import type { Command } from '../../process/command.js';
 import type { Pm2Process } from './parse.js';
 import type { DriverDeps, PreparedRelease } from '../../deploy/types.js';
 import { appEnv, isCluster, pm2Commands } from './commands.js';
-import { ecosystemApp, loadEcosystemApp, writeProcessFile } from './ecosystem.js';
-import { appPaths, isInside, looksLikePath, PROCESS_FILE, switchLink, type AppPaths } from './paths.js';
+import { ecosystemApp, loadEcosystemApp, processFileEffect } from './ecosystem.js';
+import { appPaths, isInside, looksLikePath, PROCESS_FILE, type AppPaths } from './paths.js';
 
 /** What activating a release runs: the first start, or the reload of a running app. */
 export interface ActivationPlan {
@@ -76,15 +76,10 @@ export function needsFreshStart(running: readonly Pm2Process[], plan: Pick<Activ
   return undefined;
 }
 
-/** Points `current` at the release (not under --dry-run) and writes the process file when there is one. */
+/** Points `current` at the release and writes the process file when there is one (under --dry-run: says so). */
 export async function switchRelease(deps: DriverDeps, plan: ActivationPlan, release: PreparedRelease): Promise<void> {
-  if (deps.runner.dryRun) {
-    deps.log.plan(`would link ${plan.paths.link} -> ${release.root}`);
-    if (plan.processFile) deps.log.plan(`would write ${plan.processFile.file}`);
-    return;
-  }
-  await switchLink(plan.paths.link, release.root);
-  if (plan.processFile) await writeProcessFile(plan.processFile.file, plan.processFile.entry);
+  await deps.effects.apply({ kind: 'link', link: plan.paths.link, target: release.root });
+  if (plan.processFile) await deps.effects.apply(processFileEffect(plan.processFile.file, plan.processFile.entry));
 }
 
 /** Start, or reload (with a fresh start when a reload would keep old paths), and say what users will see. */

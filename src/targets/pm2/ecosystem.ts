@@ -6,11 +6,12 @@
  * the same paths through the link, and starts/reloads pm2 from a generated process file holding that one
  * app. Its `env` is left out of the file and goes to pm2 through the child's environment instead.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { Pm2Target } from '../../config/schema.js';
 import { OpsError } from '../../errors.js';
+import type { Effect } from '../../process/effects.js';
 import type { Runner } from '../../process/runner.js';
 import { isCluster } from './commands.js';
 import { evaluateEcosystem } from './ecosystem-read.js';
@@ -72,8 +73,6 @@ function stringValues(env: unknown): Record<string, string> {
 }
 
 /** Written whole under a temporary name, then renamed: pm2 never reads half a file. */
-export async function writeProcessFile(file: string, entry: AppEntry): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify({ apps: [entry] }, null, 2)}\n`);
-  await rename(temp, file);
+export function processFileEffect(file: string, entry: AppEntry): Effect {
+  return { kind: 'write', file, data: `${JSON.stringify({ apps: [entry] }, null, 2)}\n`, atomic: true };
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pm2Target } from '../../config/schema.js';
 import type { PreparedRelease } from '../../deploy/types.js';
@@ -40,25 +38,6 @@ export function appPaths(config: Pm2Target, releasesDir: string, release: Pick<P
 /** `server.js`, `./bin/www`, `dist/main.js` are files; `npm` or `yarn` are commands pm2 finds on PATH. */
 export function looksLikePath(script: string): boolean {
   return /[\\/]/.test(script) || /\.[cm]?[jt]sx?$/.test(script) || path.isAbsolute(script);
-}
-
-/** Points `link` at `target` atomically on POSIX: a new link under a temporary name, renamed over the old one. */
-export async function switchLink(link: string, target: string): Promise<void> {
-  await mkdir(path.dirname(link), { recursive: true });
-  const temp = path.join(path.dirname(link), `.${path.basename(link)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  // Windows: a junction needs no privilege (a directory symlink does) and takes an absolute target.
-  await symlink(path.resolve(target), temp, process.platform === 'win32' ? 'junction' : 'dir');
-  try {
-    await rename(temp, link);
-  } catch (error) {
-    // Windows cannot rename over an existing junction: remove it first (a short moment without a link).
-    if (process.platform !== 'win32') {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await rm(link, { force: true, recursive: false });
-    await rename(temp, link);
-  }
 }
 
 /** Where the link leads now (real path), or undefined when it does not exist or is broken. */

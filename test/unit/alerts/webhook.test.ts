@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postAlert } from '../../../src/alerts/webhook.js';
+import { postAlert, postThrough } from '../../../src/alerts/webhook.js';
+import { createEffects } from '../../../src/process/effects.js';
 import { deadUrl, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 describe('postAlert against a local receiver', () => {
@@ -26,6 +27,19 @@ describe('postAlert against a local receiver', () => {
     expect(request).toMatchObject({ method: 'POST', path: `/services/${TOKEN}`, body: { text: 'hello 🔴' } });
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['user-agent']).toMatch(/^opsctl\//);
+  });
+
+  it('through the effects: --dry-run posts nothing and names only scheme and host; otherwise it posts', async () => {
+    const hooks = await receiver();
+    const url = hooks.url(`/services/${TOKEN}`);
+    const planned: string[] = [];
+    const dry = createEffects({ dryRun: true, log: (line) => planned.push(line) });
+    expect(await postThrough(dry, 'the alert', 'alerts.webhook', url, 'x', { signal })).toBeUndefined();
+    expect(hooks.requests()).toEqual([]);
+    expect(planned).toEqual([`would post the alert to alerts.webhook (${new URL(url).protocol}//${new URL(url).host}/***)`]);
+    const real = createEffects({ dryRun: false, log: (line) => planned.push(line) });
+    expect(await postThrough(real, 'the alert', 'alerts.webhook', url, 'x', { signal })).toEqual({ delivered: true, attempts: 1 });
+    expect(hooks.requests()).toHaveLength(1);
   });
 
   it('retries 5xx with the given backoff, then gives up without the URL in the error', async () => {

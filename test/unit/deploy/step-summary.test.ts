@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Context } from '../../../src/context.js';
 import type { DeployResult } from '../../../src/deploy/result.js';
 import { writeStepSummary } from '../../../src/deploy/step-summary.js';
+import type { Logger } from '../../../src/output/logger.js';
+import { createEffects } from '../../../src/process/effects.js';
 import { tempDir } from '../helpers.js';
 
 const result: DeployResult = {
@@ -14,8 +15,9 @@ const result: DeployResult = {
   error: 'api: HTTP 500', hint: null, durationMs: 25_000,
 };
 
-function ctxWith(env: Record<string, string>, warnings: string[] = []): Context {
-  return { env, log: { warn: (m: string) => warnings.push(m) } } as unknown as Context;
+function ctxWith(env: Record<string, string>, warnings: string[] = [], dryRun = false, planned: string[] = []) {
+  const log = { warn: (m: string) => warnings.push(m) } as unknown as Logger;
+  return { env, log, effects: createEffects({ dryRun, log: (line) => planned.push(line) }) };
 }
 
 describe('GITHUB_STEP_SUMMARY', () => {
@@ -30,10 +32,14 @@ describe('GITHUB_STEP_SUMMARY', () => {
     expect(text).toContain('### opsctl deploy production: deployed');
   });
 
-  it('writes nothing without the variable or for a dry run; an unwritable file is only a warning', async () => {
+  it('writes nothing without the variable or for a dry run (it says what it would append); an unwritable file is only a warning', async () => {
     const dir = tempDir();
-    await writeStepSummary(ctxWith({ GITHUB_STEP_SUMMARY: path.join(dir, 'dry.md') }), { ...result, dryRun: true });
+    const planned: string[] = [];
+    await writeStepSummary(ctxWith({ GITHUB_STEP_SUMMARY: path.join(dir, 'dry.md') }, [], true, planned), { ...result, dryRun: true });
     expect(() => readFileSync(path.join(dir, 'dry.md'))).toThrow();
+    expect(planned).toHaveLength(1);
+    expect(planned[0]).toMatch(/^would append \d+ bytes to /);
+    expect(planned[0]!.endsWith(path.join(dir, 'dry.md'))).toBe(true);
     const warnings: string[] = [];
     await writeStepSummary(ctxWith({ GITHUB_STEP_SUMMARY: path.join(dir, 'missing', 'summary.md') }, warnings), result);
     expect(warnings.join()).toMatch(/could not write GITHUB_STEP_SUMMARY/);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HealthReport, HealthState, ProbeResult } from '../../../src/health/types.js';
 import { evaluate, loadState, saveState, statePath, type MonitorState } from '../../../src/monitor/state.js';
+import { createEffects } from '../../../src/process/effects.js';
 import { tempDir } from '../helpers.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
@@ -180,6 +181,7 @@ describe('evaluate: reminders while still down', () => {
 });
 
 describe('loadState and saveState', () => {
+  const effects = createEffects({ dryRun: false, log: () => undefined });
   const saved: MonitorState = {
     version: 1,
     environment: 'prod',
@@ -197,7 +199,7 @@ describe('loadState and saveState', () => {
 
   it('round-trips through saveState, creating the folder', async () => {
     const file = path.join(tempDir(), 'deep', 'state', 'monitor-prod.json');
-    await saveState(file, saved);
+    await saveState(effects, file, saved);
     expect(await loadState(file, 'prod')).toEqual({ state: saved });
   });
 
@@ -205,9 +207,18 @@ describe('loadState and saveState', () => {
     const dir = tempDir();
     const file = statePath(dir, 'prod');
     writeFileSync(file, 'old content that is longer than nothing at all'.repeat(100));
-    await saveState(file, saved);
+    await saveState(effects, file, saved);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(saved);
     expect(readdirSync(dir)).toEqual(['monitor-prod.json']);
+  });
+
+  it('under --dry-run saveState writes nothing and says what it would write', async () => {
+    const dir = tempDir();
+    const file = statePath(path.join(dir, 'state'), 'prod');
+    const planned: string[] = [];
+    await saveState(createEffects({ dryRun: true, log: (line) => planned.push(line) }), file, saved);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(planned).toEqual([`would create folder ${path.dirname(file)}`, expect.stringMatching(/^would write .*monitor-prod\.json \(\d+ bytes\)$/)]);
   });
 
   it('a corrupt file is reported and ignored, not fatal', async () => {
@@ -247,7 +258,7 @@ describe('loadState and saveState', () => {
 
   it('a restart resumes: the loaded state does not re-alert an ongoing outage', async () => {
     const file = statePath(tempDir(), 'prod');
-    await saveState(file, saved);
+    await saveState(effects, file, saved);
     const { state } = await loadState(file, 'prod');
     const { events } = evaluate(state, report(probe('api', 'unhealthy')), T0 + 5 * MINUTE, undefined);
     expect(events).toEqual([]);

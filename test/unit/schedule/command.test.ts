@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { render, run, type InstalledData } from '../../../src/commands/schedule.js';
@@ -51,6 +51,9 @@ describe.skipIf(!crontabHere)('schedule (Linux, scripted crontab)', () => {
     expect(t.runner.skipped.map((cmd) => cmd.args)).toEqual([['-']]);
     expect(data).toMatchObject({ installed: false, crontab: expect.stringContaining(`${OTHER}# opsctl-schedule`) });
     expect(render(data as never, createStyle(false))).toContain('The crontab would be:');
+    // The log folder is shown through the effects, not made.
+    expect(t.logs).toContain(`would create folder ${path.join(t.stateDir, 'logs')}`);
+    expect(existsSync(t.stateDir)).toBe(false);
   });
 
   it('--print prints the entry alone and touches no crontab', async () => {

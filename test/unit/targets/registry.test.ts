@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bindEnvironment } from '../../../src/config/select.js';
 import { needsOf } from '../../../src/doctor/needs.js';
 import { ConfigError } from '../../../src/errors.js';
+import { createEffects } from '../../../src/process/effects.js';
 import { createDriver, createTarget, kindOf, TARGET_KINDS, targetOf } from '../../../src/targets/registry.js';
 import { scriptedRunner } from '../../support/scripted-runner.js';
 import { load, problemsOf } from '../config/load-helpers.js';
@@ -39,7 +40,7 @@ describe('the target registry', () => {
     const runner = scriptedRunner([]);
     for (const [kind, target] of Object.entries(TARGETS)) {
       const env = environment(target);
-      const deps = { runner, env: {}, log: {} as never, environment: env, releasesDir: '/r', now: Date.now };
+      const deps = { runner, effects: createEffects({ dryRun: false, log: () => undefined }), env: {}, log: {} as never, environment: env, releasesDir: '/r', now: Date.now };
       expect(createTarget(env, { runner, env: {} }).kind, kind).toBe(kind);
       expect(createDriver(env, deps).kind, kind).toBe(kind);
     }

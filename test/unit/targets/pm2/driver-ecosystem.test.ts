@@ -8,6 +8,7 @@ import { EcosystemError, ecosystemNode, evaluateEcosystem } from '../../../../sr
 import { ToolMissingError } from '../../../../src/errors.js';
 import type { Logger } from '../../../../src/output/logger.js';
 import { formatCommand } from '../../../../src/process/command.js';
+import { createEffects } from '../../../../src/process/effects.js';
 import { createRunner } from '../../../../src/process/runner.js';
 import { requireTool } from '../../../support/real-tools.js';
 import { caught, tempDir } from '../../helpers.js';
@@ -60,7 +61,7 @@ describe('an ecosystem file that does not load', () => {
     writeFileSync(path.join(root, 'ecosystem.config.cjs'), "module.exports = { apps: [ };\n");
     const config = environmentSchema.parse({ target: { pm2: { name: 'api', ecosystem: 'ecosystem.config.cjs', instances: 1 } } });
     const environment = { name: 'prod', config, app: 'api', dir: root, envFile: '', stateDir: root };
-    const driver = createPm2Driver(config.target.pm2!, { runner: runner(false), env: process.env, log: recordingLogger([]), environment, releasesDir: root, now: Date.now });
+    const driver = createPm2Driver(config.target.pm2!, { runner: runner(false), effects: createEffects({ dryRun: false, log: () => undefined }), env: process.env, log: recordingLogger([]), environment, releasesDir: root, now: Date.now });
     const error = await caught(driver.verifyBuilt({ sha: 'a'.repeat(40), shortSha: 'aaaaaaa', root, dir: root }));
     expect(error).toBeInstanceOf(EcosystemError);
     expect((error as Error).message).toContain(`${root}/ecosystem.config.cjs:1: SyntaxError: Unexpected token '}'`);
@@ -85,7 +86,7 @@ describe('--dry-run of a release that is not checked out', () => {
     const config = environmentSchema.parse({ target: { pm2: { name: 'api', ecosystem: 'ecosystem.config.cjs', instances: 2 } } });
     const lines: string[] = [];
     const environment = { name: 'prod', config, app: 'api', dir: appDir, envFile: '', stateDir: path.join(work, 'state') };
-    const deps = { runner: runner(true, lines), env: process.env, log: recordingLogger(lines), environment, releasesDir, now: Date.now };
+    const deps = { runner: runner(true, lines), effects: createEffects({ dryRun: true, log: (l) => lines.push(l) }), env: process.env, log: recordingLogger(lines), environment, releasesDir, now: Date.now };
     const plan = await planActivation(config.target.pm2!, 'api', deps, release);
     expect(formatCommand(plan.start)).toBe(`pm2 start ${releasesDir}/pm2-process.json --only api`);
     expect(plan.processFile?.entry).toMatchObject({ name: 'api', script: 'server.cjs', cwd: `${releasesDir}/current/app`, instances: 2 });
