@@ -1,6 +1,7 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
+import { OpsError } from '../errors.js';
 import { delay } from '../process/delay.js';
-import { readForward } from './file-read.js';
+import { openLogFile, readForward } from './file-read.js';
 
 export interface FollowStart {
   /** The open file history was read from, or undefined when the file did not exist. */
@@ -27,7 +28,8 @@ export async function* followFile(file: string, from: FollowStart, signal: Abort
   try {
     while (!signal.aborted) {
       if (!handle) {
-        handle = await open(file, 'r').catch(() => undefined);
+        // Not there (yet, or between rotations): try again next poll. A pipe in its place is an error.
+        handle = await openLogFile(file).catch((error: unknown) => (error instanceof OpsError ? Promise.reject(error) : undefined));
         position = 0;
       }
       let progressed = false;

@@ -1,9 +1,27 @@
 import { isAscii } from 'node:buffer';
-import type { FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { OpsError } from '../errors.js';
 
 const CHUNK = 1024 * 1024;
 const NEWLINE = 10;
 const MAX_HELD = 10_000;
+
+/**
+ * Opens a log for reading; refuses anything but a regular file. Non-blocking, so a FIFO cannot hang
+ * open() until a writer comes (Ctrl-C and --timeout could not stop that: it blocks a libuv thread).
+ */
+export async function openLogFile(file: string): Promise<FileHandle> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const stats = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (stats.isFile()) return handle;
+  await handle.close();
+  if (stats.isDirectory()) throw new OpsError(`${file} is a folder, not a log file.`, 'List the log files themselves under logs.files.');
+  throw new OpsError(`${file} is not a regular file (a pipe, socket or device): opsctl reads log files only.`, 'Point logs.files at the file the app writes, not at a pipe.');
+}
 
 /** Lines of a whole chunk, decoded at once: one decode per chunk is what keeps big files fast. */
 export function splitLines(buffer: Buffer, start: number, end: number): string[] {
