@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { MAX_CONFIG_BYTES } from '../../../src/config/read-text.js';
 import { parseYamlText } from '../../../src/config/yaml-text.js';
 import { ConfigError } from '../../../src/errors.js';
+import { whichTool } from '../../support/real-cli.js';
 import { requireTool } from '../../support/real-tools.js';
 import { tempDir } from '../helpers.js';
 
@@ -45,7 +46,7 @@ describe('config files that would exhaust the machine', () => {
   });
 
   it('a .env that is a FIFO is refused at once instead of waiting for a writer', () => {
-    if (!requireTool('mkfifo')) return;
+    if (!requireTool('mkfifo', () => (whichTool('mkfifo') ? undefined : 'mkfifo is not on PATH'))) return;
     const dir = tempDir();
     writeFileSync(path.join(dir, 'opsctl.yaml'), VALID);
     execFileSync('mkfifo', [path.join(dir, '.env')]);
