@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import YAML from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { registerSecret, registerUrlSecrets } from '../process/redact.js';
 import { interpolate } from './interpolate.js';
 import { locateConfig } from './locate.js';
+import { readConfigText } from './read-text.js';
+import { parseYamlText, YamlProblem } from './yaml-text.js';
 import { environmentSchema, fileSchema, type EnvironmentConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -56,28 +56,21 @@ function registerSecrets(config: EnvironmentConfig): EnvironmentConfig {
 }
 
 function parseYaml(file: string): unknown {
-  let text: string;
+  const text = readConfigText(file);
   try {
-    text = readFileSync(file, 'utf8');
+    return parseYamlText(text);
   } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`, 'Check that it is a readable file.');
+    if (!(error instanceof YamlProblem)) throw error;
+    throw new ConfigError(`${file}: invalid YAML at ${error.where}: ${error.message}`, 'Fix the YAML syntax and run again.');
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
-    const reason = first.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '');
-    throw new ConfigError(`${file}: invalid YAML at ${where}: ${reason}`, 'Fix the YAML syntax and run again.');
-  }
-  return doc.toJS() ?? {};
 }
 
 function readDotenv(file: string): Record<string, string> {
   try {
-    return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+    return parseEnv(readConfigText(file)) as Record<string, string>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`, 'Check its permissions.');
+    throw error;
   }
 }
 

@@ -68,16 +68,26 @@ export function parseConnectionUrl(url: string, key: string, protocols: readonly
 }
 
 /**
- * An unencoded "/" or "#" in the password would end the host part early: the rest of the password
- * would land in the path (argv, logs, manifest). Refused without repeating any of the URL.
+ * An unencoded "/", "?" or "#" in the password would end the host part early: the rest of the password
+ * would land in the path or query (argv, logs, manifest). Refused without repeating any of the URL.
  */
 function checkUserinfo(url: string, key: string): void {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
   if (!scheme) return;
-  const head = url.slice(scheme[0].length).split('?')[0]!;
+  const rest = url.slice(scheme[0].length);
+  const head = rest.split('?')[0]!;
   const at = head.lastIndexOf('@');
   if (at !== -1 && /[/#]/.test(head.slice(0, at))) {
     throw new ConfigError(`${key}: the password (or user) must be percent-encoded: write / as %2F, # as %23.`, 'Encode those characters in the URL (e.g. in .env); opsctl decodes them before use.');
+  }
+  // An "@" after the host part, when that part has a user or password (":" or "@"): "u:p?x@h" and
+  // "h:5432/db?x=a@b" read either way. Only an "@" in the query of a URL without userinfo stays unambiguous.
+  const hostEnd = rest.search(/[/?#]/);
+  if (hostEnd !== -1 && rest.includes('@', hostEnd) && /[:@]/.test(rest.slice(0, hostEnd))) {
+    throw new ConfigError(
+      `${key}: the user and password cannot be told apart from the host: an unencoded "/", "?", "#" or "@" is in them or after the host.`,
+      'Percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40), and an "@" in the query as %40 (e.g. in .env); opsctl decodes them before use.',
+    );
   }
 }
 

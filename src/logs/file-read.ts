@@ -1,9 +1,33 @@
 import { isAscii } from 'node:buffer';
-import type { FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { OpsError } from '../errors.js';
 
 const CHUNK = 1024 * 1024;
 const NEWLINE = 10;
 const MAX_HELD = 10_000;
+/**
+ * A line is kept up to its first MiB, the rest dropped and the cut said: a 200 MB line (a dumped
+ * blob) must not make logs hold and scan hundreds of MB. Applies to reading forward, backward and -f.
+ */
+export const MAX_LINE_BYTES = CHUNK;
+export const CUT_MARK = ' [... line cut: longer than 1 MiB]';
+
+/**
+ * Opens a log for reading; refuses anything but a regular file. Non-blocking, so a FIFO cannot hang
+ * open() until a writer comes (Ctrl-C and --timeout could not stop that: it blocks a libuv thread).
+ */
+export async function openLogFile(file: string): Promise<FileHandle> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const stats = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (stats.isFile()) return handle;
+  await handle.close();
+  if (stats.isDirectory()) throw new OpsError(`${file} is a folder, not a log file.`, 'List the log files themselves under logs.files.');
+  throw new OpsError(`${file} is not a regular file (a pipe, socket or device): opsctl reads log files only.`, 'Point logs.files at the file the app writes, not at a pipe.');
+}
 
 /** Lines of a whole chunk, decoded at once: one decode per chunk is what keeps big files fast. */
 export function splitLines(buffer: Buffer, start: number, end: number): string[] {
@@ -28,16 +52,32 @@ export interface ForwardRead {
  * only with `partialLast` (no follow comes after): a writer may be half way through it.
  */
 export async function* readForward(handle: FileHandle, start: number, end: number, partialLast = true): AsyncGenerator<ForwardRead> {
-  let buffer = Buffer.alloc(CHUNK);
+  const buffer = Buffer.alloc(CHUNK);
   let carry = 0;
+  let skipping = false;
   let position = start;
   while (position < end) {
-    if (carry === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
+    if (carry === buffer.length) {
+      // A line longer than the buffer: its first MiB, then the rest up to its newline is skipped.
+      yield { lines: [splitLines(buffer, 0, carry)[0]! + CUT_MARK], next: position };
+      carry = 0;
+      skipping = true;
+    }
     const { bytesRead } = await handle.read(buffer, carry, Math.min(buffer.length - carry, end - position), position);
     if (bytesRead === 0) break;
     position += bytesRead;
-    const filled = carry + bytesRead;
-    const last = buffer.lastIndexOf(NEWLINE, filled - 1);
+    let filled = carry + bytesRead;
+    if (skipping) {
+      const newline = buffer.subarray(0, filled).indexOf(NEWLINE);
+      if (newline < 0) {
+        carry = 0;
+        continue;
+      }
+      buffer.copy(buffer, 0, newline + 1, filled);
+      filled -= newline + 1;
+      skipping = false;
+    }
+    const last = filled > 0 ? buffer.lastIndexOf(NEWLINE, filled - 1) : -1;
     if (last < 0) {
       carry = filled;
       continue;
@@ -58,6 +98,7 @@ export async function* readBackward(handle: FileHandle, start: number, end: numb
   let position = end;
   let later: string[] = [];
   let tailBytes = Buffer.alloc(0);
+  let cut = false;
   while (position > start) {
     const size = Math.min(CHUNK, position - start);
     position -= size;
@@ -67,11 +108,15 @@ export async function* readBackward(handle: FileHandle, start: number, end: numb
     // The bytes before the first newline may be the end of a line that starts in the chunk before.
     const first = position > start ? buffer.indexOf(NEWLINE) : -1;
     if (position > start && first < 0) {
-      tailBytes = buffer;
+      // Still inside one line: keep its first MiB only (its start is read later, going backwards).
+      cut ||= buffer.length > MAX_LINE_BYTES;
+      tailBytes = buffer.length > MAX_LINE_BYTES ? Buffer.from(buffer.subarray(0, MAX_LINE_BYTES)) : buffer;
       continue;
     }
     tailBytes = first >= 0 ? buffer.subarray(0, first) : Buffer.alloc(0);
     const text = buffer.length > first + 1 ? splitLines(buffer, first + 1, trimNewline(buffer)) : [];
+    if (cut && text.length > 0) text[text.length - 1] = text.at(-1)!.slice(0, MAX_LINE_BYTES) + CUT_MARK;
+    cut = false;
     const lines = [...text, ...later];
     // Lines before the first head belong to a line in an earlier chunk; a file of nothing but indented lines is not held whole.
     const head = position > start && lines.length < MAX_HELD ? lines.findIndex(isHead) : 0;

@@ -1,8 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
 import { followFile, type FollowStart } from './file-follow.js';
 import { timeRange } from './file-offsets.js';
-import { readBackward, readForward } from './file-read.js';
+import { openLogFile, readBackward, readForward } from './file-read.js';
 import { jsonTime, looksLikeJson } from './line.js';
 import { isContinuation, type LogEntry, type Matcher } from './matcher.js';
 import { matchLines, type LogSource, type SourceDeps } from './source.js';
@@ -51,7 +51,7 @@ export function timeOfLine(line: string): number | undefined {
 
 async function openLog(file: string, deps: SourceDeps, follow: boolean): Promise<FileHandle | undefined> {
   try {
-    return await open(file, 'r');
+    return await openLogFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

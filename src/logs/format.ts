@@ -26,7 +26,7 @@ export function formatHumanLine(entry: LogEntry, style: Style): string {
   if (!entry.record) {
     // A plain line that carries no time of its own gets docker's, when there is one.
     const time = entry.time !== undefined && leadingTime(entry.text) === undefined && entry.text.charCodeAt(0) !== 32 ? ` ${style.dim(iso(entry.time))}` : '';
-    return `${source}${time} ${paintText(entry.text, entry.level, style)}`;
+    return `${source}${time} ${paintText(visible(entry.text), entry.level, style)}`;
   }
   const { record } = entry;
   const parts = [
@@ -35,13 +35,23 @@ export function formatHumanLine(entry: LogEntry, style: Style): string {
     ...(entry.level === undefined ? [] : [paintLevel(entry.level, style)]),
   ];
   const message = record.msg ?? record.message;
-  if (message !== undefined) parts.push(typeof message === 'string' ? message : JSON.stringify(message));
+  if (message !== undefined) parts.push(visible(typeof message === 'string' ? message : JSON.stringify(message)));
   const stacks: string[] = [];
   const extras = Object.entries(record)
     .filter(([key]) => !SHOWN.has(key))
     .map(([key, value]) => `${key}=${showValue(withoutStack(value, stacks))}`);
-  if (extras.length > 0) parts.push(style.dim(extras.join(' ')));
-  return [parts.join(' '), ...stacks.map((stack) => style.dim(stack))].join('\n');
+  if (extras.length > 0) parts.push(style.dim(visible(extras.join(' '))));
+  const stackLines = stacks.flatMap((stack) => stack.split('\n')).map((line) => style.dim(visible(line)));
+  return [parts.join(' '), ...stackLines].join('\n');
+}
+
+// C0 controls but tab, DEL and C1 controls: a log line's ESC sequences could move the cursor,
+// rewrite the screen or set the window title of whoever reads it.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/** The text with control characters shown as \xNN, for the terminal (--json keeps them, escaped by JSON). */
+export function visible(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function iso(time: number): string {

@@ -1,3 +1,4 @@
+import type { TextTest } from '../process/linear-regex.js';
 import { levelRank, plainLevel } from './levels.js';
 import { jsonLevel, jsonTime, looksLikeJson, valueAt } from './line.js';
 import { leadingTime, timeValue } from './when.js';
@@ -20,7 +21,8 @@ export interface LogEntry {
 
 export interface Criteria {
   minLevel?: number;
-  grep?: RegExp;
+  /** Runs in linear time (see compileLinear): a hostile line cannot hang a match. */
+  grep?: TextTest;
   correlationId?: string;
   correlationFields: readonly string[];
   since?: number;

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { compileLinear, NotLinearError, type TextTest } from '../process/linear-regex.js';
 import { LEVELS, levelRank } from './levels.js';
 import type { Criteria } from './matcher.js';
 import { parseWhen } from './when.js';
@@ -58,10 +59,11 @@ function level(value: string): number {
   return rank;
 }
 
-function pattern(source: string, ignoreCase: boolean): RegExp {
+function pattern(source: string, ignoreCase: boolean): TextTest {
   try {
-    return new RegExp(source, ignoreCase ? 'i' : '');
+    return compileLinear(source, ignoreCase);
   } catch (error) {
+    if (error instanceof NotLinearError) throw new UsageError(`--grep ${source} cannot run in linear time: ${error.message}.`, 'Write it without backreferences and lookarounds, e.g. --grep "timeout|refused".');
     throw new UsageError(`--grep ${source} is not a valid regular expression: ${(error as Error).message}.`, 'Escape special characters with \\, e.g. --grep "a\\.b".');
   }
 }

@@ -1,4 +1,6 @@
 import { formatDuration, parseDuration } from '../config/duration.js';
+import { ConfigError } from '../errors.js';
+import { compileLinear, NotLinearError } from '../process/linear-regex.js';
 import { OPERATORS, type Condition, type Operator, type Step } from './schema.js';
 
 export interface CheckOutcome {
@@ -47,11 +49,21 @@ function compare(operator: Operator, actual: unknown, expected: unknown): boolea
     case 'notEquals':
       return actual !== expected;
     case 'matches':
-      return typeof actual === 'string' && new RegExp(expected as string).test(actual);
+      return typeof actual === 'string' && matches(expected as string, actual);
     case 'oneOf':
       return (expected as unknown[]).includes(actual);
     default:
       return typeof actual === 'number' && ordered(operator, actual, toNumber(expected as number | string));
+  }
+}
+
+/** A step's output can hold log lines and tool errors: the pattern runs in linear time, or is refused. */
+function matches(pattern: string, actual: string): boolean {
+  try {
+    return compileLinear(pattern).test(actual);
+  } catch (error) {
+    if (!(error instanceof NotLinearError)) throw error;
+    throw new ConfigError(`matches: ${JSON.stringify(pattern)} cannot run in linear time: ${error.message}.`, 'Rewrite the check without backreferences and lookarounds.');
   }
 }
 

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
 import type { z } from 'zod';
+import { readConfigText } from '../config/read-text.js';
+import { parseYamlText, YamlProblem } from '../config/yaml-text.js';
 import { ConfigError } from '../errors.js';
 import { unknownReferences } from './params.js';
 import { checkedStep } from './plan.js';
@@ -27,7 +28,7 @@ export function loadRunbooks(userDir: string | undefined, shippedDir = SHIPPED_D
 function readFolder(dir: string, source: Runbook['source']): Runbook[] {
   if (!existsSync(dir)) return [];
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const books = files.map((f) => parseRunbook(path.join(dir, f), readFileSync(path.join(dir, f), 'utf8'), source));
+  const books = files.map((f) => parseRunbook(path.join(dir, f), readConfigText(path.join(dir, f)), source));
   const seen = new Map<string, string>();
   for (const book of books) {
     const other = seen.get(book.name);
@@ -39,13 +40,13 @@ function readFolder(dir: string, source: Runbook['source']): Runbook[] {
 
 /** One runbook file, validated; every problem names the file, the step (number and name) and the key. */
 export function parseRunbook(file: string, text: string, source: Runbook['source']): Runbook {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
-    throw invalid(file, [`invalid YAML at ${where}: ${first.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '')}`]);
+  let raw: unknown;
+  try {
+    raw = parseYamlText(text);
+  } catch (error) {
+    if (error instanceof YamlProblem) throw invalid(file, [`invalid YAML at ${error.where}: ${error.message}`]);
+    throw error;
   }
-  const raw: unknown = doc.toJS();
   const parsed = runbookSchema.safeParse(raw);
   if (!parsed.success) throw invalid(file, parsed.error.issues.flatMap((issue) => describeIssue(issue, raw)));
   const references = unknownReferences(parsed.data).map((r) => `${stepLabel(r.step, parsed.data.steps[r.step]?.name)}: ${r.key}: \${${r.name}} is not a param (declare it under params:)`);

@@ -78,6 +78,19 @@ describe('following a file (tail -F)', () => {
     expect(f.events).toEqual(['truncated']);
   });
 
+  it('a file truncated and regrown past our position within one poll is read again from its start', async () => {
+    const file = path.join(tempDir(), 'app.log');
+    writeFileSync(file, 'old-1\nold-2\n');
+    const f = follower(file, 12);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // One write: emptied and refilled between two polls (250 ms apart), longer than before.
+    writeFileSync(file, 'new-line-1\nnew-line-2\n');
+    await until('the new lines', () => f.lines.length >= 2);
+    await f.stop();
+    expect(f.lines).toEqual(['new-line-1', 'new-line-2']);
+    expect(f.events).toEqual(['truncated']);
+  });
+
   it('waits for a file that does not exist yet', async () => {
     const file = path.join(tempDir(), 'later.log');
     const f = follower(file);
