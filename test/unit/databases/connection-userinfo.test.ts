@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConnectionUrl } from '../../../src/db/connection.js';
+import { parseConnectionUrl } from '../../../src/databases/connection.js';
 import { ConfigError } from '../../../src/errors.js';
 
 const PG = ['postgres:', 'postgresql:'];
