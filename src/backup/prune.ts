@@ -1,5 +1,5 @@
-import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { removeTreePinned } from '../cleanup/pinned-tree.js';
 import { ConfigError } from '../errors.js';
 import { applyRetention, isEmptyPolicy, type Dated, type Decision, type RetentionPolicy } from './retention.js';
 import { isSafety } from './manifest.js';
@@ -27,9 +27,11 @@ export function datedSets(sets: readonly BackupSet[]): Dated[] {
   return sets.map((s) => ({ id: s.id, createdAt: s.manifest.createdAt, safety: isSafety(s.manifest) }));
 }
 
-/** Renamed out of sight first, then removed: a prune killed half-way never leaves a set that looks whole and is not. */
+/**
+ * Renamed out of sight first, then removed: a prune killed half-way never leaves a set that looks whole
+ * and is not. Removed through pinned folders (cleanup's remover): a set holding a bind mount, or a folder
+ * swapped for a link while it goes, costs nothing outside the backup folder.
+ */
 export async function deleteSet(set: BackupSet, environment: string): Promise<void> {
-  const doomed = path.join(path.dirname(set.dir), partialName(environment, `deleting-${set.id}`));
-  await rename(set.dir, doomed);
-  await rm(doomed, { recursive: true, force: true });
+  await removeTreePinned(path.dirname(set.dir), path.basename(set.dir), partialName(environment, `deleting-${set.id}`));
 }

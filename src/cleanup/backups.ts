@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError } from '../errors.js';
-import { planPrune } from '../backup/prune.js';
+import { deleteSet, planPrune } from '../backup/prune.js';
 import { isSafety } from '../backup/manifest.js';
-import { listSets, partialName, type BackupSet } from '../backup/sets.js';
-import { removeTreePinned } from './pinned-tree.js';
+import { listSets } from '../backup/sets.js';
 import type { KindPlan } from './types.js';
 
 /** cleanup.backups: the sets `opsctl backup prune` would remove, by backup.retention; never the newest set. */
@@ -22,18 +20,9 @@ export async function planBackups(ctx: Context, env: SelectedEnvironment): Promi
       item: { kind: 'backups' as const, what: set.dir, bytes: decision.bytes, why: decision.reasons.join('; ') },
       remove: async () => {
         if (set.id === newest) throw new OpsError(`${set.id} is the newest backup set: never removed.`);
-        await deleteSetInside(set, env.name);
+        await deleteSet(set, env.name);
       },
     };
   });
   return { removals, notes: sets.length === 0 ? [`backups: no backup set of ${env.name} in ${dir}`] : [] };
-}
-
-/**
- * As backup prune's deleteSet (renamed to a partial name first, so a cleanup killed half-way never leaves
- * a set that looks whole), but removed through pinned folders: a set holding a bind mount, or a folder
- * swapped for a link while it goes, costs nothing outside the backup folder.
- */
-async function deleteSetInside(set: BackupSet, environment: string): Promise<void> {
-  await removeTreePinned(path.dirname(set.dir), path.basename(set.dir), partialName(environment, `deleting-${set.id}`));
 }

@@ -189,7 +189,8 @@ export const environmentSchema = z.strictObject({
   source: source.optional(),
   deploy: deploy.prefault({}),
   health: health.prefault({}),
-  databases: z.record(name, database).default({}),
+  // No prototype: a name like "constructor" or "toString" must not find Object's own members.
+  databases: z.record(name, database).default({}).transform((named) => Object.assign(Object.create(null) as typeof named, named)),
   backup: backup.optional(),
   logs: logs.optional(),
   cleanup: cleanup.optional(),

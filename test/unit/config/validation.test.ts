@@ -77,6 +77,14 @@ describe('cross-references and probe names', () => {
     ]);
   });
 
+  it('a name that every object inherits ("constructor", "toString") is no defined database: a config error, not a crash', () => {
+    const yaml = pm2Env("    health: { databases: [toString] }\n    backup: { databases: [constructor] }");
+    expect(problemsOf(yaml)).toEqual([
+      'environments.prod.health.databases[0]: "toString" is not defined under databases',
+      'environments.prod.backup.databases[0]: "constructor" is not defined under databases',
+    ]);
+  });
+
   it('probe names are unique and not those of host probes or groups, since --only and monitor key on them', () => {
     const yaml = pm2Env(
       "    databases: { main: { type: redis, url: 'redis://cache' } }\n    health:\n      endpoints: [{ name: api, url: 'http://a' }, { name: api, url: 'http://b' }, { name: load, url: 'http://c' }, { name: main, url: 'http://d' }]\n      databases: [main]",
