@@ -135,17 +135,18 @@ describe.skipIf(!available)('opsctl deploy, rollback and scale on a real compose
     writeConfig(dir, {
       version: 1,
       app: 'clicompose',
+      // A 2 s settle inside a 30 s gate: the default 10 s settle in a 20 s gate left no slack on a loaded machine.
       environments: {
         prod: {
           target: { compose: { file: 'docker-compose.yml', project, service: 'web', image } },
           source: { repo: '.', ref: 'main', build: [`docker build -q -t ${image}:\${OPSCTL_RELEASE} .`] },
-          deploy: { gate: { passes: 2, interval: '500ms', timeout: '20s' } },
+          deploy: { gate: { passes: 2, interval: '500ms', settle: '2s', timeout: '30s' } },
           health: { host: false, endpoints: [{ name: 'web', url: `http://127.0.0.1:${port}/health`, timeout: '2s' }] },
         },
         workers: {
           target: { compose: { file: 'workers.yml', project: `${project}w`, service: 'web', image } },
           source: { repo: '.', ref: 'main', build: [`docker build -q -t ${image}:\${OPSCTL_RELEASE} .`] },
-          deploy: { gate: { passes: 2, interval: '500ms', timeout: '20s' } },
+          deploy: { gate: { passes: 2, interval: '500ms', settle: '2s', timeout: '30s' } },
           health: { host: false },
         },
       },

@@ -138,7 +138,7 @@ describe.skipIf(!available)('opsctl deploy, rollback and scale on a real swarm (
     );
     writeFileSync(path.join(dir, '.gitignore'), '.opsctl/\n');
     const source = { repo: '.', ref: 'main', build: [`docker build -q -t ${image}:\${OPSCTL_RELEASE} .`] };
-    const deploy = { gate: { passes: 2, interval: '500ms', timeout: '20s' } };
+    const deploy = { gate: { passes: 2, interval: '500ms', settle: '2s', timeout: '30s' } };
     const endpoint = (p: number) => ({ host: false, endpoints: [{ name: 'web', url: `http://127.0.0.1:${p}/health`, timeout: '2s' }] });
     writeConfig(dir, {
       version: 1,
