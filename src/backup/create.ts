@@ -6,6 +6,7 @@ import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError } from '../errors.js';
 import { registerCleanup } from '../process/cleanup.js';
+import { stateFileError } from '../process/fs-error.js';
 import { formatBytes } from '../output/table.js';
 import { VERSION } from '../version.js';
 import { abortedOr } from './abort.js';
@@ -114,8 +115,5 @@ function rethrowWrite(error: unknown, dir: string): never {
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     throw new OpsError(`No space left in ${dir}: the backup set was not kept.`, 'Free space there or prune old sets (opsctl backup prune), then run the backup again.', { code });
   }
-  if (code === 'EACCES' || code === 'EROFS') {
-    throw new OpsError(`Cannot write in ${dir} (${code}).`, 'Give the user running opsctl write access to backup.dir, or point backup.dir elsewhere.', { code });
-  }
-  throw error;
+  throw stateFileError(error, 'write the backup folder', dir, 'backup.dir');
 }

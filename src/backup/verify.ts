@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
-import { OpsError } from '../errors.js';
+import { OpsError, ToolMissingError } from '../errors.js';
 import { abortedOr } from './abort.js';
 import { checkContent } from './checks.js';
 import { hashFile } from './digest.js';
@@ -66,6 +66,8 @@ async function checkPart(ctx: Context, set: BackupSet, part: PartManifest): Prom
     return { ...check, ok: true };
   } catch (error) {
     if (ctx.signal.aborted) throw abortedOr(ctx.signal, error);
+    // A missing client (pg_restore) says nothing about the set: exit 127 naming the tool, not "failed verification".
+    if (error instanceof ToolMissingError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     return { ...check, problem: code === 'ENOENT' ? `${part.file} is missing` : (error as Error).message };
   }
@@ -104,6 +106,7 @@ export async function restoreTest(ctx: Context, env: SelectedEnvironment, set: B
       ctx.log.warn(`interrupted: drop the scratch database yourself: ${scratch.dropStatement}`);
       throw abortedOr(ctx.signal, error);
     }
+    if (error instanceof ToolMissingError) throw error;
     result.problem = (error as Error).message;
     step.fail(`${part.name}: restore test failed`);
   } finally {

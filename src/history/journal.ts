@@ -8,7 +8,7 @@ import { redactData } from '../process/redact.js';
 import { noteBadLines, reportBadLines } from './bad-lines.js';
 import { currentIdentity } from './identity.js';
 import { appendLine, openLines } from './journal-file.js';
-import { inStateDir } from './state-error.js';
+import { inStateDir } from '../process/fs-error.js';
 
 export type OperationResult = 'success' | 'failed' | 'interrupted' | 'rolled-back' | 'partial';
 

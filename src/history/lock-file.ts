@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { link, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { stateFileError } from './state-error.js';
+import { stateFileError } from '../process/fs-error.js';
 
 /** What a lock file records about its holder. */
 export interface LockInfo {

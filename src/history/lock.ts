@@ -7,7 +7,7 @@ import { isProcessAlive } from '../process/alive.js';
 import { ownStartTime, processStartTime } from '../process/start-time.js';
 import { currentIdentity } from './identity.js';
 import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, writeNew, type LockInfo } from './lock-file.js';
-import { inStateDir, stateFileError } from './state-error.js';
+import { inStateDir, stateFileError } from '../process/fs-error.js';
 
 export { UNREADABLE, type LockInfo } from './lock-file.js';
 

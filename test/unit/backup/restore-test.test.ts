@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planRestore, restorePart } from '../../../src/backup/restore.js';
-import { restoreTest } from '../../../src/backup/verify.js';
+import { restoreTest, verifySet } from '../../../src/backup/verify.js';
+import { ToolMissingError } from '../../../src/errors.js';
 import type { BackupSet } from '../../../src/backup/sets.js';
 import { createTestContext } from '../../support/context.js';
 import { run as runRestore } from '../../../src/commands/restore.js';
@@ -87,5 +88,24 @@ describe('restore takes the lock first', () => {
     } finally {
       await held.release();
     }
+  });
+});
+
+describe('verify with pg_restore missing (scripted runner)', () => {
+  it('is exit 127 naming the tool, not a verdict that the set failed', async () => {
+    const t = createTestContext({
+      config: CONFIG,
+      commands: ({ dir }) => [{ file: 'pg_restore', args: ['--list', path.join(dir, 'backups', ID, 'main.pgdump')], error: new ToolMissingError('pg_restore is not installed or not on PATH.', 'Install the PostgreSQL client tools.') }],
+    });
+    const dump = Buffer.from('PGDMP fake dump');
+    const dir = path.join(t.dir, 'backups', ID);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'main.pgdump'), dump);
+    const part = { name: 'main', kind: 'postgres' as const, file: 'main.pgdump', bytes: dump.length, sha256: createHash('sha256').update(dump).digest('hex'), tool: 'pg_dump 15', source: 'postgresql://app@db:5432/shop', entries: 1 };
+    const set = { id: ID, dir, manifest: { format: 1, app: 'shop', environment: 'production', createdAt: '2026-11-23T02:00:00.000Z', durationMs: 1, host: 'h', opsctlVersion: '0', bytes: dump.length, parts: [part] } } as BackupSet;
+    const error = await caught(verifySet(t.ctx, t.ctx.environment(), set));
+    expect(error).toBeInstanceOf(ToolMissingError);
+    expect((error as ToolMissingError).exitCode).toBe(127);
+    expect((error as Error).message).toContain('pg_restore');
   });
 });
