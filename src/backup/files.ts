@@ -5,8 +5,6 @@ import { OpsError } from '../errors.js';
 import { LinkView } from './link-view.js';
 import { AllowedRoots, type EntryHeader } from './safe-paths.js';
 
-/** Packing lives in pack.ts; tests and callers of the files part find it here too. */
-export { packFiles } from './pack.js';
 
 /**
  * How every files part is read back. gzip only (no brotli or zstd sniffing), and a decompression

@@ -1,7 +1,8 @@
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { recordOperation } from '../history/journal.js';
-import { forceRemoveLock, lockedError, readLock, UNREADABLE, type LockInfo, type LockState } from '../history/lock.js';
+import { forceRemoveLock, lockedError, readLock, type LockState } from '../history/lock.js';
+import { UNREADABLE, type LockInfo } from '../history/lock-file.js';
 import type { Style } from '../output/style.js';
 import { renderPairs } from '../output/table.js';
 

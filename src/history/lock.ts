@@ -9,7 +9,6 @@ import { currentIdentity } from './identity.js';
 import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, writeNew, type LockInfo } from './lock-file.js';
 import { inStateDir, stateFileError } from '../process/fs-error.js';
 
-export { UNREADABLE, type LockInfo } from './lock-file.js';
 
 export interface LockState {
   holder: LockInfo;

@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers.js';
+import { runCheck } from './run-check.js';
 
-const SCRIPT = path.join(repoRoot, 'scripts', 'check-effects.mjs');
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'effects');
 
-function check(folder: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SCRIPT, folder], { cwd: repoRoot, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const check = (folder: string) => runCheck('check-effects.mjs', folder);
 
 describe('scripts/check-effects.mjs: files change the world only through the effects seam', () => {
   it('finds no file under src/ that writes, links or removes by itself, other than the allowed ones (each with its reason)', () => {

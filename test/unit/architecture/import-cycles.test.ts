@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers.js';
+import { runCheck } from './run-check.js';
 
-const SCRIPT = path.join(repoRoot, 'scripts', 'check-import-cycles.mjs');
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'import-cycles');
 
-function check(folder: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SCRIPT, folder], { cwd: repoRoot, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const check = (folder: string) => runCheck('check-import-cycles.mjs', folder);
 
 describe('scripts/check-import-cycles.mjs (run by npm test)', () => {
   it('finds no import circle in src/, nothing below cli/ imports it, and no command imports another', () => {

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { LockedError } from '../../../src/errors.js';
-import { acquireLock, forceRemoveLock, lockPath, readLock, type LockInfo } from '../../../src/history/lock.js';
+import { acquireLock, forceRemoveLock, lockPath, readLock } from '../../../src/history/lock.js';
+import type { LockInfo } from '../../../src/history/lock-file.js';
 import { processStartTime } from '../../../src/process/start-time.js';
 import { caught, tempDir } from '../helpers.js';
 

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { LockedError } from '../../../src/errors.js';
 import { currentIdentity } from '../../../src/history/identity.js';
 import { processStartTime } from '../../../src/process/start-time.js';
-import { acquireLock, forceRemoveLock, lockPath, readLock, reclaimStaleLock, withLock, type LockInfo } from '../../../src/history/lock.js';
+import { acquireLock, forceRemoveLock, lockPath, readLock, reclaimStaleLock, withLock } from '../../../src/history/lock.js';
+import type { LockInfo } from '../../../src/history/lock-file.js';
 import { caught, tempDir } from '../helpers.js';
 
 /** The pid of a process that has already exited. */
