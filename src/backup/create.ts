@@ -6,7 +6,7 @@ import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError } from '../errors.js';
 import { registerCleanup } from '../process/cleanup.js';
-import { stateFileError } from '../process/fs-error.js';
+import { folderFileError } from '../process/fs-error.js';
 import { formatBytes } from '../output/table.js';
 import { VERSION } from '../version.js';
 import { abortedOr } from './abort.js';
@@ -115,5 +115,5 @@ function rethrowWrite(error: unknown, dir: string): never {
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     throw new OpsError(`No space left in ${dir}: the backup set was not kept.`, 'Free space there or prune old sets (opsctl backup prune), then run the backup again.', { code });
   }
-  throw stateFileError(error, 'write the backup folder', dir, 'backup.dir');
+  throw folderFileError(error, 'write the backup folder', dir, 'backup.dir');
 }

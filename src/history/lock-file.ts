@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { link, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { stateFileError } from '../process/fs-error.js';
+import { folderFileError } from '../process/fs-error.js';
 
 /** What a lock file records about its holder. */
 export interface LockInfo {
@@ -79,7 +79,7 @@ export async function readLockFile(file: string): Promise<LockFileRead | undefin
     return judge(file, buffer.subarray(0, bytesRead), info.mtime);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw stateFileError(error, 'read the lock file', file);
+    throw folderFileError(error, 'read the lock file', file);
   } finally {
     await handle?.close();
   }

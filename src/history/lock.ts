@@ -7,7 +7,7 @@ import { isProcessAlive } from '../process/alive.js';
 import { ownStartTime, processStartTime } from '../process/start-time.js';
 import { currentIdentity } from './identity.js';
 import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, writeNew, type LockInfo } from './lock-file.js';
-import { inStateDir, stateFileError } from '../process/fs-error.js';
+import { inStateDir, folderFileError } from '../process/fs-error.js';
 
 
 export interface LockState {
@@ -89,7 +89,7 @@ export async function reclaimStaleLock(file: string, stale: LockInfo): Promise<L
   try {
     await writeNew(mutex, String(process.pid));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateFileError(error, 'write the lock file', mutex);
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw folderFileError(error, 'write the lock file', mutex);
     // A reclaimer that died mid-way leaves its mutex behind: it expires.
     if (await isOlderThan(mutex, RECLAIM_GRACE_MS)) await unlink(mutex).catch(() => undefined);
     await sleep(20 + Math.random() * 30);
@@ -139,6 +139,6 @@ export async function forceRemoveLock(stateDir: string, environment: string): Pr
   const file = lockPath(stateDir, environment);
   const read = await readLockFile(file);
   if (!read) return undefined;
-  await unlink(file).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : Promise.reject(stateFileError(error, 'remove the lock file', file))));
+  await unlink(file).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : Promise.reject(folderFileError(error, 'remove the lock file', file))));
   return read.holder;
 }

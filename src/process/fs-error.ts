@@ -8,7 +8,7 @@ import { OpsError } from '../errors.js';
  * "report it". `setting` is the config key that moves the folder. Anything that is not a filesystem error
  * is returned unchanged.
  */
-export function stateFileError(error: unknown, operation: string, file: string, setting = 'stateDir'): unknown {
+export function folderFileError(error: unknown, operation: string, file: string, setting = 'stateDir'): unknown {
   const said = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!said || error instanceof OpsError) return error;
   const code = said === 'ENOENT' ? (ancestorRefusal(file) ?? said) : said;
@@ -55,5 +55,5 @@ function ancestorRefusal(file: string): string | undefined {
 
 /** `work`, with a filesystem failure turned into the OpsError above. */
 export function inStateDir<T>(work: Promise<T>, operation: string, file: string): Promise<T> {
-  return work.catch((error: unknown) => Promise.reject(stateFileError(error, operation, file)));
+  return work.catch((error: unknown) => Promise.reject(folderFileError(error, operation, file)));
 }
