@@ -5,6 +5,7 @@ export const ALLOWED = {
   'process/effects.ts': 'the one executor every effect goes through',
   'backup/create.ts': 'writes the dump into a private partial folder that exists only when not --dry-run (backup create plans instead); to convert after merge',
   'backup/manifest.ts': 'writes the manifest inside that partial folder; to convert after merge',
+  'backup/readme.ts': 'writes README.txt and SHA256SUMS inside that partial folder, before the manifest (never under --dry-run)',
   'backup/sets.ts': 'creates the backup folder (0700), renames a finished partial set into place, sweeps leftovers; only backup create, never under --dry-run; to convert after merge',
   'history/journal.ts': 'appends to the journal, which --dry-run never opens (nothing is journaled); to convert after merge',
   'history/lock.ts': 'the lock file: taken only when not --dry-run, and must be created exclusively (O_EXCL); to convert after merge',

@@ -16,6 +16,7 @@ import { packFilesInto } from './pack.js';
 import { writeManifest, type Manifest, type PartManifest } from './manifest.js';
 import type { PartPlan } from './parts.js';
 import { preflight, type Prepared } from './preflight.js';
+import { writeSetGuide } from './readme.js';
 import { ensureDir, partialName, publishSet, removeLeftovers, setIdFor } from './sets.js';
 
 export interface CreatedSet {
@@ -35,7 +36,7 @@ export interface CreateOptions {
 
 /**
  * Writes one set: every part into a hidden folder, each streamed through its sha256 and checked,
- * then manifest.json last and one rename. Anything short of that removes the folder, so no
+ * then its README.txt and SHA256SUMS, then manifest.json last and one rename. Anything short of that removes the folder, so no
  * incomplete set ever looks complete. The caller holds the environment's lock.
  */
 export async function createSet(ctx: Context, env: SelectedEnvironment, parts: readonly PartPlan[], options: CreateOptions): Promise<CreatedSet> {
@@ -65,6 +66,7 @@ export async function createSet(ctx: Context, env: SelectedEnvironment, parts: r
       bytes: written.reduce((sum, p) => sum + p.bytes, 0),
       parts: written,
     };
+    await writeSetGuide(partial, manifest, parts);
     await writeManifest(partial, manifest);
     const finalId = await publishSet(partial, dir, id);
     return { id: finalId, dir: path.join(dir, finalId), manifest, leftovers };

@@ -37,6 +37,10 @@ export const mongo: DatabaseAdapter = {
   }),
   backup: {
     fileName: (name) => `${name}.archive.gz`,
+    byHand: {
+      format: 'mongodump archive, gzip-compressed (mongodump --archive --gzip)',
+      restore: (file) => [`mongorestore --drop --gzip --archive=${file} --uri "<database URL>"`],
+    },
     prepare: async (ctx) => ({ tool: `mongodump ${parseVersion((await ctx.runner.run(mongodumpVersionCommand())).stdout) ?? 'unknown'}` }),
     dump: (ctx, conn, sink) => withSecret(ctx, conn, async (secret) => void (await ctx.runner.stream(mongodumpCommand(conn, secret), sink))),
     check: async (file, _runner, signal) => {

@@ -46,6 +46,11 @@ export interface DumpCheck {
 export interface BackupSupport {
   /** The file of a part in a set: `<name>.pgdump`. */
   fileName(name: string): string;
+  /**
+   * For the set's README.txt, read by someone restoring with the standard tools only: the format, and the
+   * commands that restore `file`, with `<database URL>` where the target's URL goes.
+   */
+  readonly byHand: { readonly format: string; restore(file: string): string[] };
   /** Before a byte is written: the client's version, and where it matters the server's, which also proves the credentials. */
   prepare(ctx: Context, name: string, conn: Connection): Promise<PreparedDump>;
   /** The dump on the client's stdout into `sink`; under --dry-run only shown, with no secret file written. */

@@ -28,6 +28,10 @@ export const postgres: DatabaseAdapter = {
   }),
   backup: {
     fileName: (name) => `${name}.pgdump`,
+    byHand: {
+      format: 'PostgreSQL custom format (pg_dump -Fc); pg_restore --list shows what it holds',
+      restore: (file) => [`pg_restore --clean --if-exists --no-owner --single-transaction -d "<database URL>" ${file}`, 'psql "<database URL>" -c ANALYZE'],
+    },
     prepare,
     dump: async (ctx, conn, sink) => {
       await ctx.runner.stream(pgDumpCommand(conn), sink);
