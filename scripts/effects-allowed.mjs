@@ -10,7 +10,7 @@ export const ALLOWED = {
   'history/journal.ts': 'appends to the journal, which --dry-run never opens (nothing is journaled); to convert after merge',
   'history/lock.ts': 'the lock file: taken only when not --dry-run, and must be created exclusively (O_EXCL); to convert after merge',
   'history/lock-file.ts': 'the lock file\'s atomic create (link) and stale removal; to convert after merge',
-  'backup/pack.ts': 'streams the files part into the private partial folder of a backup being taken (never under --dry-run: backup create plans instead)',
+  'backup/age.ts': 'writes an encrypted part (age\'s output) into the private partial folder of a backup being taken (never under --dry-run), like pack.ts',
   'cleanup/pinned-remove.ts': 'the race-free remover: unlinks relative to a folder opened and checked first, which no path-based effect can express; cleanup calls it only when applying its plan',
   'cleanup/pinned-tree.ts': 'removes a backup set entry by entry through pinned folders (same reason); only when cleanup applies its plan',
   'history/journal-file.ts': 'opens the journal for append, with a newline first after a torn line; --dry-run never journals',

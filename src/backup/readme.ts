@@ -50,9 +50,12 @@ export function setReadme(manifest: Manifest, plans: readonly PartPlan[]): strin
 /** The part's format, then `Restore by hand:` and one `$ command` line each, run from the set's folder. */
 function describe(part: PartManifest, plan: PartPlan | undefined): string[] {
   if (!plan) return [];
+  // An encrypted part is decrypted first, into the plain file the restore commands name.
+  const decrypt = part.encryption ? [`age --decrypt -i "<identity file>" -o ${plan.file} ${part.file}`] : [];
   const [format, commands] =
     plan.kind === 'files'
-      ? [`tar, gzip-compressed, of ${plan.paths.join(', ')}; paths are relative to ${plan.cwd}`, [`tar -xzf ${part.file} -C "${plan.cwd}"`]]
-      : [`${plan.adapter.backup.byHand.format}; dumped from ${part.source}${part.serverVersion ? ` (server ${part.serverVersion})` : ''}`, plan.adapter.backup.byHand.restore(part.file)];
-  return [`Format: ${format}`, 'Restore by hand, from this folder:', ...commands.map((line) => `  $ ${line}`)];
+      ? [`tar, gzip-compressed, of ${plan.paths.join(', ')}; paths are relative to ${plan.cwd}`, [`tar -xzf ${plan.file} -C "${plan.cwd}"`]]
+      : [`${plan.adapter.backup.byHand.format}; dumped from ${part.source}${part.serverVersion ? ` (server ${part.serverVersion})` : ''}`, plan.adapter.backup.byHand.restore(plan.file)];
+  const encrypted = part.encryption ? [`Encrypted with age to ${part.encryption.recipients.length > 0 ? part.encryption.recipients.join(', ') : 'the recipients file'}: decrypt it first, with the identity (private key) kept off this host.`] : [];
+  return [`Format: ${format}`, ...encrypted, 'Restore by hand, from this folder:', ...[...decrypt, ...commands].map((line) => `  $ ${line}`)];
 }

@@ -1,8 +1,12 @@
+import type { Readable } from 'node:stream';
 import type { Context } from '../context.js';
 import type { Command } from '../process/command.js';
 import type { Runner, StreamOptions } from '../process/runner.js';
 import type { Connection } from './connection.js';
 import type { DatabaseKind } from './kinds.js';
+
+/** A dump to restore: its file, or its bytes as a stream (decrypted on the fly), fed to the client's stdin. */
+export type DumpInput = string | Readable;
 
 /** What backup, restore, health-check, deploy's preflight and doctor need of one kind of database. */
 export interface DatabaseAdapter {
@@ -57,8 +61,8 @@ export interface BackupSupport {
   dump(ctx: Context, conn: Connection, sink: StreamOptions): Promise<void>;
   /** A foreign or damaged dump fails here, not at restore time. */
   check(file: string, runner: Runner, signal: AbortSignal): Promise<DumpCheck>;
-  /** Puts `file` back into the connection's database; `source` is the safe URL the dump was taken from. */
-  restore(ctx: Context, conn: Connection, file: string, source: string): Promise<void>;
+  /** Puts the dump back into the connection's database; `source` is the safe URL the dump was taken from. */
+  restore(ctx: Context, conn: Connection, dump: DumpInput, source: string): Promise<void>;
   /** backup verify --restore-test: a scratch database on the same server, for kinds that have one. */
   scratch?(ctx: Context, conn: Connection, label: string, key: string): ScratchDatabase;
 }
@@ -70,7 +74,7 @@ export interface ScratchDatabase {
   readonly dropStatement: string;
   create(): Promise<void>;
   /** Refuses (throws) unless the connection really reaches the scratch database. */
-  restore(file: string): Promise<void>;
+  restore(dump: DumpInput): Promise<void>;
   count(): Promise<{ tables: number; rows: number }>;
   drop(): Promise<void>;
 }

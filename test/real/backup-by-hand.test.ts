@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePostgresBackupConfig } from '../support/files-app.js';
 import { cleanEnv, ensureBuilt, makeTempDir, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
 import { startPostgres, stopAllPostgres, type PostgresServer } from '../support/real-postgres.js';
 import { probeCommand, requireTool } from '../support/real-tools.js';
@@ -41,17 +42,7 @@ describe.skipIf(!ready)('a backup set restored by hand from its own README.txt (
     writeFileSync(path.join(dir, '.env.app'), 'SECRET_TOKEN=abc\n');
     mkdirSync(path.join(dir, 'uploads'));
     writeFileSync(path.join(dir, 'uploads', 'a.bin'), Buffer.alloc(3000, 7));
-    writeConfig(dir, {
-      version: 1,
-      app: 'shop',
-      environments: {
-        production: {
-          target: { pm2: { name: 'shop', script: 'app.js' } },
-          databases: { main: { type: 'postgres', url: '${DB_URL}' } },
-          backup: { dir: 'backups', databases: ['main'], files: ['.env.app', 'uploads/'] },
-        },
-      },
-    });
+    writePostgresBackupConfig(dir, { files: ['.env.app', 'uploads/'] });
     const backup = await runCli(['backup', '-e', 'production'], { cwd: dir, env: cleanEnv({ DB_URL: pg.urlFor('shop') }) });
     expect(backup.exitCode, backup.stderr).toBe(0);
     const [id] = readdirSync(path.join(dir, 'backups')).filter((n) => !n.startsWith('.'));
@@ -94,7 +85,8 @@ describe.skipIf(!ready)('a backup set restored by hand from its own README.txt (
     const set = path.join(dir, 'backups', id!);
     const file = path.join(set, 'files.tar.gz');
     const bytes = readFileSync(file);
-    bytes[bytes.length - 20] ^= 0xff;
+    const at = bytes.length - 20;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
     writeFileSync(file, bytes);
     const sums = await execa('sha256sum', ['-c', 'SHA256SUMS'], { cwd: set, reject: false });
     expect(sums.exitCode).toBe(1);

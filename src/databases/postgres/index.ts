@@ -42,8 +42,8 @@ export const postgres: DatabaseAdapter = {
       return { entries: countTables(listed.stdout), checked: 'pg_restore --list reads it' };
     },
     // One transaction (a failure leaves the database as it was), then ANALYZE: a restored database has no statistics.
-    restore: async (ctx, conn, file) => {
-      await ctx.runner.run(pgRestoreCommand(conn, file));
+    restore: async (ctx, conn, dump) => {
+      await ctx.runner.run(pgRestoreCommand(conn, dump));
       await ctx.runner.run(psqlCommand(conn, 'ANALYZE', { readOnly: false }));
     },
     scratch: openScratch,
