@@ -1,7 +1,10 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { OpsError } from '../errors.js';
+import { withDecrypted, type Decrypted } from './age.js';
 import { LinkView } from './link-view.js';
 import { AllowedRoots, type EntryHeader } from './safe-paths.js';
 
@@ -44,22 +47,18 @@ export async function countEntries(file: string): Promise<number> {
  * each entry is laid over the disk in memory, in order, so links the archive makes are followed as
  * the kernel will follow them. Symlinks are judged in the finished tree, where later entries count.
  */
-export async function archiveRefusals(file: string, cwd: string, paths: readonly string[]): Promise<string[]> {
+export async function archiveRefusals(source: ArchiveSource, cwd: string, paths: readonly string[]): Promise<string[]> {
   const allowed = new AllowedRoots(cwd, paths);
   const view = new LinkView({ cache: true });
   const refused: string[] = [];
   const links: { entry: EntryHeader; location: string }[] = [];
-  await tar.list({
-    ...READ,
-    file,
-    onReadEntry: (read) => {
+  await listArchive(source, (read) => {
       const entry: EntryHeader = { path: read.path, type: read.type, linkpath: read.linkpath };
       // A refused entry is laid too: what follows is judged in the tree the archive really makes.
       const why = allowed.refusal(entry, view);
       const location = allowed.lay(entry, view);
       if (why) refused.push(why);
       else if (entry.type === 'SymbolicLink' && location !== undefined) links.push({ entry, location });
-    },
   });
   for (const { entry, location } of links) pushRefusal(refused, allowed.linkRefusal(entry, location, view));
   return refused;
@@ -71,27 +70,43 @@ export async function archiveRefusals(file: string, cwd: string, paths: readonly
  * preservePaths keeps absolute paths, so these checks replace the tar package's own; they run again
  * entry by entry against the real disk while extracting (in order, sync), in case it changed since.
  */
-export async function extractFiles(file: string, cwd: string, paths: readonly string[]): Promise<number> {
-  const refused = await archiveRefusals(file, cwd, paths);
+export async function extractFiles(source: ArchiveSource, cwd: string, paths: readonly string[]): Promise<number> {
+  const refused = await archiveRefusals(source, cwd, paths);
   if (refused.length > 0) throw refusedError(refused);
   const allowed = new AllowedRoots(cwd, paths);
   const disk = new LinkView({ cache: false });
   let extracted = 0;
-  tar.extract({
+  const options = {
     ...READ,
-    file,
     cwd,
     preservePaths: true,
-    sync: true,
-    filter: (_path, entry) => {
+    filter: (_path: string, entry: unknown) => {
       const why = allowed.refusal(entry as EntryHeader, disk);
       pushRefusal(refused, why);
       if (!why) extracted += 1;
       return !why;
     },
-  });
+  };
+  if (typeof source === 'string') tar.extract({ ...options, file: source, sync: true });
+  else {
+    // Decrypted on the fly: chunk by chunk into the same synchronous unpacker, so each entry is still
+    // checked against the disk right before it is written.
+    const unpack = new tar.UnpackSync(options);
+    await withDecrypted(source(), async (output) => {
+      for await (const chunk of output) unpack.write(chunk as Buffer);
+      unpack.end();
+    });
+  }
   if (refused.length > 0) throw refusedError(refused);
   return extracted;
+}
+
+/** A files part as stored (its path), or a way to read it decrypted (each call starts a new `age -d`). */
+export type ArchiveSource = string | (() => Decrypted);
+
+async function listArchive(source: ArchiveSource, onReadEntry: (entry: tar.ReadEntry) => void): Promise<void> {
+  if (typeof source === 'string') return tar.list({ ...READ, file: source, onReadEntry });
+  await withDecrypted(source(), (output) => pipeline(output, tar.list({ ...READ, onReadEntry }) as unknown as Writable));
 }
 
 function pushRefusal(refused: string[], why: string | undefined): void {

@@ -15,8 +15,13 @@ const part = z.object({
   kind: z.enum([...DATABASE_KINDS, 'files']),
   /** A file in the set's folder: no folders, no dot-files, not the manifest itself. */
   file: z.string().regex(/^[\w-][\w.-]*$/).refine((f) => f !== MANIFEST_FILE, 'is the manifest'),
+  /** Size and sha256 of the file as stored (encrypted, when it is): verify checks these without a key. */
   bytes: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** An encrypted part: its plaintext's size and sha256, checked when it is decrypted. */
+  plain: z.object({ bytes: z.number().int().positive(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+  /** Who can decrypt it: the age recipients it was encrypted to. */
+  encryption: z.object({ tool: z.literal('age'), recipients: z.array(z.string()) }).optional(),
   /** The tool that wrote it, with its version ("pg_dump 15.18", "tar 7.5.23"). */
   tool: z.string(),
   serverVersion: z.string().optional(),

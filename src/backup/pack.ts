@@ -1,7 +1,7 @@
-import { createWriteStream, statSync, type Stats, type WriteStream } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { ConfigError, OpsError } from '../errors.js';
 import type { Digest } from './digest.js';
@@ -22,26 +22,25 @@ export interface PackRequest {
 }
 
 /**
- * Packs the listed paths into `file` (first through `out`, then anew), hashing through `digest`.
+ * Packs the listed paths into what `open` gives for each try (the part's file, written anew each time),
+ * hashing through `digest`.
  * tar writes a file's size before its bytes: one that grows or shrinks meanwhile fails the archive,
  * so the part is packed again and, if that file keeps changing, the backup fails naming it. A link
  * that restore would refuse (leading outside backup.files) fails the backup instead of the restore.
  */
-export async function packFilesInto(request: PackRequest, file: string, out: WriteStream, digest: Digest): Promise<void> {
+export async function packFilesInto(request: PackRequest, open: (attempt: number) => Writable, digest: Digest): Promise<void> {
   let skip: Stats;
   try {
     const inside = request.paths.find((p) => within(path.resolve(request.cwd, p), [path.resolve(request.backupDir)]));
     if (inside !== undefined) throw new ConfigError(`backup.files: ${inside} lies inside backup.dir (${request.backupDir}): a backup would pack its own sets.`, 'Point backup.dir elsewhere, or remove that path from backup.files.');
     skip = statSync(request.backupDir);
   } catch (error) {
-    // Not handed to a pipeline: closed here before the caller removes its folder under it.
-    await finished(out.destroy()).catch(() => undefined);
     throw error;
   }
   for (let attempt = 1; ; attempt += 1) {
     const outward: string[] = [];
     const filter = packFilter(request, skip, outward);
-    const to = attempt === 1 ? out : createWriteStream(file, { mode: 0o600, flush: true });
+    const to = open(attempt);
     try {
       await pipeline(packFiles(request.cwd, request.paths, filter), digest.restart(), to, { signal: request.signal });
     } catch (error) {

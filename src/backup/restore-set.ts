@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
 import { journalOf, recordOperation } from '../history/journal.js';
 import { confirmByTyping } from '../output/confirm.js';
+import { identityFor } from './age.js';
 import { createSet } from './create.js';
 import { planRestore, restorePart, safetyParts, type RestoreTarget } from './restore.js';
 import { findSet, type BackupSet } from './sets.js';
@@ -13,6 +14,8 @@ export interface RestoreOptions {
   to?: string;
   /** commander's --no-safety-backup. */
   safetyBackup?: boolean;
+  /** The age identity for encrypted parts (else OPSCTL_AGE_IDENTITY). */
+  identity?: string;
 }
 
 export interface RestoreData {
@@ -39,8 +42,10 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
     ctx.log.warn(`--to: NO safety backup of ${targets.map((t) => (t.into.kind === 'files' ? t.into.cwd : t.into.conn.safeUrl)).join(', ')} is taken; back it up yourself first if it holds data you need`);
   }
 
+  // Encrypted parts: the identity is checked before anything, and verification decrypts each part once.
+  const identity = identityFor(options.identity, targets.map((t) => t.part));
   const step = ctx.log.step(`verifying ${set.id} before restoring it`);
-  const verification = await verifySet(ctx, env, set, only);
+  const verification = await verifySet(ctx, env, set, only, identity);
   if (!verification.ok) {
     const problems = verification.parts.filter((p) => !p.ok).map((p) => `${p.name}: ${p.problem}`).join('; ');
     step.fail();
@@ -55,7 +60,7 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
     for (const target of targets) {
       const s = ctx.log.step(`${target.part.name}: restoring ${target.part.file}`);
       try {
-        data.restored.push({ name: target.part.name, kind: target.part.kind, into: await restorePart(ctx, set, target) });
+        data.restored.push({ name: target.part.name, kind: target.part.kind, into: await restorePart(ctx, set, target, identity) });
         s.done(`${target.part.name}: restored`);
       } catch (error) {
         s.fail(`${target.part.name}: restore failed${data.safetySet ? `; the state before is in set ${data.safetySet}` : ''}`);

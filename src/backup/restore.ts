@@ -2,7 +2,10 @@ import path from 'node:path';
 import type { SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { OpsError, UsageError } from '../errors.js';
+import { withDecrypted } from './age.js';
 import { extractFiles } from './files.js';
+import { partSource } from './part-source.js';
+import type { DumpInput } from '../databases/types.js';
 import type { PartManifest } from './manifest.js';
 import { adapterForUrl } from '../databases/index.js';
 import { databasePart, FILES_PART, partFor, type PartPlan } from './parts.js';
@@ -60,18 +63,20 @@ export function safetyParts(targets: readonly RestoreTarget[]): PartPlan[] {
 }
 
 /** Puts one part back: a database by its adapter (PostgreSQL in one transaction, then ANALYZE), files into their paths. */
-export async function restorePart(ctx: Context, set: BackupSet, target: RestoreTarget): Promise<string> {
-  const file = path.join(set.dir, target.part.file);
+export async function restorePart(ctx: Context, set: BackupSet, target: RestoreTarget, identity?: string): Promise<string> {
   const { into } = target;
+  // Under --dry-run nothing is decrypted: the plan names the stored file.
+  const source = ctx.dryRun ? path.join(set.dir, target.part.file) : partSource(ctx, set, target.part, identity);
   if (into.kind !== 'files') {
-    await into.adapter.backup.restore(ctx, into.conn, file, target.part.source);
+    const restore = (dump: DumpInput) => into.adapter.backup.restore(ctx, into.conn, dump, target.part.source);
+    await (typeof source === 'string' ? restore(source) : withDecrypted(source(), restore));
     return into.conn.safeUrl;
   }
   if (ctx.dryRun) {
     ctx.log.plan(`would extract ${target.part.file} into ${into.cwd} (${into.paths.join(', ')})`);
     return into.cwd;
   }
-  const count = await extractFiles(file, into.cwd, into.paths);
+  const count = await extractFiles(source, into.cwd, into.paths);
   if (count === 0) throw new OpsError(`${target.part.file} held nothing to restore.`, 'Check the set with opsctl backup verify.');
   return into.cwd;
 }

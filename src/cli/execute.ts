@@ -9,6 +9,7 @@ import type { GlobalOptions } from '../registry/program.js';
 import { createContext } from './context.js';
 import { errorDocument } from './error-document.js';
 import { loadCommand } from './loaders.js';
+import { setLockWait } from '../history/lock.js';
 
 /** A command that ignores its abort signal gets this long to clean up before the process exits anyway. */
 const ABORT_GRACE_MS = 5000;
@@ -24,6 +25,10 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
   try {
     const timer = startTimeout(globals.timeout, controller);
     const ctx = await createContext({ globals, signal: controller.signal, style: errStyle, outStyle });
+    if (globals.lockWait !== undefined) {
+      const ms = durationOption('--lock-wait', globals.lockWait);
+      setLockWait({ ms, signal: controller.signal, onWait: (locked) => ctx.log.warn(`${locked.message} Waiting up to ${globals.lockWait} for it (--lock-wait).`) });
+    }
     const module = (await loadCommand(name))!;
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);

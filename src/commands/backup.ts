@@ -12,6 +12,7 @@ import { preflight } from '../backup/preflight.js';
 import { datedSets, deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
 import { applyRetention, isEmptyPolicy } from '../backup/retention.js';
 import { findSet, listSets, skippedSets, type BackupSet } from '../backup/sets.js';
+import { IDENTITY_VARIABLE, identityFor } from '../backup/age.js';
 import { isSafety } from '../backup/manifest.js';
 import { databaseAdapter } from '../databases/index.js';
 import { restoreTest, verifySet, type Verification } from '../backup/verify.js';
@@ -21,6 +22,8 @@ import { plural } from '../output/table.js';
 
 export interface BackupOptions {
   restoreTest?: boolean;
+  /** backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY). */
+  identity?: string;
 }
 
 export type BackupData =
@@ -43,7 +46,7 @@ export async function run(ctx: Context, options: BackupOptions, args: string[]):
   if (action === 'prune') return { data: await prune(ctx, env, dir) };
   if (action === 'verify') {
     if (!id) throw new UsageError('backup verify needs the id of a set.', 'Run opsctl backup list to see them, or use latest.');
-    const data = await verify(ctx, env, dir, id, Boolean(options.restoreTest));
+    const data = await verify(ctx, env, dir, id, options);
     return { data, exitCode: data.verification.ok ? 0 : 1 };
   }
   return { data: await create(ctx, env, dir) };
@@ -106,22 +109,24 @@ async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promis
   return { action: 'list', environment: env.name, dir, policy: policy && !isEmptyPolicy(policy) ? JSON.stringify(policy) : null, sets: listed, incomplete };
 }
 
-async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: string, withRestore: boolean): Promise<Extract<BackupData, { action: 'verify' }>> {
+async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: BackupOptions): Promise<Extract<BackupData, { action: 'verify' }>> {
   const set = await findSet(dir, env.name, id);
+  // Without an identity an encrypted part is checked by its sha256 alone; a restore test cannot do without it.
+  const identity = options.restoreTest ? identityFor(options.identity, set.manifest.parts) : (options.identity ?? process.env[IDENTITY_VARIABLE]);
   const step = ctx.log.step(`verifying ${set.id}`);
-  const verification = await verifySet(ctx, env, set);
+  const verification = await verifySet(ctx, env, set, undefined, identity);
   if (verification.ok) step.done(`${set.id}: every part matches its manifest`);
   else step.fail(`${set.id}: ${verification.parts.filter((p) => !p.ok).map((p) => `${p.name}: ${p.problem}`).join('; ')}`);
-  if (withRestore && verification.ok) await runRestoreTests(ctx, env, set, verification);
+  if (options.restoreTest && verification.ok) await runRestoreTests(ctx, env, set, verification, identity);
   return { action: 'verify', environment: env.name, verification };
 }
 
-async function runRestoreTests(ctx: Context, env: SelectedEnvironment, set: BackupSet, verification: Verification): Promise<void> {
+async function runRestoreTests(ctx: Context, env: SelectedEnvironment, set: BackupSet, verification: Verification, identity: string | undefined): Promise<void> {
   // Only a kind with scratch databases (PostgreSQL) can be restore-tested.
   const pgParts = set.manifest.parts.filter((p) => p.kind !== 'files' && databaseAdapter(p.kind).backup?.scratch);
   if (pgParts.length === 0) ctx.log.warn(`${set.id} has no PostgreSQL part: nothing to restore-test`);
   for (const part of pgParts) {
-    const test = await restoreTest(ctx, env, set, part);
+    const test = await restoreTest(ctx, env, set, part, identity);
     verification.restoreTests.push(test);
     if (!test.ok) verification.ok = false;
   }

@@ -152,8 +152,20 @@ const retention = z.strictObject({
   maxAgeDays: z.int().min(1).optional(),
 });
 
+/**
+ * age recipients (public keys: `age1...`, or an `ssh-ed25519 ...` line) and/or a recipients file, one
+ * per line, relative to opsctl.yaml. Public keys only: the identity that decrypts never belongs here.
+ */
+const encrypt = z
+  .strictObject({
+    recipients: z.array(z.string().regex(/^(age1[0-9a-z]{20,}|ssh-(ed25519|rsa) \S+.*)$/, 'is not an age recipient (age1... or an ssh-ed25519/ssh-rsa public key)')).default([]),
+    recipientsFile: z.string().min(1).optional(),
+  })
+  .refine((e) => e.recipients.length > 0 || e.recipientsFile !== undefined, 'needs recipients or a recipientsFile');
+
 const backup = z.strictObject({
   dir: z.string().default('backups'),
+  encrypt: encrypt.optional(),
   databases: z.array(z.string()).default([]),
   files: z.array(z.string()).default([]),
   beforeDeploy: z.boolean().default(false),

@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import { command, type Command } from '../process/command.js';
 import { registerCleanup } from '../process/cleanup.js';
 import { parseVersion } from '../process/tools.js';
+import type { DumpInput } from './types.js';
 import type { Connection } from './connection.js';
 import { parseWithSecrets } from './parse.js';
 import type { DatabaseAdapter, DatabaseProbe } from './types.js';
@@ -37,13 +38,17 @@ export const mongo: DatabaseAdapter = {
   }),
   backup: {
     fileName: (name) => `${name}.archive.gz`,
+    byHand: {
+      format: 'mongodump archive, gzip-compressed (mongodump --archive --gzip)',
+      restore: (file) => [`mongorestore --drop --gzip --archive=${file} --uri "<database URL>"`],
+    },
     prepare: async (ctx) => ({ tool: `mongodump ${parseVersion((await ctx.runner.run(mongodumpVersionCommand())).stdout) ?? 'unknown'}` }),
     dump: (ctx, conn, sink) => withSecret(ctx, conn, async (secret) => void (await ctx.runner.stream(mongodumpCommand(conn, secret), sink))),
     check: async (file, _runner, signal) => {
       await checkGzip(file, signal);
       return { checked: 'gzip stream whole' };
     },
-    restore: (ctx, conn, file, source) => withSecret(ctx, conn, async (secret) => void (await ctx.runner.run(mongorestoreCommand(conn, secret, file, databaseOf(source))))),
+    restore: (ctx, conn, dump, source) => withSecret(ctx, conn, async (secret) => void (await ctx.runner.run(mongorestoreCommand(conn, secret, dump, databaseOf(source))))),
   },
 };
 
@@ -136,9 +141,11 @@ export function mongodumpCommand(conn: Connection, secret: string | undefined): 
 }
 
 /** Restores into the URI's database; a dump of another database name is mapped with --nsFrom/--nsTo. */
-export function mongorestoreCommand(conn: Connection, secret: string | undefined, file: string, fromDatabase: string | undefined): Command {
+export function mongorestoreCommand(conn: Connection, secret: string | undefined, dump: DumpInput, fromDatabase: string | undefined): Command {
   const rename = fromDatabase && conn.database && fromDatabase !== conn.database ? [`--nsFrom=${fromDatabase}.*`, `--nsTo=${conn.database}.*`] : [];
-  return command('mongorestore', [...credentialArgs(conn, secret), '--drop', `--archive=${file}`, '--gzip', ...rename], { readOnly: false });
+  // `--archive` alone reads stdin: a stream decrypted on the fly.
+  const archive = typeof dump === 'string' ? `--archive=${dump}` : '--archive';
+  return command('mongorestore', [...credentialArgs(conn, secret), '--drop', archive, '--gzip', ...rename], { readOnly: false, ...(typeof dump === 'string' ? {} : { stdin: dump }) });
 }
 
 /** The database a dump was taken from, by the safe URL in the manifest. */

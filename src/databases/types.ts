@@ -1,8 +1,12 @@
+import type { Readable } from 'node:stream';
 import type { Context } from '../context.js';
 import type { Command } from '../process/command.js';
 import type { Runner, StreamOptions } from '../process/runner.js';
 import type { Connection } from './connection.js';
 import type { DatabaseKind } from './kinds.js';
+
+/** A dump to restore: its file, or its bytes as a stream (decrypted on the fly), fed to the client's stdin. */
+export type DumpInput = string | Readable;
 
 /** What backup, restore, health-check, deploy's preflight and doctor need of one kind of database. */
 export interface DatabaseAdapter {
@@ -46,14 +50,19 @@ export interface DumpCheck {
 export interface BackupSupport {
   /** The file of a part in a set: `<name>.pgdump`. */
   fileName(name: string): string;
+  /**
+   * For the set's README.txt, read by someone restoring with the standard tools only: the format, and the
+   * commands that restore `file`, with `<database URL>` where the target's URL goes.
+   */
+  readonly byHand: { readonly format: string; restore(file: string): string[] };
   /** Before a byte is written: the client's version, and where it matters the server's, which also proves the credentials. */
   prepare(ctx: Context, name: string, conn: Connection): Promise<PreparedDump>;
   /** The dump on the client's stdout into `sink`; under --dry-run only shown, with no secret file written. */
   dump(ctx: Context, conn: Connection, sink: StreamOptions): Promise<void>;
   /** A foreign or damaged dump fails here, not at restore time. */
   check(file: string, runner: Runner, signal: AbortSignal): Promise<DumpCheck>;
-  /** Puts `file` back into the connection's database; `source` is the safe URL the dump was taken from. */
-  restore(ctx: Context, conn: Connection, file: string, source: string): Promise<void>;
+  /** Puts the dump back into the connection's database; `source` is the safe URL the dump was taken from. */
+  restore(ctx: Context, conn: Connection, dump: DumpInput, source: string): Promise<void>;
   /** backup verify --restore-test: a scratch database on the same server, for kinds that have one. */
   scratch?(ctx: Context, conn: Connection, label: string, key: string): ScratchDatabase;
 }
@@ -65,7 +74,7 @@ export interface ScratchDatabase {
   readonly dropStatement: string;
   create(): Promise<void>;
   /** Refuses (throws) unless the connection really reaches the scratch database. */
-  restore(file: string): Promise<void>;
+  restore(dump: DumpInput): Promise<void>;
   count(): Promise<{ tables: number; rows: number }>;
   drop(): Promise<void>;
 }

@@ -8,7 +8,8 @@ import { ownStartTime, processStartTime } from '../process/start-time.js';
 import { currentIdentity } from './identity.js';
 import { createExclusive, isOlderThan, readLockFile, removeIfOwned, removeIfOwnedSync, sameHolder, writeNew, type LockInfo } from './lock-file.js';
 import { inStateDir, folderFileError } from '../process/fs-error.js';
-
+import { abortReason, delay } from '../process/delay.js';
+import { formatDuration } from '../config/duration.js';
 
 export interface LockState {
   holder: LockInfo;
@@ -27,6 +28,25 @@ export interface HeldLock {
 const UNREADABLE_GRACE_MS = 5000;
 const RECLAIM_GRACE_MS = 10_000;
 const ATTEMPTS = 50;
+const WAIT_POLL_MS = 500;
+
+/**
+ * How this run waits for a held lock (`--lock-wait`): one policy per CLI run, like its deadline, so
+ * every command that locks honours it without each one passing it along. Unset: a held lock is exit 4 at once.
+ */
+export interface LockWait {
+  ms: number;
+  /** The run's abort signal: Ctrl-C and --timeout end the wait. */
+  signal: AbortSignal;
+  /** Said once, when the wait starts: who holds the lock. */
+  onWait(error: LockedError): void;
+}
+
+let lockWait: LockWait | undefined;
+
+export function setLockWait(policy: LockWait | undefined): void {
+  lockWait = policy;
+}
 
 export function lockPath(stateDir: string, environment: string): string {
   return path.join(stateDir, 'locks', `${environment}.lock`);
@@ -50,8 +70,30 @@ async function isHolderAlive(holder: LockInfo): Promise<boolean> {
   return started === undefined || started === holder.processStart;
 }
 
-/** Takes the environment's lock or throws LockedError naming the holder; a dead holder's lock is reclaimed. */
+/**
+ * Takes the environment's lock or throws LockedError naming the holder; a dead holder's lock is reclaimed.
+ * Under --lock-wait a held lock is polled until it is free or the wait is over.
+ */
 export async function acquireLock(stateDir: string, environment: string, command: string): Promise<HeldLock> {
+  const wait = lockWait;
+  if (!wait) return tryAcquire(stateDir, environment, command);
+  const until = Date.now() + wait.ms;
+  let told = false;
+  for (;;) {
+    try {
+      return await tryAcquire(stateDir, environment, command);
+    } catch (error) {
+      if (!(error instanceof LockedError)) throw error;
+      const left = until - Date.now();
+      if (left <= 0) throw new LockedError(error.message, `Waited ${formatDuration(wait.ms)} (--lock-wait) and it was still held. ${error.hint ?? ''}`.trim(), error.details);
+      if (!told) wait.onWait(error);
+      told = true;
+      if (!(await delay(Math.min(WAIT_POLL_MS, left), wait.signal))) throw abortReason(wait.signal);
+    }
+  }
+}
+
+async function tryAcquire(stateDir: string, environment: string, command: string): Promise<HeldLock> {
   const file = lockPath(stateDir, environment);
   await inStateDir(mkdir(path.dirname(file), { recursive: true }), 'create the lock folder', path.dirname(file));
   const { user, host, pid } = currentIdentity();

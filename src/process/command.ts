@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { redact } from './redact.js';
 
 /** An external command described as a value: built by pure functions, executed only by the runner. */
@@ -12,6 +13,8 @@ export interface Command {
   readOnly: boolean;
   /** Text written to the child's stdin. */
   input?: string;
+  /** A stream piped into the child's stdin instead (a dump decrypted on the fly, fed to pg_restore). */
+  stdin?: Readable;
 }
 
 export function command(file: string, args: readonly string[], options: Omit<Command, 'file' | 'args'>): Command {

@@ -82,11 +82,11 @@ export function createRunner(options: RunnerOptions): Runner {
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
-        input: cmd.input,
+        input: cmd.input ?? cmd.stdin,
         cancelSignal: signal,
         reject: false,
         windowsHide: true,
-        stdin: cmd.input === undefined ? 'ignore' : 'pipe',
+        stdin: cmd.input === undefined && cmd.stdin === undefined ? 'ignore' : 'pipe',
       });
       const result = await untilAborted(subprocess, signal);
       if (result.code === 'ENOENT') throw missingTool(cmd.file);

@@ -116,7 +116,10 @@ const TABLE = [
     name: 'backup',
     args: '[action] [id]',
     summary: 'Back up every database and file of the environment as one checksummed set; backup list, backup verify <id>, backup prune',
-    options: [{ flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' }],
+    options: [
+      { flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' },
+      { flags: '--identity <file>', description: 'backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY)' },
+    ],
     examples: [
       'opsctl backup -e production',
       'opsctl backup list -e production',
@@ -133,6 +136,7 @@ const TABLE = [
       { flags: '--only <parts>', description: 'only these parts, comma-separated (database names, files)' },
       { flags: '--to <database>', description: 'restore the one database part into another database: a name under databases, or a URL' },
       { flags: '--no-safety-backup', description: 'do not back up the current state first' },
+      { flags: '--identity <file>', description: 'the age identity that decrypts an encrypted set (else OPSCTL_AGE_IDENTITY)' },
     ],
     examples: [
       'opsctl restore latest -e production',

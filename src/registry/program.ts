@@ -13,6 +13,7 @@ export interface GlobalOptions {
   verbose?: boolean;
   quiet?: boolean;
   timeout?: string;
+  lockWait?: string;
 }
 
 /**
@@ -32,5 +33,6 @@ export function baseProgram(): Command {
     .option('--no-color', 'no colours (also NO_COLOR)')
     .option('-v, --verbose', 'show each external command as it runs, and stack traces')
     .option('-q, --quiet', 'only errors on stderr')
-    .option('--timeout <duration>', 'deadline for the whole command, e.g. 90s or 5m');
+    .option('--timeout <duration>', 'deadline for the whole command, e.g. 90s or 5m')
+    .option('--lock-wait <duration>', "wait up to this long for the environment's lock instead of exiting 4 at once");
 }

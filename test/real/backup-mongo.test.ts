@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, REPO_ROOT, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
-import { requireTool } from '../support/real-tools.js';
+import { probeCommand, requireTool } from '../support/real-tools.js';
 
 const STAND_INS = path.join(REPO_ROOT, 'test', 'support', 'stand-ins');
 const PASSWORD = 'mongo-secret-7f3a';
@@ -15,7 +16,7 @@ describe.skipIf(!requireTool('posix-signals'))('backup and restore of MongoDB th
   beforeAll(ensureBuilt, 120_000);
   afterAll(removeTempDirs);
 
-  function app(url = `mongodb://app:${PASSWORD}@127.0.0.1:27017/fetms?authSource=admin`) {
+  function app(url = `mongodb://app:${PASSWORD}@127.0.0.1:27017/fetms?authSource=admin`, backupExtra: Record<string, unknown> = {}) {
     dir = makeTempDir('backup-mongo');
     data = path.join(dir, 'mongo-data');
     log = path.join(dir, 'mongo.log');
@@ -28,7 +29,7 @@ describe.skipIf(!requireTool('posix-signals'))('backup and restore of MongoDB th
         production: {
           target: { pm2: { name: 'fetms', script: 'app.js' } },
           databases: { content: { type: 'mongo', url: '${MONGO_URL}' } },
-          backup: { databases: ['content'] },
+          backup: { databases: ['content'], ...backupExtra },
         },
       },
     });
@@ -78,5 +79,23 @@ describe.skipIf(!requireTool('posix-signals'))('backup and restore of MongoDB th
     expect(restored.configMode).toBe('600');
     expect(restored.argv).toEqual(expect.arrayContaining(['--drop', '--gzip', `--archive=${path.join(first.dir, 'content.archive.gz')}`]));
     expect(restore.stderr + restore.stdout).not.toContain(PASSWORD);
+  });
+
+  it.skipIf(!requireTool('age', () => probeCommand('age', ['--version']).problem))('an encrypted set is decrypted by real age straight into mongorestore --archive on stdin (mongo stand-in)', async () => {
+    const keys = makeTempDir('mongo-age');
+    const key = path.join(keys, 'key.txt');
+    await execa('age-keygen', ['-o', key]);
+    const recipient = (await execa('age-keygen', ['-y', key])).stdout.trim();
+    const env = app(undefined, { encrypt: { recipients: [recipient] } });
+    const first = parseJson((await runCli(['backup', '-e', 'production', '--json'], { cwd: dir, env })).stdout).set;
+    expect(first.manifest.parts[0].file).toBe('content.archive.gz.age');
+    writeFileSync(path.join(data, 'fetms.json'), JSON.stringify({ users: [] }));
+    const restore = await runCli(['restore', first.id, '-e', 'production', '--yes', '--identity', key], { cwd: dir, env });
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(data, 'fetms.json'), 'utf8')).users).toHaveLength(2);
+    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const restored = calls.find((c) => c.tool === 'mongorestore');
+    expect(restored.argv).toEqual(expect.arrayContaining(['--drop', '--gzip', '--archive']));
+    expect(readdirSync(first.dir).filter((name: string) => name.includes('archive'))).toEqual(['content.archive.gz.age']);
   });
 });

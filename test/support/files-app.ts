@@ -28,3 +28,18 @@ export function filesBackupApp(label: string): FilesApp {
   const env = cleanEnv({ PM2_HOME: path.join(dir, 'no-pm2') });
   return { dir, stateDir, cli: (...args) => runCli([...args, '-e', 'production'], { cwd: dir, env }) };
 }
+
+/** opsctl.yaml of app `shop` whose production backs up database `main` (URL from DB_URL) with `backup`'s other keys. */
+export function writePostgresBackupConfig(dir: string, backup: Record<string, unknown>): void {
+  writeConfig(dir, {
+    version: 1,
+    app: 'shop',
+    environments: {
+      production: {
+        target: { pm2: { name: 'shop', script: 'app.js' } },
+        databases: { main: { type: 'postgres', url: '${DB_URL}' } },
+        backup: { dir: 'backups', databases: ['main'], ...backup },
+      },
+    },
+  });
+}

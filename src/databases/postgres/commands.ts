@@ -1,6 +1,7 @@
 import { command, type Command } from '../../process/command.js';
 import { parseVersion } from '../../process/tools.js';
 import { postgresEnv, type Connection } from '../connection.js';
+import type { DumpInput } from '../types.js';
 
 /** The password reaches libpq by environment only; -w makes a missing one fail instead of prompting. */
 export function pgEnv(conn: Connection, connectTimeoutSeconds = 10): Record<string, string> {
@@ -47,10 +48,13 @@ export function pgRestoreListCommand(file: string): Command {
  * One transaction with --exit-on-error: a restore that fails part-way rolls back and leaves the
  * database as it was, instead of half old, half new.
  */
-export function pgRestoreCommand(conn: Connection, file: string, database = conn.database): Command {
-  return command('pg_restore', ['--clean', '--if-exists', '--no-owner', '--exit-on-error', '--single-transaction', '-w', '-d', urlFor(conn, database), file], {
+export function pgRestoreCommand(conn: Connection, dump: DumpInput, database = conn.database): Command {
+  const args = ['--clean', '--if-exists', '--no-owner', '--exit-on-error', '--single-transaction', '-w', '-d', urlFor(conn, database)];
+  // A stream (decrypted on the fly) is read from stdin: custom format restores sequentially from a pipe.
+  return command('pg_restore', typeof dump === 'string' ? [...args, dump] : args, {
     readOnly: false,
     env: pgEnv(conn),
+    ...(typeof dump === 'string' ? {} : { stdin: dump }),
   });
 }
 

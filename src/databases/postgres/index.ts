@@ -28,6 +28,10 @@ export const postgres: DatabaseAdapter = {
   }),
   backup: {
     fileName: (name) => `${name}.pgdump`,
+    byHand: {
+      format: 'PostgreSQL custom format (pg_dump -Fc); pg_restore --list shows what it holds',
+      restore: (file) => [`pg_restore --clean --if-exists --no-owner --single-transaction -d "<database URL>" ${file}`, 'psql "<database URL>" -c ANALYZE'],
+    },
     prepare,
     dump: async (ctx, conn, sink) => {
       await ctx.runner.stream(pgDumpCommand(conn), sink);
@@ -38,8 +42,8 @@ export const postgres: DatabaseAdapter = {
       return { entries: countTables(listed.stdout), checked: 'pg_restore --list reads it' };
     },
     // One transaction (a failure leaves the database as it was), then ANALYZE: a restored database has no statistics.
-    restore: async (ctx, conn, file) => {
-      await ctx.runner.run(pgRestoreCommand(conn, file));
+    restore: async (ctx, conn, dump) => {
+      await ctx.runner.run(pgRestoreCommand(conn, dump));
       await ctx.runner.run(psqlCommand(conn, 'ANALYZE', { readOnly: false }));
     },
     scratch: openScratch,

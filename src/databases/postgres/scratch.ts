@@ -26,11 +26,11 @@ export function openScratch(ctx: Context, conn: Connection, label: string, key: 
       await sweepLeftovers(ctx, conn);
       await admin(`create database "${name}"`);
     },
-    restore: async (file) => {
+    restore: async (dump) => {
       // Whatever the URL says, pg_restore --clean must never reach the source database.
       const reached = (await read('select current_database()')).stdout.trim();
       if (reached !== name) throw new OpsError(`The restore test connected to database "${reached}", not the scratch database ${name}: nothing was restored.`, `Remove dbname= and service= from ${key}.`);
-      await ctx.runner.run(pgRestoreCommand(conn, file, name));
+      await ctx.runner.run(pgRestoreCommand(conn, dump, name));
     },
     count: async () => {
       const lines = (await read(COUNT_ROWS_SQL)).stdout.split(/\r?\n/).filter(Boolean);

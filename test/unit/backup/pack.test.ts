@@ -22,7 +22,7 @@ function app() {
 async function pack(dir: string, paths: string[], archive: string, retries: string[] = []): Promise<Digest> {
   const digest = new Digest();
   const request: PackRequest = { cwd: dir, paths, backupDir: path.join(dir, 'backups'), signal: new AbortController().signal, onRetry: (m) => retries.push(m) };
-  await packFilesInto(request, archive, createWriteStream(archive), digest);
+  await packFilesInto(request, () => createWriteStream(archive), digest);
   return digest;
 }
 
@@ -81,7 +81,7 @@ describe('packFilesInto: what a backup of live folders does', () => {
     try {
       const digest = new Digest();
       const request: PackRequest = { cwd: dir, paths: ['uploads'], backupDir: path.join(dir, 'backups'), signal: new AbortController().signal, onRetry: (m) => (retries.push(m), live.stop()) };
-      await packFilesInto(request, archive, createWriteStream(archive), digest);
+      await packFilesInto(request, () => createWriteStream(archive), digest);
       expect(await hashFile(archive)).toEqual({ sha256: digest.sha256(), bytes: digest.bytes });
     } finally {
       live.stop();
