@@ -9,6 +9,7 @@ import type { GlobalOptions } from '../registry/program.js';
 import { createContext } from './context.js';
 import { errorDocument } from './error-document.js';
 import { loadCommand } from './loaders.js';
+import { startHeartbeat, type Heartbeat } from '../schedule/heartbeat.js';
 
 /** A command that ignores its abort signal gets this long to clean up before the process exits anyway. */
 const ABORT_GRACE_MS = 5000;
@@ -21,9 +22,12 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
   // Every running child and probe listens to this one signal: dozens at once are expected, not a leak.
   setMaxListeners(0, controller.signal);
   const stopSignals = watchSignals(controller);
+  let heartbeat: Heartbeat | undefined;
   try {
     const timer = startTimeout(globals.timeout, controller);
     const ctx = await createContext({ globals, signal: controller.signal, style: errStyle, outStyle });
+    // A run started by a schedule journals itself (and pings), so monitor can tell a missed run.
+    heartbeat = await startHeartbeat(ctx, name);
     const module = (await loadCommand(name))!;
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);
@@ -34,10 +38,12 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
       const text = globals.json ? JSON.stringify(redactData(result.data), null, 2) : redact(module.render(result.data as never, outStyle));
       await writeStdout(text);
     }
+    await heartbeat?.finish(result.exitCode ?? 0);
     return result.exitCode ?? 0;
   } catch (raw) {
     const error = toOpsError(raw);
     await reportError(error, raw, globals, errStyle);
+    await heartbeat?.finish(error.exitCode);
     // Interrupted or timed out: a child's child may still hold a pipe open; do not wait for it.
     if (controller.signal.aborted) {
       runCleanupsSync();

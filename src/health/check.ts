@@ -12,7 +12,7 @@ import { isDatabaseKind } from '../databases/kinds.js';
 import { databaseProbe, probeDatabase } from './database.js';
 import { HOST_DEFAULTS, probeDisk, probeLoad, probeMemory } from './host.js';
 import { probeHttp, type Attempt } from './http.js';
-import { networkProbes, resolveHeaders } from './plan-network.js';
+import { networkProbes, resolveHeaders, type ProbeSpec } from './plan-network.js';
 import { worst, type HealthReport, type ProbeKind, type ProbeResult } from './types.js';
 
 /** Pause between two attempts of a failing probe. */
@@ -29,13 +29,6 @@ export interface PlannedProbe {
 export interface ProbeDeps {
   runner: Runner;
   now: () => number;
-}
-
-/** A probe not yet prepared: reading its URL, headers and CA file waits until it is selected. */
-export interface ProbeSpec {
-  name: string;
-  kind: ProbeKind;
-  build(): PlannedProbe;
 }
 
 /**

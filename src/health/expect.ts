@@ -1,10 +1,5 @@
 import { checkBounds, describeBounds, isBounds } from './json-bounds.js';
-import { worst, type HealthState } from './types.js';
-
-export interface Verdict {
-  state: HealthState;
-  reason?: string;
-}
+import { worst, type HealthState, type Verdict } from './types.js';
 
 /**
  * `expect.json` as dot paths: `{ status: healthy, "checks.database.status": up }`; nested objects are

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EndpointConfig } from '../config/schema.js';
 import { compileLinear } from '../process/linear-regex.js';
-import { valueAt, type Verdict } from './expect.js';
+import { valueAt } from './expect.js';
+import type { Verdict } from './types.js';
 
 type HeaderExpectations = NonNullable<NonNullable<EndpointConfig['expect']>['headers']>;
 

@@ -6,9 +6,9 @@ import type { EndpointConfig } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
 import { withDeadline } from '../process/deadline.js';
 import { VERSION } from '../version.js';
-import { checkJsonExpectations, isHealthJson, readHealthJson, type Verdict } from './expect.js';
+import { checkJsonExpectations, isHealthJson, readHealthJson } from './expect.js';
 import { checkHeaders, checkStatusMap, requestHeaders } from './http-checks.js';
-import { byThreshold, worst, type ProbeResult } from './types.js';
+import { byThreshold, worst, type ProbeResult, type Verdict } from './types.js';
 
 /** Enough for any health document; a bigger body is not read further (and not held in memory). */
 const MAX_BODY_BYTES = 1024 * 1024;

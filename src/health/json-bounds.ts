@@ -1,4 +1,4 @@
-import type { Verdict } from './expect.js';
+import type { Verdict } from './types.js';
 
 /**
  * Numeric bounds on a JSON value, as the manuals check `jq '.hit_rate'` against a threshold:

@@ -3,11 +3,19 @@ import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../process/redact.js';
-import type { ProbeSpec } from './check.js';
+import type { Attempt } from './http.js';
+import type { ProbeKind } from './types.js';
 import { probeDns, serverProblem } from './dns.js';
 import { probeMetrics, type SeriesRule } from './metrics.js';
 import { parseSelector } from './prometheus-text.js';
 import { probeTcp } from './tcp.js';
+
+/** A probe not yet prepared: reading its URL, headers and CA file waits until it is selected (check.ts's PlannedProbe once built). */
+export interface ProbeSpec {
+  name: string;
+  kind: ProbeKind;
+  build(): { name: string; kind: ProbeKind; retries: number; attempt(signal: AbortSignal): Promise<Attempt> };
+}
 
 /** Header names whose value is a credential even when written in the config itself. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;

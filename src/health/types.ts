@@ -22,6 +22,12 @@ export interface ProbeResult {
   durationMs: number;
 }
 
+/** One check's say on a probe: several are combined with worst(). */
+export interface Verdict {
+  state: HealthState;
+  reason?: string;
+}
+
 export interface HealthReport {
   environment: string;
   state: HealthState;
