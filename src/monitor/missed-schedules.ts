@@ -17,7 +17,7 @@ export interface ScheduleWatchDeps {
   seen: Record<string, string>;
 }
 
-/** The entries of this environment: their output goes to this state folder's logs/ (as schedule writes them). */
+/** The entries of this environment: `-e <env>` pinned, output to this state folder's logs/ (as schedule writes them; environments may share a state folder). */
 export async function schedulesOf(env: SelectedEnvironment, runner: Runner): Promise<ListedSchedule[]> {
   if (env.config.alerts?.schedules.missed === false || currentPlatform() !== 'linux') return [];
   const logs = path.join(env.stateDir, 'logs');
@@ -28,7 +28,7 @@ export async function schedulesOf(env: SelectedEnvironment, runner: Runner): Pro
     // No crontab program (a container without cron): nothing scheduled here to watch.
     return [];
   }
-  return listed.filter((entry) => !entry.orphan && entry.command.includes(`${logs}${path.sep}${entry.name}.log`));
+  return listed.filter((entry) => !entry.orphan && entry.command.includes(` -e ${env.name} `) && entry.command.includes(`${logs}${path.sep}${entry.name}.log`));
 }
 
 /** One probe per scheduled entry, named schedule:<name>: down when a run is overdue by more than grace, or the last run failed. */
