@@ -20,7 +20,12 @@ export interface Delivery {
 const DEFAULT_BACKOFF_MS = [1000, 3000];
 
 /** Posts `{"text": ...}` (Slack, Mattermost, Teams workflows, Discord's /slack endpoint), retrying with backoff. Never throws for a dead webhook. */
-export async function postAlert(url: string, text: string, options: DeliveryOptions): Promise<Delivery> {
+export function postAlert(url: string, text: string, options: DeliveryOptions): Promise<Delivery> {
+  return postJson(url, { text }, options);
+}
+
+/** Posts one JSON document (the shape a chat service wants), retrying with backoff. Never throws for a dead endpoint. */
+export async function postJson(url: string, payload: unknown, options: DeliveryOptions): Promise<Delivery> {
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   let error = '';
   for (let attempt = 1; attempt <= backoff.length + 1; attempt += 1) {
@@ -34,7 +39,7 @@ export async function postAlert(url: string, text: string, options: DeliveryOpti
         const answer = await fetch(target, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': `opsctl/${VERSION}`, ...(authorization ? { authorization } : {}) },
-          body: JSON.stringify({ text }),
+          body: JSON.stringify(payload),
           signal: AbortSignal.any([options.signal, deadline]),
         });
         await answer.body?.cancel();
@@ -57,12 +62,17 @@ export async function postAlert(url: string, text: string, options: DeliveryOpti
  * and gives undefined. `key` names the setting the URL came from (alerts.webhook, backup.ping).
  */
 export async function postThrough(effects: Effects, what: string, key: string, url: string, text: string, options: DeliveryOptions): Promise<Delivery | undefined> {
+  return postPayloadThrough(effects, what, key, url, { text }, options);
+}
+
+/** postJson as an effect, as postThrough. */
+export async function postPayloadThrough(effects: Effects, what: string, key: string, url: string, payload: unknown, options: DeliveryOptions): Promise<Delivery | undefined> {
   let delivery: Delivery | undefined;
   await effects.apply({
     kind: 'other',
     what: `post ${what} to ${key} (${withoutPath(url)})`,
     run: async () => {
-      delivery = await postAlert(url, text, options);
+      delivery = await postJson(url, payload, options);
     },
   });
   return delivery;

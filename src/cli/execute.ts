@@ -10,6 +10,7 @@ import { createContext } from './context.js';
 import { errorDocument } from './error-document.js';
 import { loadCommand } from './loaders.js';
 import { setLockWait } from '../history/lock.js';
+import { startHeartbeat, type Heartbeat } from '../schedule/heartbeat.js';
 
 /** A command that ignores its abort signal gets this long to clean up before the process exits anyway. */
 const ABORT_GRACE_MS = 5000;
@@ -22,6 +23,7 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
   // Every running child and probe listens to this one signal: dozens at once are expected, not a leak.
   setMaxListeners(0, controller.signal);
   const stopSignals = watchSignals(controller);
+  let heartbeat: Heartbeat | undefined;
   try {
     const timer = startTimeout(globals.timeout, controller);
     const ctx = await createContext({ globals, signal: controller.signal, style: errStyle, outStyle });
@@ -29,6 +31,8 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
       const ms = durationOption('--lock-wait', globals.lockWait);
       setLockWait({ ms, signal: controller.signal, onWait: (locked) => ctx.log.warn(`${locked.message} Waiting up to ${globals.lockWait} for it (--lock-wait).`) });
     }
+    // A run started by a schedule journals itself (and pings), so monitor can tell a missed run.
+    heartbeat = await startHeartbeat(ctx, name);
     const module = (await loadCommand(name))!;
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);
@@ -39,10 +43,12 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
       const text = globals.json ? JSON.stringify(redactData(result.data), null, 2) : redact(module.render(result.data as never, outStyle));
       await writeStdout(text);
     }
+    await heartbeat?.finish(result.exitCode ?? 0);
     return result.exitCode ?? 0;
   } catch (raw) {
     const error = toOpsError(raw);
     await reportError(error, raw, globals, errStyle);
+    await heartbeat?.finish(error.exitCode);
     // Interrupted or timed out: a child's child may still hold a pipe open; do not wait for it.
     if (controller.signal.aborted) {
       runCleanupsSync();

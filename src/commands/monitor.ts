@@ -1,15 +1,14 @@
 import { durationOption, formatDuration } from '../config/duration.js';
-import { requireResolved } from '../config/interpolate.js';
-import type { SelectedEnvironment } from '../config/select.js';
 import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { planProbes, probeNames, runProbes } from '../health/check.js';
+import { runProbes } from '../health/check.js';
 import { parseList } from '../health/only.js';
 import { renderProbes } from '../health/render.js';
 import { exitCodeFor, type HealthReport } from '../health/types.js';
-import { alertText, describeEvent } from '../monitor/alerts.js';
-import { evaluate, loadState, saveState, statePath, type AlertEvent, type MonitorState } from '../monitor/state.js';
-import { postThrough } from '../alerts/webhook.js';
+import { alertChannels } from '../alerts/channels.js';
+import { deliver, type SentAlert } from '../monitor/deliver.js';
+import { planMonitor } from '../monitor/watches.js';
+import { evaluate, loadState, pendingOf, saveState, setPending, statePath, type MonitorState } from '../monitor/state.js';
 import { delay } from '../process/delay.js';
 import { paintState, type Style } from '../output/style.js';
 import { plural } from '../output/table.js';
@@ -19,14 +18,6 @@ export interface MonitorOptions {
   once?: boolean;
   only?: string;
   reminder?: string;
-}
-
-export interface SentAlert {
-  at: string;
-  text: string;
-  events: AlertEvent[];
-  delivered: boolean | null;
-  error?: string;
 }
 
 export interface MonitorData {
@@ -40,24 +31,27 @@ export interface MonitorData {
 }
 
 const DEFAULT_INTERVAL = '60s';
-const MAX_UNDELIVERED = 20;
 
 export async function run(ctx: Context, options: MonitorOptions): Promise<CommandResult<MonitorData>> {
   const env = ctx.environment();
   const intervalMs = durationOption('--interval', options.interval ?? DEFAULT_INTERVAL);
   const reminder = options.reminder ?? env.config.alerts?.reminder;
   const reminderMs = reminder === undefined ? undefined : durationOption('--reminder', reminder);
-  const probes = planProbes(env, { runner: ctx.runner, now: ctx.now }, parseList(options.only));
-  const configured = probeNames(env);
-  if (probes.length === 0) throw new UsageError(`Environment ${env.name} has no probes.`, 'Add health.endpoints or health.databases to opsctl.yaml.');
-  const webhook = webhookOf(ctx, env);
   const file = statePath(env.stateDir, env.name);
   const loaded = await loadState(file, env.name);
   if (loaded.problem) ctx.log.warn(loaded.problem);
   let memory: MonitorState | undefined = loaded.state;
+  const only = parseList(options.only);
+  const seen = { ...memory?.schedulesSeen };
+  const deps = { runner: ctx.runner, now: ctx.now, env: ctx.env, warn: ctx.log.warn, debug: ctx.log.debug, seen };
+  const { probes, configured } = await planMonitor(env, deps, only);
+  if (probes.length === 0) throw new UsageError(`Environment ${env.name} has no probes.`, 'Add health.endpoints or health.databases to opsctl.yaml.');
+  const channels = alertChannels(env, { effects: ctx.effects, runner: ctx.runner });
+  // Said once at start, not per alert.
+  if (channels.length === 0) ctx.log.warn('alerts.webhook is not set: alerts are printed only.');
 
   const data: MonitorData = { environment: env.name, rounds: 0, state: null, last: null, alerts: [], stateFile: file };
-  if (!options.once) ctx.log.info(`Monitoring ${env.name}: ${plural(probes.length, 'probe')} every ${formatDuration(intervalMs)}${webhook ? ', alerts to alerts.webhook' : ''}. Ctrl-C stops.`);
+  if (!options.once) ctx.log.info(`Monitoring ${env.name}: ${plural(probes.length, 'probe')} every ${formatDuration(intervalMs)}${channels.length > 0 ? `, alerts to ${channels.map((c) => c.key).join(', ')}` : ''}. Ctrl-C stops.`);
   for (;;) {
     const started = ctx.now();
     let report: HealthReport;
@@ -73,13 +67,15 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
     data.state = report.state;
     const { next, events } = evaluate(memory, report, ctx.now(), reminderMs, configured);
     if (!options.once) ctx.log.info(roundLine(ctx, report));
-    if (events.length > 0 || next.undelivered?.length) {
-      const sent = await sendAlert(ctx, env, webhook, events, next.undelivered ?? []);
+    const earlier = pendingOf(next);
+    if (events.length > 0 || Object.keys(earlier).length > 0) {
+      const log = { app: env.app, environment: env.name, now: ctx.now, signal: ctx.signal, notice: ctx.log.notice, warn: ctx.log.warn };
+      const sent = await deliver(log, channels, events, earlier);
       if (sent.alert) data.alerts.push(sent.alert);
-      // Not taken by the webhook: kept (the latest 20) and offered again with the next round.
-      if (sent.delivered === false) next.undelivered = sent.texts.slice(-MAX_UNDELIVERED);
-      else delete next.undelivered;
+      // Not taken by a channel: kept and offered to it again with the next round.
+      setPending(next, sent.pending);
     }
+    if (Object.keys(seen).length > 0) next.schedulesSeen = seen;
     memory = next;
     await saveState(ctx.effects, file, next);
     if (options.once) break;
@@ -88,46 +84,6 @@ export async function run(ctx: Context, options: MonitorOptions): Promise<Comman
   }
   if (!options.once) ctx.log.info(`Monitor stopped after ${plural(data.rounds, 'round')}; ${plural(data.alerts.length, 'alert')}.`);
   return { data, exitCode: options.once && data.last ? exitCodeFor(data.last.state) : 0 };
-}
-
-/** The webhook URL, or undefined (alerts then only printed): said once at start, not per alert. */
-function webhookOf(ctx: Context, env: SelectedEnvironment): string | undefined {
-  const configured = env.config.alerts?.webhook;
-  if (!configured) {
-    ctx.log.warn('alerts.webhook is not set: alerts are printed only.');
-    return undefined;
-  }
-  return requireResolved(configured, 'alerts.webhook', env.envFile);
-}
-
-interface Sending {
-  alert?: SentAlert;
-  /** Every text offered to the webhook this time: earlier undelivered ones, then this round's. */
-  texts: string[];
-  delivered: boolean | null;
-}
-
-async function sendAlert(ctx: Context, env: SelectedEnvironment, webhook: string | undefined, events: AlertEvent[], earlier: readonly string[]): Promise<Sending> {
-  const text = events.length > 0 ? alertText(env.app, env.name, events) : undefined;
-  const texts = [...earlier, ...(text ? [text] : [])];
-  const at = new Date(ctx.now()).toISOString();
-  // Alerts are shown even with --quiet: they are what a monitor is for.
-  for (const event of events) ctx.log.notice(`ALERT ${describeEvent(event)}`);
-  const record = (delivered: boolean | null, error?: string): Sending => ({
-    ...(text ? { alert: { at, text, events, delivered, ...(error ? { error } : {}) } } : {}),
-    texts,
-    delivered,
-  });
-  if (!webhook) return record(null);
-  const body = earlier.length > 0 ? `${texts.join('\n')}\n(${plural(earlier.length, 'earlier alert')} could not be delivered when ${earlier.length === 1 ? 'it was' : 'they were'} raised)` : texts[0]!;
-  // A new alert gets the retries with backoff; alerts only carried over get one attempt per round.
-  const delivery = await postThrough(ctx.effects, 'the alert', 'alerts.webhook', webhook, body, { signal: ctx.signal, ...(text ? {} : { backoffMs: [] }) });
-  // --dry-run: shown, not posted; delivered stays unknown (null).
-  if (!delivery) return record(null);
-  if (!delivery.delivered && delivery.error !== 'interrupted') {
-    ctx.log.warn(`alert not delivered to alerts.webhook after ${delivery.attempts} attempts (${delivery.error}); it is sent again with the next round, and monitoring goes on.`);
-  }
-  return record(delivery.delivered, delivery.error);
 }
 
 function roundLine(ctx: Context, report: HealthReport): string {

@@ -10,6 +10,7 @@ import { currentPlatform, schedulerFor } from '../schedule/platform.js';
 import { prepareCommand, runbookLookup } from '../schedule/scheduled-command.js';
 import { cronExpression, parseTrigger, type TriggerOptions } from '../schedule/trigger.js';
 import type { ListedSchedule, SchedulePlatform, SchedulerBackend } from '../schedule/types.js';
+import { runCells, runHeads, runsOf, type ScheduleRuns } from '../schedule/list-runs.js';
 
 export interface ScheduleOptions extends TriggerOptions {
   name?: string;
@@ -35,7 +36,7 @@ export interface InstalledData {
 
 export type ScheduleData =
   | InstalledData
-  | { action: 'list'; platform: SchedulePlatform; schedules: ListedSchedule[] }
+  | { action: 'list'; platform: SchedulePlatform; schedules: ListedSchedule[]; runs?: Record<string, ScheduleRuns> }
   | { action: 'remove'; platform: SchedulePlatform; removed: ListedSchedule; applied: boolean };
 
 export async function run(ctx: Context, options: ScheduleOptions, args: string[]): Promise<CommandResult<ScheduleData>> {
@@ -44,7 +45,9 @@ export async function run(ctx: Context, options: ScheduleOptions, args: string[]
   const [first, ...rest] = args;
   if (first === 'list' && rest.length === 0) {
     assertHere(platform, 'listed');
-    return { data: { action: 'list', platform, schedules: await backend.list() } };
+    const schedules = await backend.list();
+    const runs = await runsOf(schedules, ctx.now());
+    return { data: { action: 'list', platform, schedules, ...(Object.keys(runs).length > 0 ? { runs } : {}) } };
   }
   if (first === 'remove') return { data: await remove(ctx, backend, rest) };
   return { data: await install(ctx, backend, options, args) };
@@ -115,7 +118,8 @@ export function render(data: ScheduleData, style: Style): string {
   if (data.action === 'list') {
     if (data.schedules.length === 0) return style.dim('No opsctl schedules.');
     const head = data.platform === 'windows' ? ['id', 'name', 'next run', 'status'] : ['id', 'name', 'schedule', 'command'];
-    return renderTable(style, head, data.schedules.map((s) => [s.id, s.name, s.schedule, s.orphan ? ORPHAN : shortCommand(s.command)]));
+    if (data.runs) head.push(...runHeads);
+    return renderTable(style, head, data.schedules.map((s) => [s.id, s.name, s.schedule, s.orphan ? ORPHAN : shortCommand(s.command), ...(data.runs ? runCells(data.runs[s.name]) : [])]));
   }
   if (data.action === 'remove') {
     const what = data.removed.orphan ? `the orphaned marker of ${data.removed.name}` : data.removed.name;

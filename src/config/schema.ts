@@ -92,18 +92,32 @@ const deploy = z.strictObject({
   maxReplicas: z.int().min(1).default(20),
 }).refine((d) => d.minReplicas <= d.maxReplicas, { message: 'minReplicas must not be above maxReplicas' });
 
+/** `expect.headers`: true (present), a string (equal), or { match: regex } (matching, case-insensitive). */
+const headerExpectation = z.union([z.literal(true), z.string(), z.strictObject({ match: z.string().min(1) })]);
+
+/** Bodies that say "degraded" with a 200: the value at `path` mapped to a state (others leave the verdict alone). */
+const statusMap = z.strictObject({
+  path: z.string().min(1).default('status'),
+  degraded: z.array(z.string()).default([]),
+  unhealthy: z.array(z.string()).default([]),
+});
+
 const endpoint = z.strictObject({
   name,
   url: z.string().min(1),
-  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   headers: z.record(z.string(), z.string()).optional(),
+  /** The request body (a POST smoke test); JSON text is sent as application/json unless headers say otherwise. */
+  body: z.string().optional(),
   expect: z
     .strictObject({
       status: z.union([z.int(), z.array(z.int()).min(1)]).optional(),
       json: z.record(z.string(), z.unknown()).optional(),
       body: z.string().optional(),
+      headers: z.record(z.string(), headerExpectation).optional(),
     })
     .optional(),
+  statusMap: statusMap.optional(),
   warnMs: z.int().positive().optional(),
   critMs: z.int().positive().optional(),
   timeout: duration.optional(),
@@ -113,6 +127,46 @@ const endpoint = z.strictObject({
   /** Certificate expiring within this many days: degraded. */
   certWarnDays: z.int().min(0).default(30),
   role: z.enum(['health', 'liveness', 'readiness']).default('health'),
+});
+
+/** A threshold on a Prometheus series: above warn degraded, above crit unhealthy (below: true turns both round). */
+const seriesThreshold = z
+  .strictObject({ warn: z.number().optional(), crit: z.number().optional(), below: z.boolean().default(false) })
+  .refine((t) => t.warn !== undefined || t.crit !== undefined, { message: 'give warn, crit or both' });
+
+const metricsProbe = z.strictObject({
+  name,
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Series name, optionally with labels to match: `http_requests_total{code="500"}`. */
+  series: z.record(z.string(), seriesThreshold).refine((s) => Object.keys(s).length > 0, { message: 'name at least one series' }),
+  timeout: duration.optional(),
+  retries: z.int().min(1).optional(),
+});
+
+const tcpProbe = z.strictObject({
+  name,
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.int().min(1).max(65535),
+  /** Text written once connected (\n and \r\n as written), and text the answer must contain. */
+  send: z.string().optional(),
+  expect: z.string().optional(),
+  warnMs: z.int().positive().optional(),
+  timeout: duration.optional(),
+  retries: z.int().min(1).optional(),
+});
+
+const dnsProbe = z.strictObject({
+  name,
+  /** The name to resolve. */
+  host: z.string().min(1),
+  type: z.enum(['A', 'AAAA']).default('A'),
+  /** A DNS server to ask, "10.0.0.2" or "127.0.0.1:5353"; the system's resolvers otherwise. */
+  server: z.string().min(1).optional(),
+  /** The address (or one of the addresses) the answer must hold. */
+  expect: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  timeout: duration.optional(),
+  retries: z.int().min(1).optional(),
 });
 
 const percentThresholds = z
@@ -136,6 +190,9 @@ const health = z.strictObject({
   retries: z.int().min(1).default(3),
   endpoints: z.array(endpoint).default([]),
   databases: z.array(z.string()).default([]),
+  metrics: z.array(metricsProbe).default([]),
+  tcp: z.array(tcpProbe).default([]),
+  dns: z.array(dnsProbe).default([]),
   /** false: no host probes; absent: disk, memory and load with the manuals' thresholds. */
   host: z.union([z.literal(false), hostProbes]).optional(),
 });
@@ -190,9 +247,44 @@ const cleanup = z.strictObject({
   pm2Logs: z.strictObject({ maxSizeMB: z.number().positive() }).optional(),
 });
 
+/** A log rule: records over `window` matching level/grep counted against max, or a ratio against warn/crit. */
+const logRule = z
+  .strictObject({
+    name,
+    window: duration.default('5m'),
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
+    grep: z.string().min(1).optional(),
+    /** Above this many matching records: down. */
+    max: z.int().min(0).optional(),
+    /** `of` and `over` are conditions on JSON fields ("req.status >= 500"), or "all". */
+    ratio: z.strictObject({ of: z.string().min(1), over: z.string().min(1).default('all') }).optional(),
+    warn: z.number().min(0).optional(),
+    crit: z.number().min(0).optional(),
+    /** Log sources to read (names or kinds as logs --source takes them); all of them otherwise. */
+    sources: z.array(z.string()).optional(),
+  })
+  .refine((r) => (r.ratio ? r.warn !== undefined || r.crit !== undefined : r.max !== undefined), { message: 'a ratio rule needs warn or crit; a count rule (level or grep) needs max' })
+  .refine((r) => r.ratio !== undefined || r.level !== undefined || r.grep !== undefined, { message: 'give level, grep or ratio' });
+
 const alerts = z.strictObject({
   webhook: z.string().optional(),
   reminder: duration.optional(),
+  /** A program and its arguments; the alert text goes to its stdin (mail -s "API Alert" ops@example.com). */
+  command: z.array(z.string().min(1)).min(1).optional(),
+  discord: z.string().optional(),
+  teams: z.string().optional(),
+  /** An ntfy topic URL: https://ntfy.sh/my-alerts. */
+  ntfy: z.string().optional(),
+  rules: z.array(logRule).default([]),
+  /** Heartbeats of scheduled runs: monitor alerts when an entry missed its time by more than grace. */
+  schedules: z
+    .strictObject({
+      missed: z.boolean().default(true),
+      grace: duration.default('10m'),
+      /** Healthchecks-style URL per schedule name: <url>/start, <url> on success, <url>/fail otherwise. */
+      pings: z.record(z.string(), z.string()).default({}),
+    })
+    .prefault({}),
 });
 
 export const environmentSchema = z.strictObject({
@@ -215,6 +307,8 @@ export const environmentSchema = z.strictObject({
     const probeNames: [string, (string | number)[]][] = [
       ...env.health.endpoints.map((e, i): [string, (string | number)[]] => [e.name, ['health', 'endpoints', i, 'name']]),
       ...env.health.databases.map((d, i): [string, (string | number)[]] => [d, ['health', 'databases', i]]),
+      ...(['metrics', 'tcp', 'dns'] as const).flatMap((kind) => env.health[kind].map((p, i): [string, (string | number)[]] => [p.name, ['health', kind, i, 'name']])),
+      ...(env.alerts?.rules ?? []).map((r, i): [string, (string | number)[]] => [r.name, ['alerts', 'rules', i, 'name']]),
     ];
     for (const [probe, path] of probeNames) {
       if (reserved.has(probe)) ctx.addIssue({ code: 'custom', path, message: `"${probe}" is the name of a host probe or probe group; choose another name` });
@@ -255,6 +349,11 @@ export type SwarmTarget = KindConfigs['swarm'];
 export type DatabaseConfig = z.infer<typeof database>;
 export type HealthConfig = EnvironmentConfig['health'];
 export type EndpointConfig = HealthConfig['endpoints'][number];
+export type MetricsProbeConfig = HealthConfig['metrics'][number];
+export type TcpProbeConfig = HealthConfig['tcp'][number];
+export type DnsProbeConfig = HealthConfig['dns'][number];
+export type AlertsConfig = NonNullable<EnvironmentConfig['alerts']>;
+export type LogRuleConfig = AlertsConfig['rules'][number];
 export type DeployConfig = EnvironmentConfig['deploy'];
 export type SourceConfig = NonNullable<EnvironmentConfig['source']>;
 export type FileConfig = z.infer<typeof fileSchema>;

@@ -12,6 +12,7 @@ import { isDatabaseKind } from '../databases/kinds.js';
 import { databaseProbe, probeDatabase } from './database.js';
 import { HOST_DEFAULTS, probeDisk, probeLoad, probeMemory } from './host.js';
 import { probeHttp, type Attempt } from './http.js';
+import { networkProbes, resolveHeaders, type ProbeSpec } from './plan-network.js';
 import { worst, type HealthReport, type ProbeKind, type ProbeResult } from './types.js';
 
 /** Pause between two attempts of a failing probe. */
@@ -28,13 +29,6 @@ export interface PlannedProbe {
 export interface ProbeDeps {
   runner: Runner;
   now: () => number;
-}
-
-/** A probe not yet prepared: reading its URL, headers and CA file waits until it is selected. */
-interface ProbeSpec {
-  name: string;
-  kind: ProbeKind;
-  build(): PlannedProbe;
 }
 
 /**
@@ -54,7 +48,7 @@ export function planProbes(env: SelectedEnvironment, deps: ProbeDeps, only?: rea
       if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
         throw new ConfigError(`${key}.url: ${redact(url)} is not an http:// or https:// URL.`, 'Write the full URL, such as http://localhost:8080/api/health.');
       }
-      const headers = endpoint.headers && Object.fromEntries(Object.entries(endpoint.headers).map(([k, v]) => [k, requireResolved(v, `${key}.headers.${k}`, env.envFile)]));
+      const headers = resolveHeaders(endpoint.headers, key, env.envFile);
       const ca = endpoint.ca === undefined ? undefined : readCa(resolveFrom(env, endpoint.ca), `${key}.ca`);
       const probe = { ...endpoint, url, ...(headers ? { headers } : {}), ...(ca ? { ca } : {}), timeoutMs: endpoint.timeout ? parseDuration(endpoint.timeout)! : defaultTimeout };
       return { name: endpoint.name, kind: 'http', retries: endpoint.retries ?? health.retries, attempt: (signal) => probeHttp(probe, signal, deps.now) };
@@ -73,12 +67,14 @@ export function planProbes(env: SelectedEnvironment, deps: ProbeDeps, only?: rea
     };
   });
   const host = hostProbes(env).map((probe): ProbeSpec => ({ name: probe.name, kind: probe.kind, build: () => probe }));
-  return selectProbes([...endpoints, ...databases, ...host], only).map((spec) => spec.build());
+  return selectProbes([...endpoints, ...networkProbes(env, defaultTimeout), ...databases, ...host], only).map((spec) => spec.build());
 }
 
 /** The name of every probe the environment defines, selected or not. */
 export function probeNames(env: SelectedEnvironment): Set<string> {
-  return new Set([...env.config.health.endpoints.map((e) => e.name), ...env.config.health.databases, ...hostProbes(env).map((p) => p.name)]);
+  const { health } = env.config;
+  const network = [...health.metrics, ...health.tcp, ...health.dns].map((p) => p.name);
+  return new Set([...health.endpoints.map((e) => e.name), ...network, ...health.databases, ...hostProbes(env).map((p) => p.name)]);
 }
 
 function hostProbes(env: SelectedEnvironment): PlannedProbe[] {
@@ -126,7 +122,7 @@ function readCa(file: string, key: string): string {
 export function selectProbes<P extends Pick<PlannedProbe, 'name' | 'kind'>>(probes: readonly P[], only: readonly string[] | undefined): P[] {
   if (!only || only.length === 0) return [...probes];
   const groups: Record<string, (p: P) => boolean> = {
-    endpoints: (p) => p.kind === 'http',
+    endpoints: (p) => ['http', 'metrics', 'tcp', 'dns'].includes(p.kind),
     databases: (p) => isDatabaseKind(p.kind),
     host: (p) => ['disk', 'memory', 'load'].includes(p.kind),
   };

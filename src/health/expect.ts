@@ -1,28 +1,27 @@
-import { worst, type HealthState } from './types.js';
-
-export interface Verdict {
-  state: HealthState;
-  reason?: string;
-}
+import { checkBounds, describeBounds, isBounds } from './json-bounds.js';
+import { worst, type HealthState, type Verdict } from './types.js';
 
 /**
  * `expect.json` as dot paths: `{ status: healthy, "checks.database.status": up }`; nested objects are
  * flattened the same way, so `{ checks: { database: { status: up } } }` means the same. Array items by index: `checks.0.status`.
  */
 export function checkJsonExpectations(body: unknown, expected: Record<string, unknown>): Verdict {
+  const verdicts: Verdict[] = [];
   for (const [path, want] of flatten(expected)) {
     const got = valueAt(body, path);
-    if (got === undefined) return { state: 'unhealthy', reason: `${path} is missing, expected ${show(want)}` };
-    if (!sameValue(got, want)) return { state: 'unhealthy', reason: `${path} is ${show(got)}, expected ${show(want)}` };
+    if (got === undefined) return { state: 'unhealthy', reason: `${path} is missing, expected ${isBounds(want) ? describeBounds(want) : show(want)}` };
+    if (isBounds(want)) verdicts.push(checkBounds(path, got, want));
+    else if (!sameValue(got, want)) return { state: 'unhealthy', reason: `${path} is ${show(got)}, expected ${show(want)}` };
   }
-  return { state: 'healthy' };
+  const state = worst(verdicts.map((v) => v.state));
+  return { state, ...(state === 'healthy' ? {} : { reason: verdicts.filter((v) => v.state === state).map((v) => v.reason).join('; ') }) };
 }
 
 function flatten(expected: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(expected).flatMap(([key, value]): [string, unknown][] => {
     const path = prefix ? `${prefix}.${key}` : key;
     // An empty map (`checks: {}`) asks only that an object is there.
-    return isPlainObject(value) && Object.keys(value).length > 0 ? flatten(value, path) : [[path, value]];
+    return isPlainObject(value) && Object.keys(value).length > 0 && !isBounds(value) ? flatten(value, path) : [[path, value]];
   });
 }
 
@@ -71,7 +70,8 @@ export function readHealthJson(body: unknown): Verdict & { checks: HealthJsonChe
     return { state: 'unhealthy', reason: 'health+json body has no "status"', checks: [] };
   }
   const overall = HEALTH_STATUS[body.status.toLowerCase()];
-  const checks = listChecks(body.checks);
+  // The older draft (and maikai) names them details, with metricValue/metricUnit.
+  const checks = listChecks(body.checks ?? body.details);
   const failing = checks.filter((c) => HEALTH_STATUS[c.status.toLowerCase()] !== 'healthy');
   const state = worst([overall ?? 'unhealthy', ...failing.map((c) => HEALTH_STATUS[c.status.toLowerCase()] ?? 'unhealthy')]);
   if (state === 'healthy') return { state, checks };
@@ -87,11 +87,16 @@ function listChecks(checks: unknown): HealthJsonCheck[] {
     (Array.isArray(entries) ? entries : [entries]).filter(isPlainObject).map((entry) => ({
       name: typeof entry.componentId === 'string' && !name.includes(entry.componentId) ? `${name} ${entry.componentId}` : name,
       status: typeof entry.status === 'string' ? entry.status : 'unknown',
-      ...(entry.observedValue !== undefined ? { observedValue: entry.observedValue } : {}),
-      ...(typeof entry.observedUnit === 'string' ? { observedUnit: entry.observedUnit } : {}),
+      ...observed(entry),
       ...(typeof entry.output === 'string' && entry.output ? { output: entry.output } : {}),
     })),
   );
+}
+
+function observed(entry: Record<string, unknown>): Pick<HealthJsonCheck, 'observedValue' | 'observedUnit'> {
+  const value = entry.observedValue ?? entry.metricValue;
+  const unit = entry.observedUnit ?? entry.metricUnit;
+  return { ...(value !== undefined ? { observedValue: value } : {}), ...(typeof unit === 'string' ? { observedUnit: unit } : {}) };
 }
 
 function describeCheck(check: HealthJsonCheck): string {

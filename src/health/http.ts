@@ -6,8 +6,9 @@ import type { EndpointConfig } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
 import { withDeadline } from '../process/deadline.js';
 import { VERSION } from '../version.js';
-import { checkJsonExpectations, isHealthJson, readHealthJson, type Verdict } from './expect.js';
-import { byThreshold, worst, type ProbeResult } from './types.js';
+import { checkJsonExpectations, isHealthJson, readHealthJson } from './expect.js';
+import { checkHeaders, checkStatusMap, requestHeaders } from './http-checks.js';
+import { byThreshold, worst, type ProbeResult, type Verdict } from './types.js';
 
 /** Enough for any health document; a bigger body is not read further (and not held in memory). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -21,9 +22,13 @@ export type HttpEndpoint = Omit<EndpointConfig, 'timeout' | 'ca' | 'retries'> & 
 
 export type Attempt = Omit<ProbeResult, 'name' | 'attempts' | 'durationMs'>;
 
-interface Response {
+/** What one request needs: the metrics probe sends the same kind. */
+export type RequestSpec = Pick<HttpEndpoint, 'url' | 'method' | 'headers' | 'body' | 'ca' | 'timeoutMs'>;
+
+export interface Response {
   status: number;
   contentType: string | undefined;
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
   elapsedMs: number;
   certValidTo?: Date;
@@ -46,6 +51,7 @@ export async function probeHttp(endpoint: HttpEndpoint, signal: AbortSignal, now
     details.certValidTo = response.certValidTo.toISOString();
     if (daysLeft < endpoint.certWarnDays) verdicts.push({ state: 'degraded', reason: `certificate expires in ${daysLeft} days (${response.certValidTo.toISOString().slice(0, 10)})` });
   }
+  if (endpoint.expect?.headers) verdicts.push(checkHeaders(response.headers, endpoint.expect.headers));
   verdicts.push(...checkBody(response, endpoint, details));
   const state = worst(verdicts.map((v) => v.state));
   const reasons = verdicts.filter((v) => v.state === state && v.reason).map((v) => v.reason);
@@ -83,7 +89,7 @@ function checkBody(response: Response, endpoint: HttpEndpoint, details: Record<s
   if (endpoint.expect?.body !== undefined && !text.includes(endpoint.expect.body)) {
     verdicts.push({ state: 'unhealthy', reason: `body does not contain ${JSON.stringify(endpoint.expect.body)}` });
   }
-  if (!healthJson && endpoint.expect?.json === undefined) return verdicts;
+  if (!healthJson && endpoint.expect?.json === undefined && endpoint.statusMap === undefined) return verdicts;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -97,14 +103,15 @@ function checkBody(response: Response, endpoint: HttpEndpoint, details: Record<s
     verdicts.push(read);
   }
   if (endpoint.expect?.json) verdicts.push(checkJsonExpectations(parsed, endpoint.expect.json));
+  if (endpoint.statusMap) verdicts.push(checkStatusMap(parsed, endpoint.statusMap));
   return verdicts;
 }
 
-function request(endpoint: HttpEndpoint, outer: AbortSignal): Promise<Response> {
+export function request(endpoint: RequestSpec, outer: AbortSignal): Promise<Response> {
   return withDeadline(endpoint.timeoutMs, (deadline) => send(endpoint, AbortSignal.any([outer, deadline])));
 }
 
-function send(endpoint: HttpEndpoint, signal: AbortSignal): Promise<Response> {
+function send(endpoint: RequestSpec, signal: AbortSignal): Promise<Response> {
   const url = new URL(endpoint.url);
   const client = url.protocol === 'https:' ? https : http;
   const started = performance.now();
@@ -119,7 +126,7 @@ function send(endpoint: HttpEndpoint, signal: AbortSignal): Promise<Response> {
         headers: {
           'user-agent': `opsctl/${VERSION}`,
           accept: 'application/health+json, application/json;q=0.9, */*;q=0.5',
-          ...endpoint.headers,
+          ...requestHeaders(endpoint),
         },
         ...(endpoint.ca ? { ca: endpoint.ca } : {}),
       },
@@ -132,6 +139,7 @@ function send(endpoint: HttpEndpoint, signal: AbortSignal): Promise<Response> {
           resolve({
             status: res.statusCode ?? 0,
             contentType: res.headers['content-type'],
+            headers: res.headers,
             body: Buffer.concat(chunks),
             elapsedMs: performance.now() - started,
             ...(cert?.valid_to ? { certValidTo: new Date(cert.valid_to) } : {}),
@@ -151,11 +159,11 @@ function send(endpoint: HttpEndpoint, signal: AbortSignal): Promise<Response> {
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(endpoint.body);
   });
 }
 
-function describeFailure(error: unknown, endpoint: HttpEndpoint, outer: AbortSignal): string {
+export function describeFailure(error: unknown, endpoint: Pick<RequestSpec, 'url' | 'timeoutMs'>, outer: AbortSignal): string {
   if (outer.aborted) return 'interrupted';
   const err = error as NodeJS.ErrnoException & { cause?: unknown };
   if (err.name === 'AbortError' || err.name === 'TimeoutError') return `no response within ${formatDuration(endpoint.timeoutMs)}`;

@@ -3,7 +3,7 @@ import type { DatabaseKind } from '../databases/kinds.js';
 /** A probe's verdict. `unknown`: it could not be checked (a client tool is missing), which is not the same as down. */
 export type HealthState = 'healthy' | 'degraded' | 'unknown' | 'unhealthy';
 
-export type ProbeKind = 'http' | DatabaseKind | 'disk' | 'memory' | 'load';
+export type ProbeKind = 'http' | 'metrics' | 'tcp' | 'dns' | DatabaseKind | 'disk' | 'memory' | 'load' | 'log-rule' | 'schedule';
 
 export interface ProbeResult {
   name: string;
@@ -13,13 +13,19 @@ export interface ProbeResult {
   state: HealthState;
   /** The measured figure, in `unit`: response time, latency, percent used, load per core. */
   value?: number;
-  unit?: 'ms' | '%' | 'per core';
+  unit?: 'ms' | '%' | 'per core' | 'records';
   /** Why the state is what it is, in a few words ("HTTP 503, expected 200"). */
   reason: string;
   /** Extra facts: HTTP status, certificate days left, health+json checks, server version. */
   details?: Record<string, unknown>;
   attempts: number;
   durationMs: number;
+}
+
+/** One check's say on a probe: several are combined with worst(). */
+export interface Verdict {
+  state: HealthState;
+  reason?: string;
 }
 
 export interface HealthReport {

@@ -22,6 +22,25 @@ export interface MonitorState {
   probes: Record<string, ProbeMemory>;
   /** Alert texts the webhook did not take: sent again, first, with the next round. */
   undelivered?: string[];
+  /** The same for the other channels, by their key (alerts.command, alerts.discord, ...). */
+  pending?: Record<string, string[]>;
+  /** When monitor first saw each scheduled entry: a run is expected only after that. */
+  schedulesSeen?: Record<string, string>;
+}
+
+const WEBHOOK = 'alerts.webhook';
+
+/** Undelivered texts of every channel, by key (the webhook's kept where earlier versions kept them). */
+export function pendingOf(state: MonitorState): Record<string, string[]> {
+  return { ...state.pending, ...(state.undelivered?.length ? { [WEBHOOK]: state.undelivered } : {}) };
+}
+
+export function setPending(state: MonitorState, pending: Record<string, string[]>): void {
+  const { [WEBHOOK]: webhook, ...others } = pending;
+  if (webhook?.length) state.undelivered = webhook;
+  else delete state.undelivered;
+  if (Object.keys(others).length > 0) state.pending = others;
+  else delete state.pending;
 }
 
 export type AlertKind = 'down' | 'degraded' | 'recovered' | 'still-down';
@@ -113,6 +132,7 @@ export function evaluate(
       lastAlertAt: now,
     };
   }
-  const undelivered = previous?.undelivered?.length ? { undelivered: previous.undelivered } : {};
-  return { next: { version: 1, environment: report.environment, updatedAt: now, probes, ...undelivered }, events };
+  const next: MonitorState = { version: 1, environment: report.environment, updatedAt: now, probes, ...(previous?.schedulesSeen ? { schedulesSeen: previous.schedulesSeen } : {}) };
+  if (previous) setPending(next, pendingOf(previous));
+  return { next, events };
 }
