@@ -1,7 +1,7 @@
 // The npm package's runtime: src/ and its dependencies bundled by esbuild into bundle/*.mjs (ESM, split),
 // so an installed opsctl loads a handful of files instead of ~380 and needs no node_modules at all.
 // `npm run build` runs it after tsc; bin/opsctl.js imports bundle/opsctl.mjs. See docs/distribution.md.
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -27,10 +27,12 @@ function commandEntries(root) {
 /** Builds <root>/bundle/ afresh; returns how many source modules went in and the files written. */
 export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
   const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  rmSync(outdir, { recursive: true, force: true });
+  // Built beside and swapped in: an opsctl running from the old bundle meanwhile keeps finding its chunks.
+  const partial = `${outdir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
   const result = await esbuild.build({
     entryPoints: { opsctl: path.join(root, 'src', 'cli', 'main.ts'), ...commandEntries(root) },
-    outdir,
+    outdir: partial,
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -41,7 +43,15 @@ export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
     banner: { js: BANNER },
   });
   assertNoImportMeta(result);
+  swapIn(partial, outdir);
   return { modules: Object.keys(result.metafile.inputs).length, files: Object.keys(result.metafile.outputs).length };
+}
+
+function swapIn(partial, outdir) {
+  const old = `${outdir}.old-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, old);
+  renameSync(partial, outdir);
+  rmSync(old, { recursive: true, force: true });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
