@@ -5,6 +5,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { writeLicenses } from './licenses.mjs';
 import { assertNoImportMeta, baseOptions } from './plugins.mjs';
 
 // Every file is one level below the package root, so ../ is the root: dist/<twin> URLs (plugins.mjs) and
@@ -43,6 +44,7 @@ export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
     banner: { js: BANNER },
   });
   assertNoImportMeta(result);
+  writeLicenses(root, Object.keys(result.metafile.inputs), partial);
   swapIn(partial, outdir);
   return { modules: Object.keys(result.metafile.inputs).length, files: Object.keys(result.metafile.outputs).length };
 }

@@ -51,6 +51,8 @@ describe.skipIf(!available)('npm install -g <packed tarball> on a clean PATH, th
   it('the tarball holds the launcher, the bundle and the runbooks: no sources, no tsc output, no tests', () => {
     expect(files).toContain('bin/opsctl.js');
     expect(files).toContain('bundle/opsctl.mjs');
+    // The bundled dependencies' licences travel with their code.
+    expect(files).toContain('bundle/THIRD-PARTY-LICENSES.txt');
     expect(files.some((f) => /^runbooks\/.+\.ya?ml$/.test(f))).toBe(true);
     expect(files.filter((f) => /^(src|dist|test|scripts|bench|examples)\//.test(f))).toEqual([]);
   });
