@@ -1,10 +1,12 @@
 // `npm run package`: standalone executables that need no Node on the machine (Node single executable
-// applications): release/opsctl-linux-x64 and release/opsctl-win-x64.exe. See docs/distribution.md.
-// Runs on linux-x64 or win-x64 (the pinned node of this machine makes the SEA blobs).
+// applications): release/opsctl-linux-x64, opsctl-linux-arm64 and opsctl-win-x64.exe, the runbooks beside
+// them (a folder and opsctl-runbooks.tar.gz) and SHA256SUMS. See docs/distribution.md.
+// Runs on a machine one of the targets is for (the pinned node of this machine makes the SEA blobs).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from './package/bundle.mjs';
+import { packRunbooks, writeChecksums } from './package/checksums.mjs';
 import { NODE_VERSION, TARGETS, nodeBinary } from './package/node-binaries.mjs';
 import { injectBlob, makeBlob } from './package/sea.mjs';
 
@@ -14,8 +16,8 @@ const BUILD = path.join(RELEASE, '.build');
 const CACHE = process.env.OPSCTL_PACKAGE_CACHE ?? path.join(ROOT, 'node_modules', '.cache', 'opsctl-package');
 
 function hostTarget() {
-  const host = TARGETS.find((t) => t.platform === process.platform && process.arch === 'x64');
-  if (!host) throw new Error(`packaging runs on linux-x64 or win-x64, not ${process.platform}-${process.arch}: the pinned node of this machine makes the SEA blobs`);
+  const host = TARGETS.find((t) => t.platform === process.platform && t.arch === process.arch);
+  if (!host) throw new Error(`packaging runs on ${TARGETS.map((t) => t.id).join(', ')}, not ${process.platform}-${process.arch}: the pinned node of this machine makes the SEA blobs`);
   return host;
 }
 
@@ -74,10 +76,13 @@ async function main() {
   for (const target of [host, ...TARGETS.filter((t) => t !== host)]) {
     built.push(await buildTarget(target, { blobMaker, host, bundleFile, assets, timings }));
   }
+  const runbooks = await packRunbooks(RELEASE);
+  const sums = await writeChecksums(RELEASE, [...built.map((b) => b.output), runbooks]);
   const mb = (file) => (statSync(file).size / 2 ** 20).toFixed(1);
   const lines = [
     `opsctl ${version} on node ${NODE_VERSION}: bundle ${mb(bundleFile)} MB (${bundled.modules} modules, ${bundled.commandModules} command modules), ${Object.keys(assets).length} runbook assets`,
     ...built.map((b) => `  ${path.relative(ROOT, b.output)}  ${mb(b.output)} MB${b.codeCache ? '  (code cache)' : ''}`),
+    `  ${path.relative(ROOT, runbooks)}, ${path.relative(ROOT, sums)} (check with: cd release && sha256sum -c SHA256SUMS)`,
     `  ${timings.join(', ')}; total ${((performance.now() - started) / 1000).toFixed(1)} s`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

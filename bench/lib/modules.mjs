@@ -33,6 +33,7 @@ function classify(urls, root) {
     own: own.sort(),
     dependencyFiles: dependencies.length,
     packages: [...packages].sort(),
-    commandModules: own.filter((rel) => rel.startsWith('dist/commands/')),
+    // dist/commands/<name>.js under tsc's output, bundle/command-<name>.mjs in the bundle bin/opsctl.js runs.
+    commandModules: own.filter((rel) => rel.startsWith('dist/commands/') || rel.startsWith('bundle/command-')),
   };
 }

@@ -19,7 +19,15 @@ environments:
   bench:
     target:
       pm2: { name: ${APP}, script: app.cjs, instances: ${INSTANCES} }
+    logs: { files: [app.log], pm2: false }
 `;
+
+/** The app's own log for \`logs -n 20\`: 2,000 pino-style lines, a day's worth for a quiet service. */
+function appLog() {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ level: i % 50 === 0 ? 50 : 30, time: start + i * 43_000, pid: 1, msg: `request ${i} served`, reqId: `r${i}` }));
+  return `${lines.join('\n')}\n`;
+}
 
 /** The pm2 CLI as argv: the node_modules/.bin link on POSIX (what opsctl finds on PATH), node + its bin script on Windows. */
 export function pm2Argv(root) {
@@ -32,6 +40,7 @@ export function createFixture(root) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'opsctl-bench-'));
   writeFileSync(path.join(dir, 'app.cjs'), APP_SOURCE);
   writeFileSync(path.join(dir, 'opsctl.yaml'), CONFIG);
+  writeFileSync(path.join(dir, 'app.log'), appLog());
   const env = {
     ...process.env,
     PM2_HOME: path.join(dir, 'pm2'),

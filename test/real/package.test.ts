@@ -10,8 +10,10 @@ import { requireTool } from '../support/real-tools.js';
 const RELEASE = path.join(REPO_ROOT, 'release');
 const LINUX = path.join(RELEASE, 'opsctl-linux-x64');
 const WINDOWS = path.join(RELEASE, 'opsctl-win-x64.exe');
+const ARM64 = path.join(RELEASE, 'opsctl-linux-arm64');
+const SUMS = path.join(RELEASE, 'SHA256SUMS');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-const INPUTS = ['src', 'runbooks', 'scripts/package.mjs', 'scripts/package', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'runbooks', 'scripts/package.mjs', 'scripts/package', 'scripts/build', 'package.json', 'package-lock.json'];
 
 // The Linux executable runs only here; building on Windows would need its own pinned node as the blob maker.
 const available = requireTool('sea-linux-x64', () => (process.platform === 'linux' && process.arch === 'x64' ? undefined : `the Linux x64 executable cannot run on ${process.platform}-${process.arch}`));
@@ -25,12 +27,23 @@ function newestMtime(file: string): number {
 
 /** `npm run package` (about 16 s) unless release/ is newer than everything it is made from. */
 function ensurePackaged(): void {
-  const built = Math.min(...[LINUX, WINDOWS].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
+  const built = Math.min(...[LINUX, WINDOWS, ARM64, SUMS].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
   if (built > Math.max(...INPUTS.map((i) => newestMtime(path.join(REPO_ROOT, i))))) return;
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'package.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm run package failed:\n${result.stdout}${result.stderr}`);
   console.log(result.stdout.trim());
 }
+
+/**
+ * The arm64 executable runs under qemu-user with an aarch64 glibc: QEMU_LD_PREFIX names its root, else
+ * Debian's cross packages' /usr/aarch64-linux-gnu (apt-get install qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross).
+ */
+const ARM64_ROOT = process.env.QEMU_LD_PREFIX ?? '/usr/aarch64-linux-gnu';
+const QEMU = whichTool('qemu-aarch64-static');
+const qemu = available && requireTool('qemu-aarch64', () => {
+  if (!QEMU) return 'qemu-aarch64-static is not on PATH (apt-get install qemu-user-static)';
+  return existsSync(path.join(ARM64_ROOT, 'lib', 'ld-linux-aarch64.so.1')) ? undefined : `no aarch64 glibc in ${ARM64_ROOT} (set QEMU_LD_PREFIX, or apt-get install libc6-arm64-cross libstdc++6-arm64-cross)`;
+});
 
 describe.skipIf(!available)('the standalone executables (npm run package)', () => {
   const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -103,6 +116,36 @@ describe.skipIf(!available)('the standalone executables (npm run package)', () =
     expect(bytes.includes(Buffer.from('NODE_SEA_BLOB', 'utf16le'))).toBe(true);
     expect(bytes.includes(`${FUSE}:1`)).toBe(true);
     expect(bytes.includes('__opsctlModuleUrl')).toBe(true);
+  });
+
+  it('SHA256SUMS covers every executable and the runbooks archive, and sha256sum -c passes on them', () => {
+    const listed = readFileSync(SUMS, 'utf8').trim().split('\n').map((line) => line.split('  ')[1]);
+    expect(listed).toEqual(['opsctl-linux-arm64', 'opsctl-linux-x64', 'opsctl-runbooks.tar.gz', 'opsctl-win-x64.exe']);
+    const checked = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: RELEASE, encoding: 'utf8' });
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(checked.stdout.trim().split('\n')).toEqual(listed.map((name) => `${name}: OK`));
+  });
+
+  it('the runbooks archive unpacks to runbooks/ with the shipped runbooks', () => {
+    const listing = spawnSync('tar', ['-tzf', path.join(RELEASE, 'opsctl-runbooks.tar.gz')], { encoding: 'utf8' });
+    const shipped = readdirSync(path.join(REPO_ROOT, 'runbooks')).filter((f) => /\.ya?ml$/.test(f));
+    expect(listing.stdout.split('\n').filter((f) => /\.ya?ml$/.test(f)).sort()).toEqual(shipped.map((f) => `runbooks/${f}`).sort());
+  });
+
+  it.skipIf(!qemu)('the Linux arm64 executable prints the package version under qemu-aarch64-static', async () => {
+    const env = cleanEnv({ PATH: noNode, HOME: dir, QEMU_LD_PREFIX: ARM64_ROOT });
+    // By full path: PATH here is one without node, which on Debian is also without /usr/bin.
+    const result = await execa(QEMU!, [ARM64, '--version'], { cwd: dir, env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 180_000 });
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stdout).trim()).toBe(version);
+  }, 200_000);
+
+  it('the Linux arm64 file is an aarch64 ELF with the SEA fuse set', () => {
+    const bytes = readFileSync(ARM64);
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    // e_machine at 0x12: 183 is EM_AARCH64.
+    expect(bytes.readUInt16LE(0x12)).toBe(183);
+    expect(bytes.includes(`${FUSE}:1`)).toBe(true);
   });
 
   it('runbook list finds the shipped runbooks in runbooks/ beside the executable', async () => {

@@ -1,4 +1,4 @@
-/** Runs the BUILT opsctl (bin/opsctl.js) as a user would: argv arrays, a clean environment, temp folders. */
+/** Runs the BUILT opsctl (bin/opsctl.js, which runs bundle/ as the npm package does) as a user would: argv arrays, a clean environment, temp folders. */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -166,8 +166,11 @@ export async function ensureBuilt(): Promise<void> {
   try {
     if (!isStale()) return;
     const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
+    // What `npm run build` runs: tsc into dist/, then the bundle bin/opsctl.js imports (bundle/).
+    for (const args of [[tsc, '-p', 'tsconfig.build.json'], [path.join(REPO_ROOT, 'scripts', 'build', 'npm-bundle.mjs')]]) {
+      const result = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -186,9 +189,9 @@ function tryLock(lock: string): boolean {
 }
 
 function isStale(): boolean {
-  const built = path.join(DIST, 'cli', 'main.js');
-  if (!existsSync(built)) return true;
-  return newestMtime(path.join(REPO_ROOT, 'src')) > statSync(built).mtimeMs;
+  const built = [path.join(DIST, 'cli', 'main.js'), path.join(REPO_ROOT, 'bundle', 'opsctl.mjs')];
+  if (!built.every(existsSync)) return true;
+  return newestMtime(path.join(REPO_ROOT, 'src')) > Math.min(...built.map((file) => statSync(file).mtimeMs));
 }
 
 function newestMtime(dir: string): number {

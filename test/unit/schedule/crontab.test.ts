@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronLine, isOwnLine, listCrontab, markerLine, shellQuote, withEntry, withoutEntry } from '../../../src/schedule/crontab.js';
+import { cronLine, entryCommand, isOwnLine, listCrontab, markerLine, shellQuote, withEntry, withoutEntry } from '../../../src/schedule/crontab.js';
 import { buildJob, type ScheduledJob } from '../../../src/schedule/job.js';
 import type { Trigger } from '../../../src/schedule/trigger.js';
 
@@ -14,7 +14,7 @@ function job(command: string[] = ['backup'], name?: string): ScheduledJob {
     configFile: '/srv/shop/opsctl.yaml',
     stateDir: '/srv/shop/.opsctl',
     yes: false,
-    pathValue: '/usr/local/bin:/usr/bin:/bin',
+    envVars: { PATH: '/usr/local/bin:/usr/bin:/bin', PM2_HOME: '/srv/pm2 home' },
     ...(name ? { name } : {}),
   });
 }
@@ -22,10 +22,15 @@ function job(command: string[] = ['backup'], name?: string): ScheduledJob {
 const OTHERS = '# m h dom mon dow command\nMAILTO=ops@example.com\n*/5 * * * * /usr/local/bin/check.sh   # keep   spacing\n\n';
 
 describe('cronLine', () => {
-  it('cds to the config folder, carries PATH, pins -e and -c, appends to the log', () => {
+  it('cds to the config folder, creates the log folder, carries PATH and PM2_HOME, pins -e and -c, appends to the log', () => {
     expect(cronLine(DAILY, job())).toBe(
-      '0 2 * * * cd /srv/shop && PATH=/usr/local/bin:/usr/bin:/bin /usr/bin/node /opt/opsctl/bin/opsctl.js backup -e production -c /srv/shop/opsctl.yaml >> /srv/shop/.opsctl/logs/shop-production-backup.log 2>&1',
+      "0 2 * * * cd /srv/shop && mkdir -p -- /srv/shop/.opsctl/logs && PATH=/usr/local/bin:/usr/bin:/bin PM2_HOME='/srv/pm2 home' /usr/bin/node /opt/opsctl/bin/opsctl.js backup -e production -c /srv/shop/opsctl.yaml >> /srv/shop/.opsctl/logs/shop-production-backup.log 2>&1",
     );
+  });
+  it('entryCommand leaves what runs: no folder, mkdir, variables or log', () => {
+    const line = cronLine(DAILY, { ...job(), envVars: { PATH: '/usr/bin:/bin', PM2_HOME: '/srv/pm2' } });
+    expect(entryCommand(line.slice('0 2 * * * '.length))).toBe('/usr/bin/node /opt/opsctl/bin/opsctl.js backup -e production -c /srv/shop/opsctl.yaml');
+    expect(entryCommand('cd /srv && PATH=/usr/bin opsctl backup >> /srv/.opsctl/logs/nightly.log 2>&1')).toBe('opsctl backup');
   });
   it('quotes for sh and escapes % for cron', () => {
     const line = cronLine(DAILY, job(['logs', '--grep', "it's 100% down"]));

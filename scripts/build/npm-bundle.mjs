@@ -1,0 +1,64 @@
+// The npm package's runtime: src/ and its dependencies bundled by esbuild into bundle/*.mjs (ESM, split),
+// so an installed opsctl loads a handful of files instead of ~380 and needs no node_modules at all.
+// `npm run build` runs it after tsc; bin/opsctl.js imports bundle/opsctl.mjs. See docs/distribution.md.
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { writeLicenses } from './licenses.mjs';
+import { assertNoImportMeta, baseOptions } from './plugins.mjs';
+
+// Every file is one level below the package root, so ../ is the root: dist/<twin> URLs (plugins.mjs) and
+// runbooks/ resolve as they do from dist/. Dependencies written as CommonJS call require() for builtins,
+// which an ES module has only through createRequire.
+const BANNER = [
+  "import { createRequire as __opsctlCreateRequire } from 'node:module';",
+  'const require = __opsctlCreateRequire(import.meta.url);',
+  'const __opsctlModuleUrl = (rel) => new URL(`../${rel}`, import.meta.url).href;',
+].join('\n');
+
+/** One entry per command module, so each stays a file of its own that only its command imports. */
+function commandEntries(root) {
+  const loaders = readFileSync(path.join(root, 'src', 'cli', 'loaders.ts'), 'utf8');
+  const names = [...loaders.matchAll(/import\('\.\.\/commands\/([\w-]+)\.js'\)/g)].map((m) => m[1]);
+  if (names.length === 0) throw new Error('src/cli/loaders.ts names no command module: the bundle would not load any command');
+  return Object.fromEntries(names.map((name) => [`command-${name}`, path.join(root, 'src', 'commands', `${name}.ts`)]));
+}
+
+/** Builds <root>/bundle/ afresh; returns how many source modules went in and the files written. */
+export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
+  const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  // Built beside and swapped in: an opsctl running from the old bundle meanwhile keeps finding its chunks.
+  const partial = `${outdir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  const result = await esbuild.build({
+    entryPoints: { opsctl: path.join(root, 'src', 'cli', 'main.ts'), ...commandEntries(root) },
+    outdir: partial,
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    ...baseOptions(root, version),
+    splitting: true,
+    format: 'esm',
+    target: 'node20',
+    banner: { js: BANNER },
+  });
+  assertNoImportMeta(result);
+  writeLicenses(root, Object.keys(result.metafile.inputs), partial);
+  swapIn(partial, outdir);
+  return { modules: Object.keys(result.metafile.inputs).length, files: Object.keys(result.metafile.outputs).length };
+}
+
+function swapIn(partial, outdir) {
+  const old = `${outdir}.old-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, old);
+  renameSync(partial, outdir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const started = performance.now();
+  const { modules, files } = await npmBundle(root);
+  process.stdout.write(`bundle/: ${modules} modules in ${files} files (${Math.round(performance.now() - started)} ms)\n`);
+}

@@ -1,0 +1,60 @@
+// esbuild plugins both bundles share: the npm build (scripts/build/npm-bundle.mjs) and the executables' (scripts/package/bundle.mjs).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Rewrites import.meta.url in src/ files to `__opsctlModuleUrl('dist/<same path>.js')`: the URL its tsc twin
+ * would have at the package root, so `new URL('../../runbooks/', import.meta.url)` in src/runbook/load.ts
+ * still means <root>/runbooks/. Each bundle's banner defines __opsctlModuleUrl for its own layout.
+ */
+export function moduleUrls(root) {
+  const src = path.join(root, 'src');
+  return {
+    name: 'module-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        const rel = path.relative(src, args.path);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        const twin = path.posix.join('dist', rel.split(path.sep).join('/').replace(/\.ts$/, '.js'));
+        return { contents: text.replaceAll('import.meta.url', `__opsctlModuleUrl(${JSON.stringify(twin)})`), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * src/version.ts reads ../package.json at run time; a bundle gets the version as a constant instead
+ * (an executable has no package.json beside it, and the npm bundle saves the read).
+ */
+export function inlineVersion(root, version) {
+  const file = path.join(root, 'src', 'version.ts');
+  return {
+    name: 'inline-version',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, (args) => {
+        if (path.resolve(args.path) !== file) return undefined;
+        const exports = readFileSync(file, 'utf8').match(/^export\s+\S+\s+\w+/gm) ?? [];
+        // Should version.ts ever export more than VERSION, this replacement would drop it: say so.
+        if (exports.length !== 1 || !/\bVERSION$/.test(exports[0])) {
+          return { errors: [{ text: `src/version.ts exports ${exports.join(', ') || 'nothing'}; scripts/build/plugins.mjs replaces it with VERSION alone: update inlineVersion()` }] };
+        }
+        return { contents: `export const VERSION = ${JSON.stringify(version)};\n`, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** Any import.meta other than .url would be {} in CommonJS: refuse rather than ship a silent undefined. */
+export function assertNoImportMeta(result) {
+  const warnings = result.warnings.filter((w) => w.id === 'empty-import-meta' || w.text.includes('import.meta'));
+  if (warnings.length === 0) return;
+  const where = warnings.map((w) => `${w.location?.file}:${w.location?.line}: ${w.text}`).join('\n');
+  throw new Error(`import.meta that the bundle cannot provide:\n${where}`);
+}
+
+/** The esbuild options both bundles share: all of src/ and its dependencies, for Node, with the plugins above. */
+export function baseOptions(root, version) {
+  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), moduleUrls(root)], legalComments: 'none', metafile: true, logLevel: 'silent' };
+}
