@@ -3,6 +3,7 @@ import type { Command } from '../process/command.js';
 import type { Runner, StreamOptions } from '../process/runner.js';
 import type { Connection } from './connection.js';
 import type { DatabaseKind } from './kinds.js';
+import type { StatsSupport } from './stats.js';
 
 /** What backup, restore, health-check, deploy's preflight and doctor need of one kind of database. */
 export interface DatabaseAdapter {
@@ -19,6 +20,8 @@ export interface DatabaseAdapter {
   probe(conn: Connection, url: string, timeoutMs: number): DatabaseProbe;
   /** Dump, check and restore; absent for a kind opsctl does not back up (redis). */
   readonly backup?: BackupSupport;
+  /** `db stats` (every kind), and for postgres `db terminate` and `db maintain`. */
+  readonly stats: StatsSupport;
 }
 
 export interface DatabaseProbe {
