@@ -193,6 +193,17 @@ const TABLE = [
     ],
   },
   {
+    name: 'migrate',
+    summary: 'Run source.migrate alone against the release that runs now (its folder, or a one-off container of its image), under the lock, after a backup; journaled',
+    examples: ['opsctl migrate -e staging --dry-run', 'opsctl migrate -e staging', 'opsctl migrate -e production --json'],
+  },
+  {
+    name: 'exec',
+    args: '<command...>',
+    summary: 'Run one command in the current release\'s folder (pm2) or a one-off container of its image (compose, swarm) with the environment\'s variables; journaled',
+    examples: ['opsctl exec -e production -- node scripts/report.js', 'opsctl exec -e staging -- npm run db:seed', 'opsctl exec -e production --json -- node -e "console.log(process.version)"'],
+  },
+  {
     name: 'db',
     args: '<action>',
     summary: 'The databases of an environment: db stats (size, connections, slow queries, tables, redis memory and hit rate, mongo dbStats), db terminate --older-than <d>, db maintain (VACUUM ANALYZE)',
