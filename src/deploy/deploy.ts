@@ -35,7 +35,7 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
     }
     result.backup = await backupFirst(s, ref);
     const release = await prepareRelease(s, ref, { skipTests: request.skipTests });
-    await migrateStep(s, release, (result.migrations = []));
+    if (s.source.migrate.length > 0) await migrateStep(s, release, (result.migrations = []));
     // From the switch on, the target may run the release even if opsctl is stopped mid-way.
     result.running = release.sha;
     const switched = await switchTo(s, release);

@@ -36,7 +36,8 @@ export async function runMigrations(ctx: Context, env: SelectedEnvironment, rele
     const run = { command: formatCommand(cmd), exitCode: result.exitCode, output: output.length > OUTPUT_CHARS ? output.slice(-OUTPUT_CHARS) : output, durationMs: ctx.now() - started };
     runs.push(run);
     if (result.exitCode !== 0) {
-      const last = output.split(/\r?\n/).filter(Boolean).pop() ?? '';
+      // The last line that says something: compose may close with a bare exit code.
+      const last = output.split(/\r?\n/).filter((line) => /[a-z]/i.test(line)).pop() ?? '';
       throw new OpsError(`migration "${line}" failed (exit ${result.exitCode})${last ? `: ${last}` : ''}.`, 'Fix the migration and run it again; the result\'s migrations hold its output.');
     }
   }
@@ -47,7 +48,8 @@ export async function runMigrations(ctx: Context, env: SelectedEnvironment, rele
 export async function migrateStep(session: SourceSession, release: PreparedRelease, runs: MigrationRun[]): Promise<void> {
   const { ctx, env, steps, ledger } = session;
   const lines = env.config.source?.migrate ?? [];
-  if (lines.length === 0) return steps.skip('migrate', 'no source.migrate in opsctl.yaml');
+  // Without source.migrate there is no step at all, as there is no backup step without backup.beforeDeploy.
+  if (lines.length === 0) return;
   await steps.run('migrate', plural(lines.length, 'command'), async () => {
     try {
       await runMigrations(ctx, env, release, runs);
