@@ -22,6 +22,9 @@ const LOADERS: Record<CommandName, () => Promise<CommandModule>> = {
   lock: () => import('../commands/lock.js'),
   schedule: () => import('../commands/schedule.js'),
   runbook: () => import('../commands/runbook.js'),
+  migrate: () => import('../commands/migrate.js'),
+  exec: () => import('../commands/exec.js'),
+  db: () => import('../commands/db.js'),
   init: () => import('../commands/init.js'),
   completion: () => import('../commands/completion.js'),
 };

@@ -4,6 +4,8 @@ import type { CommandResult, Context } from '../context.js';
 import { checkAllTools, checkWritable, type Check } from '../doctor/checks.js';
 import { checkDisk } from '../health/disk.js';
 import { needsOf } from '../doctor/needs.js';
+import { portChecks } from '../doctor/ports.js';
+import { requiredEnvCheck } from '../doctor/required-env.js';
 import { checkDockerEngine, COMPOSE, DOCKER_ENGINE } from '../targets/docker/doctor.js';
 import { kindModule } from '../targets/registry.js';
 import { ConfigError } from '../errors.js';
@@ -31,7 +33,9 @@ export async function run(ctx: Context): Promise<CommandResult<DoctorData>> {
   ]);
   const disks = await Promise.all(scope.flatMap((env) => diskChecks(env, scope.length > 1)));
   const variables = scope.map((env) => variablesCheck(env, scope.length > 1)).filter((c) => c !== undefined);
-  const checks = [configCheck, ...variables, ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks];
+  const required = (await Promise.all(scope.map((env) => requiredEnvCheck(env, ctx.runner, ctx.env, scope.length > 1)))).filter((c) => c !== undefined);
+  const ports = (await Promise.all(scope.map((env) => portChecks(env, ctx.runner, scope.length > 1)))).flat();
+  const checks = [configCheck, ...variables, ...required, ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks, ...ports];
   if (needs.has(DOCKER_ENGINE) && !dockerFound) {
     checks.push({ name: DOCKER_ENGINE, kind: 'daemon', required: true, status: 'missing', detail: 'docker is not installed' });
   }

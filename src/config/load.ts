@@ -65,7 +65,8 @@ function parseYaml(file: string): unknown {
   }
 }
 
-function readDotenv(file: string): Record<string, string> {
+/** The .env file's variables; none when it does not exist. */
+export function readDotenv(file: string): Record<string, string> {
   try {
     return parseEnv(readConfigText(file)) as Record<string, string>;
   } catch (error) {

@@ -73,6 +73,8 @@ const source = z.strictObject({
   ref: z.string().min(1).default('main'),
   build: z.array(commandLine).default([]),
   checks: z.array(commandLine).default([]),
+  /** Run after the build and before the switch, in the release folder or a one-off container of its image. */
+  migrate: z.array(commandLine).default([]),
   keepReleases: z.int().min(1).default(5),
 });
 
@@ -299,8 +301,18 @@ export const environmentSchema = z.strictObject({
   logs: logs.optional(),
   cleanup: cleanup.optional(),
   alerts: alerts.optional(),
+  /** Variables the app needs, checked by doctor in the target's environment (pm2 env, compose environment, .env). */
+  requiredEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits and "_"')).default([]),
 })
   .superRefine((env, ctx) => {
+    // rollback --restore-db across a migration restores the backup taken before that deploy: there must be one.
+    if ((env.source?.migrate.length ?? 0) > 0 && !env.backup?.beforeDeploy) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backup', 'beforeDeploy'],
+        message: 'must be true when source.migrate is set: a rollback across a migration restores the backup taken before that deploy (set backup: { databases: [...], beforeDeploy: true })',
+      });
+    }
     // Probe names key --only and the monitor's memory: each must be unique and not a host probe's or group's name.
     const reserved = new Set(['memory', 'load', 'disk', 'endpoints', 'databases', 'host']);
     const seen = new Set<string>();

@@ -39,5 +39,6 @@ export function backupAdapter(kind: string, key: string): BackupAdapter {
   throw new ConfigError(`${key}: ${kind} databases cannot be backed up by opsctl.`, `Back up ${backed.join(' and ')} databases; leave ${kind} out of backup.databases.`);
 }
 
+export type { DatabaseStats, SlowQuery, StatsSupport } from './stats.js';
 export type { BackupSupport, DatabaseAdapter, DatabaseProbe, DumpCheck, PreparedDump, ScratchDatabase } from './types.js';
 export type { Connection } from './connection.js';

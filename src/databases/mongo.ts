@@ -10,6 +10,7 @@ import { registerCleanup } from '../process/cleanup.js';
 import { parseVersion } from '../process/tools.js';
 import type { DumpInput } from './types.js';
 import type { Connection } from './connection.js';
+import { mongoStats } from './mongo-stats.js';
 import { parseWithSecrets } from './parse.js';
 import type { DatabaseAdapter, DatabaseProbe } from './types.js';
 
@@ -31,6 +32,7 @@ export const mongo: DatabaseAdapter = {
   ],
   tools: { backup: ['mongodump', 'mongorestore'], probe: ['mongosh'] },
   parse: (url, key) => parseWithSecrets(url, key, PROTOCOLS),
+  stats: mongoStats,
   probe: (conn, url): DatabaseProbe => ({
     target: conn.safeUrl,
     command: command('mongosh', ['--nodb', '--quiet', '--norc', '--eval', PING_SCRIPT], { readOnly: true, env: { OPSCTL_MONGO_URI: url } }),

@@ -1,5 +1,5 @@
-import { command } from '../process/command.js';
 import { parseWithSecrets } from './parse.js';
+import { redisCliCommand, redisStats } from './redis-stats.js';
 import type { DatabaseAdapter } from './types.js';
 
 const PROTOCOLS = ['redis:', 'rediss:'];
@@ -11,15 +11,11 @@ export const redis: DatabaseAdapter = {
   dotenvKeys: [{ variable: 'REDIS_URL', name: 'redis' }],
   tools: { backup: [], probe: ['redis-cli'] },
   parse: (url, key) => parseWithSecrets(url, key, PROTOCOLS),
+  stats: redisStats,
   probe: (conn) => {
-    const args = ['-h', conn.host, '-p', String(conn.port ?? 6379)];
-    if (conn.user) args.push('--user', conn.user);
-    if (conn.database) args.push('-n', conn.database);
-    if (conn.tls) args.push('--tls');
-    args.push('ping');
     return {
       target: conn.safeUrl,
-      command: command('redis-cli', args, { readOnly: true, env: conn.password ? { REDISCLI_AUTH: conn.password } : {} }),
+      command: redisCliCommand(conn, ['ping']),
       // redis-cli exits 0 on an error reply; a failed AUTH is said on stderr, NOAUTH on stdout.
       read: (stdout, stderr) => {
         if (stdout.trim() === 'PONG') return { ok: true };

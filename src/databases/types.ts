@@ -4,6 +4,7 @@ import type { Command } from '../process/command.js';
 import type { Runner, StreamOptions } from '../process/runner.js';
 import type { Connection } from './connection.js';
 import type { DatabaseKind } from './kinds.js';
+import type { StatsSupport } from './stats.js';
 
 /** A dump to restore: its file, or its bytes as a stream (decrypted on the fly), fed to the client's stdin. */
 export type DumpInput = string | Readable;
@@ -23,6 +24,8 @@ export interface DatabaseAdapter {
   probe(conn: Connection, url: string, timeoutMs: number): DatabaseProbe;
   /** Dump, check and restore; absent for a kind opsctl does not back up (redis). */
   readonly backup?: BackupSupport;
+  /** `db stats` (every kind), and for postgres `db terminate` and `db maintain`. */
+  readonly stats: StatsSupport;
 }
 
 export interface DatabaseProbe {

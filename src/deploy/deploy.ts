@@ -6,6 +6,7 @@ import { createSet } from '../backup/create.js';
 import { planParts } from '../backup/parts.js';
 import { prepareRelease } from './build.js';
 import { rollbackTarget } from './ledger.js';
+import { migrateStep } from './migrate.js';
 import { keepReleases, withRelease } from './operation.js';
 import { preparedAt, resolveRef, type ResolvedRef } from './releases.js';
 import type { DeployResult } from './result.js';
@@ -34,6 +35,7 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
     }
     result.backup = await backupFirst(s, ref);
     const release = await prepareRelease(s, ref, { skipTests: request.skipTests });
+    if (s.source.migrate.length > 0) await migrateStep(s, release, (result.migrations = []));
     // From the switch on, the target may run the release even if opsctl is stopped mid-way.
     result.running = release.sha;
     const switched = await switchTo(s, release);

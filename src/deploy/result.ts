@@ -2,6 +2,7 @@ import { toOpsError } from '../errors.js';
 import type { OperationResult } from '../history/journal.js';
 import type { GateResult } from './gate.js';
 import type { ReleaseDetails } from './ledger.js';
+import type { MigrationRun } from './migrate.js';
 import { VERDICT_STEPS, type StepRecord } from './steps.js';
 
 export type DeployOutcome = 'deployed' | 'unchanged' | 'planned' | 'failed' | 'rolled-back' | 'rollback-failed' | 'interrupted';
@@ -22,6 +23,8 @@ export interface DeployResult {
   backup: string | null;
   /** rollback --restore-db: the set restored. */
   restored: string | null;
+  /** source.migrate as it ran (deploy only): command, exit code and output. */
+  migrations?: MigrationRun[];
   steps: StepRecord[];
   health: GateResult | null;
   /** The automatic rollback after a failed deploy. */
@@ -80,6 +83,8 @@ export function journalDetailsOf(result: DeployResult): Record<string, unknown> 
     health: result.health && { passed: result.health.passed, rounds: result.health.rounds, reason: result.health.reason },
     rollback: result.rollback && { to: result.rollback.to, ok: result.rollback.ok, error: result.rollback.error },
     restored: result.restored,
+    // The ledger's mark: rollback across this release needs --restore-db or --force (deploy/migrate.ts).
+    ...(result.migrations?.length && result.migrations.every((m) => m.exitCode === 0) ? { migrations: result.migrations.map((m) => m.command) } : {}),
     error: result.error,
   };
 }

@@ -5,6 +5,7 @@ import { clip } from '../output/table.js';
 import { restoreSet } from '../backup/restore-set.js';
 import { prepareRelease } from './build.js';
 import { findRelease, previousGood, releaseDetails } from './ledger.js';
+import { checkMigrationsCrossed } from './migrate.js';
 import { keepReleases, withRelease } from './operation.js';
 import { resolveRef, type ResolvedRef } from './releases.js';
 import type { DeployResult } from './result.js';
@@ -25,7 +26,8 @@ export function rollback(ctx: Context, env: SelectedEnvironment, request: Rollba
     const s = await session.steps.run('preflight', 'config, repository, target, disk', () => preflight(session));
     const ref = await s.steps.run('resolve', request.to ?? 'the last good release', () => chooseTarget(s, request), (r) => `${r.shortSha} ${clip(r.subject, 60)}`);
     result.release = { ...ref, ref: request.to ?? null };
-    const backup = request.restoreDb ? linkedBackup(s) : null;
+    const crossed = await checkMigrationsCrossed(s, ref.sha, request);
+    const backup = request.restoreDb ? (crossed ?? linkedBackup(s)) : null;
     const release = await prepareRelease(s, ref, { skipTests: true, reuseBuilt: true });
     if (backup) result.restored = await s.steps.run('restore', `databases from set ${backup}`, () => restoreDatabases(s, backup));
     result.running = release.sha;

@@ -6,14 +6,14 @@ export type StepStatus = 'ok' | 'failed' | 'skipped' | 'planned';
  * Every step of deploy and rollback, in the order they run. The dry-run planner (`planned` below) and the
  * ledger's verdict (result.ts) compare against these, so a renamed step is a type error, not a silent miss.
  */
-export const STEP_NAMES = ['preflight', 'resolve', 'backup', 'prepare', 'build', 'checks', 'verify', 'restore', 'switch', 'health'] as const;
+export const STEP_NAMES = ['preflight', 'resolve', 'backup', 'prepare', 'build', 'checks', 'verify', 'migrate', 'restore', 'switch', 'health'] as const;
 export type StepKind = (typeof STEP_NAMES)[number];
 /** An automatic rollback after a failed deploy runs its own steps under this prefix. */
 export type StepPrefix = '' | 'rollback ';
 export type StepName = `${StepPrefix}${StepKind}`;
 
 /** Steps that change something: under --dry-run their commands are only printed, so they are "planned". */
-export const CHANGING_STEPS: ReadonlySet<StepKind> = new Set<StepKind>(['prepare', 'build', 'checks', 'switch', 'restore']);
+export const CHANGING_STEPS: ReadonlySet<StepKind> = new Set<StepKind>(['prepare', 'build', 'checks', 'migrate', 'switch', 'restore']);
 /** Steps whose failure is the release's own fault: the ledger marks it bad. */
 export const VERDICT_STEPS: ReadonlySet<StepName> = new Set<StepName>(['switch', 'health']);
 

@@ -11,7 +11,7 @@ export type CheckStatus = 'ok' | 'warn' | 'fail' | 'missing';
 
 export interface Check {
   name: string;
-  kind: 'tool' | 'daemon' | 'config' | 'disk';
+  kind: 'tool' | 'daemon' | 'config' | 'disk' | 'port' | 'env';
   status: CheckStatus;
   /** Needed by the config: a required check that is not ok makes doctor exit 1. */
   required: boolean;

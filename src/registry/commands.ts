@@ -197,6 +197,35 @@ const TABLE = [
     ],
   },
   {
+    name: 'migrate',
+    summary: 'Run source.migrate alone against the release that runs now (its folder, or a one-off container of its image), under the lock, after a backup; journaled',
+    examples: ['opsctl migrate -e staging --dry-run', 'opsctl migrate -e staging', 'opsctl migrate -e production --json'],
+  },
+  {
+    name: 'exec',
+    args: '<command...>',
+    summary: 'Run one command in the current release\'s folder (pm2) or a one-off container of its image (compose, swarm) with the environment\'s variables; journaled',
+    examples: ['opsctl exec -e production -- node scripts/report.js', 'opsctl exec -e staging -- npm run db:seed', 'opsctl exec -e production --json -- node -e "console.log(process.version)"'],
+  },
+  {
+    name: 'db',
+    args: '<action>',
+    summary: 'The databases of an environment: db stats (size, connections, slow queries, tables, redis memory and hit rate, mongo dbStats), db terminate --older-than <d>, db maintain (VACUUM ANALYZE)',
+    options: [
+      { flags: '--only <databases>', description: 'only these databases, comma-separated (names under databases)' },
+      { flags: '--slow <duration>', description: 'stats: list queries running longer than this', defaultValue: '5m' },
+      { flags: '--older-than <duration>', description: 'terminate: end the queries running longer than this' },
+      { flags: '--table <tables...>', description: 'maintain: only these tables (table or schema.table)' },
+    ],
+    examples: [
+      'opsctl db stats -e production',
+      'opsctl db stats -e production --only cache --json',
+      'opsctl db terminate -e production --older-than 10m',
+      'opsctl db maintain -e production',
+      'opsctl schedule -e production --cron "0 2 * * 0" --yes -- db maintain  # weekly, Sunday 02:00',
+    ],
+  },
+  {
     name: 'init',
     summary: 'Write a commented opsctl.yaml for this folder from what is in it (compose file, pm2 ecosystem, package.json scripts, .env), and .env.example',
     options: [{ flags: '--force', description: 'overwrite an existing opsctl.yaml (and .env.example)' }],

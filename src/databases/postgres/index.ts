@@ -6,6 +6,7 @@ import { connectSeconds, parseWithSecrets } from '../parse.js';
 import type { DatabaseAdapter, DatabaseProbe, PreparedDump } from '../types.js';
 import { countTables, parseServerVersion, parseToolMajor, pgDumpCommand, pgDumpVersionCommand, pgRestoreCommand, pgRestoreListCommand, psqlCommand, serverVersionCommand } from './commands.js';
 import { openScratch } from './scratch.js';
+import { postgresStats } from './stats.js';
 
 const PROTOCOLS = ['postgres:', 'postgresql:'];
 
@@ -18,6 +19,7 @@ export const postgres: DatabaseAdapter = {
   dotenvKeys: [{ variable: 'DATABASE_URL', name: 'main' }],
   tools: { backup: ['pg_dump', 'pg_restore', 'psql'], probe: ['psql'] },
   parse: (url, key) => parseWithSecrets(url, key, PROTOCOLS),
+  stats: postgresStats,
   probe: (conn, _url, timeoutMs): DatabaseProbe => ({
     target: conn.safeUrl,
     command: psqlCommand(conn, PING_SQL, { readOnly: true, connectTimeout: connectSeconds(timeoutMs), stopOnError: false }),

@@ -15,7 +15,7 @@ describe('deploy steps', () => {
   it('under --dry-run the steps that change something are "planned", also as rollback steps; the read-only ones ran', async () => {
     const rollbackNames = STEP_NAMES.map((name): StepName => `rollback ${name}`);
     expect(await runAll(true, [...STEP_NAMES, ...rollbackNames])).toMatchObject({
-      preflight: 'ok', resolve: 'ok', backup: 'ok', prepare: 'planned', build: 'planned', checks: 'planned', verify: 'ok', restore: 'planned', switch: 'planned', health: 'ok',
+      preflight: 'ok', resolve: 'ok', backup: 'ok', prepare: 'planned', build: 'planned', checks: 'planned', verify: 'ok', migrate: 'planned', restore: 'planned', switch: 'planned', health: 'ok',
       'rollback prepare': 'planned', 'rollback build': 'planned', 'rollback switch': 'planned', 'rollback health': 'ok',
     });
   });
