@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Style } from '../output/style.js';
 import { formatBytes, plural, renderTable } from '../output/table.js';
 import type { CreatedSet } from './create.js';
+import type { RetentionPolicy } from './retention.js';
 import type { PrunePlan } from './prune.js';
 import type { Verification } from './verify.js';
 
@@ -29,7 +30,7 @@ export function renderCreated(data: { dryRun: boolean; set: CreatedSet | null; p
   ].join('\n');
 }
 
-export function renderList(data: { environment: string; dir: string; policy: string | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }, style: Style): string {
+export function renderList(data: { environment: string; dir: string; policy: RetentionPolicy | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }, style: Style): string {
   const out: string[] = [];
   if (data.sets.length === 0) out.push(style.dim(`No backup sets of ${data.environment} in ${data.dir}.`));
   else {
@@ -42,7 +43,7 @@ export function renderList(data: { environment: string; dir: string; policy: str
       s.keptBy === null ? style.yellow('pruned next') : s.keptBy.length > 0 ? s.keptBy.join(', ') : style.dim('-'),
     ]);
     out.push(renderTable(style, ['id', 'created', 'age', 'size', 'parts', 'kept by'], rows));
-    out.push(style.dim(data.policy ? `retention ${data.policy}` : 'no backup.retention: prune keeps everything until one is set'));
+    out.push(style.dim(data.policy ? `retention: ${describePolicy(data.policy)}` : 'no backup.retention: prune keeps everything until one is set'));
   }
   for (const item of data.incomplete) out.push(style.yellow(`not a complete set: ${item.name} (${item.problem})`));
   return out.join('\n');
@@ -63,4 +64,11 @@ export function renderPrune(data: { dryRun: boolean; plan: PrunePlan; removed: s
   const freed = data.plan.remove.reduce((sum, d) => sum + d.bytes, 0);
   const head = `${data.dryRun ? 'Would remove' : 'Removed'} ${plural(data.plan.remove.length, 'set')} (${formatBytes(freed)}), kept ${data.plan.keep.length}.`;
   return rows.length > 0 ? [head, renderTable(style, ['id', 'action', 'size', 'why'], rows)].join('\n') : style.dim('No backup sets.');
+}
+
+/** { daily: 7, weekly: 4 } -> "the last 7 daily, 4 weekly sets"; maxAgeDays caps them all. */
+export function describePolicy(policy: RetentionPolicy): string {
+  const counts = (['daily', 'weekly', 'monthly'] as const).filter((k) => policy[k] !== undefined).map((k) => `${policy[k]} ${k}`);
+  const kept = counts.length > 0 ? `the last ${counts.join(', ')} sets` : 'every set';
+  return policy.maxAgeDays === undefined ? kept : `${kept}, none older than ${policy.maxAgeDays} days`;
 }

@@ -10,7 +10,7 @@ import { alertFailure, ping } from '../backup/notify.js';
 import { planParts, type PartPlan } from '../backup/parts.js';
 import { preflight } from '../backup/preflight.js';
 import { datedSets, deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
-import { applyRetention, isEmptyPolicy } from '../backup/retention.js';
+import { applyRetention, isEmptyPolicy, type RetentionPolicy } from '../backup/retention.js';
 import { findSet, listSets, skippedSets, type BackupSet } from '../backup/sets.js';
 import { IDENTITY_VARIABLE, identityFor } from '../backup/age.js';
 import { isSafety } from '../backup/manifest.js';
@@ -28,7 +28,7 @@ export interface BackupOptions {
 
 export type BackupData =
   | { action: 'create'; environment: string; dryRun: boolean; set: CreatedSet | null; planned: string[] }
-  | { action: 'list'; environment: string; dir: string; policy: string | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }
+  | { action: 'list'; environment: string; dir: string; policy: RetentionPolicy | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }
   | { action: 'verify'; environment: string; verification: Verification }
   | { action: 'prune'; environment: string; dryRun: boolean; plan: PrunePlan; removed: string[] };
 
@@ -106,7 +106,7 @@ async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promis
       keptBy: decision ? (decision.keep ? decision.reasons : null) : [],
     };
   });
-  return { action: 'list', environment: env.name, dir, policy: policy && !isEmptyPolicy(policy) ? JSON.stringify(policy) : null, sets: listed, incomplete };
+  return { action: 'list', environment: env.name, dir, policy: policy && !isEmptyPolicy(policy) ? policy : null, sets: listed, incomplete };
 }
 
 async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: BackupOptions): Promise<Extract<BackupData, { action: 'verify' }>> {

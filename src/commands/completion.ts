@@ -10,7 +10,11 @@ export interface CompletionData {
 
 const SHELLS = ['bash', 'zsh', 'powershell'] as const;
 
-export async function run(ctx: Context, options: { environments?: boolean }, args: string[]): Promise<CommandResult<CompletionData>> {
+export async function run(ctx: Context, options: { environments?: boolean; words?: string }, args: string[]): Promise<CommandResult<CompletionData>> {
+  if (options.words !== undefined) {
+    const { listWords } = await import('../completion/environments.js');
+    return { data: { shell: null, script: null, environments: await listWords(ctx, options.words) } };
+  }
   if (options.environments) {
     const { environmentNames } = await import('../completion/environments.js');
     return { data: { shell: null, script: null, environments: environmentNames(ctx) } };

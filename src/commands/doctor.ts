@@ -61,7 +61,9 @@ function loadScope(ctx: Context): Scope {
     return { loaded, scope, configCheck: { name: 'config', kind: 'config', required: true, status: 'ok', detail } };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return { scope: [], configCheck: { name: 'config', kind: 'config', required: true, status: 'fail', detail: error.message } };
+    // The whole error goes under the table, where the fixes are listed; the table shows its first line.
+    const hint = [error.message, error.hint].filter(Boolean).join('\n').replace(/\n/g, '\n    ');
+    return { scope: [], configCheck: { name: 'config', kind: 'config', required: true, status: 'fail', detail: error.message, hint } };
   }
 }
 
@@ -106,7 +108,7 @@ export function render(data: DoctorData, style: Style): string {
     paintState(style, c.status === 'ok' ? 'ok' : c.status),
     c.version ?? '',
     c.required ? 'yes' : style.dim('no'),
-    c.detail,
+    c.detail.split('\n')[0]!,
   ]);
   const table = renderTable(style, ['check', 'status', 'version', 'needed', 'detail'], rows);
   const fixes = data.checks.filter((c) => c.required && c.hint && (c.status === 'missing' || c.status === 'fail'));

@@ -9,6 +9,8 @@ import type { Style } from '../output/style.js';
 export interface InitData {
   file: string;
   written: boolean;
+  /** The file is there already: written only with --force. */
+  exists: boolean;
   content: string;
   envExample: { file: string; keys: string[]; written: boolean; kept: boolean } | null;
   detected: {
@@ -23,7 +25,8 @@ export interface InitData {
 
 export async function run(ctx: Context, options: { force?: boolean }): Promise<CommandResult<InitData>> {
   const existing = ['opsctl.yaml', 'opsctl.yml'].map((name) => path.join(ctx.cwd, name)).find((file) => existsSync(file));
-  if (existing && !options.force) {
+  // --dry-run writes nothing, so it shows what init would write even over an existing file.
+  if (existing && !options.force && !ctx.dryRun) {
     throw new UsageError(`${existing} already exists.`, 'Edit it, or run opsctl init --force to write a new one over it.');
   }
   const file = existing ?? path.join(ctx.cwd, 'opsctl.yaml');
@@ -31,7 +34,7 @@ export async function run(ctx: Context, options: { force?: boolean }): Promise<C
   const content = renderConfig(project);
   const envExample = await writeEnvExample(ctx, project, Boolean(options.force));
   const written = await ctx.effects.apply({ kind: 'write', file, data: content });
-  return { data: { file, written, content, envExample, detected: summary(project) } };
+  return { data: { file, written, exists: Boolean(existing), content, envExample, detected: summary(project) } };
 }
 
 /** An existing .env.example may carry comments and defaults: replaced only with --force. */
@@ -58,7 +61,8 @@ function summary(project: DetectedProject): InitData['detected'] {
 export function render(data: InitData, style: Style): string {
   if (!data.written) {
     const example = data.envExample && !data.envExample.kept ? `\n# ${data.envExample.file}\n${renderEnvExample(data.envExample.keys)}` : '';
-    return `# ${data.file}\n${data.content}${example}`.trimEnd();
+    const note = data.exists ? ' (it exists: opsctl init --force replaces it)' : '';
+    return `# ${data.file}${note}\n${data.content}${example}`.trimEnd();
   }
   const lines = [`Wrote ${data.file}: target ${data.detected.target}.`];
   if (data.detected.databases.length > 0) lines.push(`Databases: ${data.detected.databases.join(', ')}.`);

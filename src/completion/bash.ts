@@ -9,14 +9,24 @@ const words = (list: readonly string[]) => q(list.join(' '));
  * run with the -c given on the line, so they follow the config in use.
  */
 export function bashScript(model: CompletionModel): string {
-  const optionCases = model.commands.map((c) => `    ${c.name}) options=${words(c.options.flatMap((o) => o.names))}; choices=${words(c.choices)} ;;`);
+  const optionCases = model.commands.map(
+    (c) => `    ${c.name}) options=${words(c.options.flatMap((o) => o.names))}; choices=${words([...c.choices, ...(c.actions ?? [])])}${c.names ? `; name_after=${q(` ${c.names.after.join(' ')} `)}; name_list=${q(c.names.list)}` : ''} ;;`,
+  );
+  const valueCases = model.commands.flatMap((c) => c.options.filter((o) => o.choices?.length).map((o) => `    ${o.names.map((n) => q(`${c.name} ${n}`)).join('|')}) _opsctl_values ${words(o.choices!)} "$cur"; return 0 ;;`));
   return `# opsctl completion for bash. Load it with: source <(opsctl completion bash)
 # or install it: opsctl completion bash > /etc/bash_completion.d/opsctl
+# An option's values, each of a comma-separated list: "docker,te" completes to "docker,temp".
+_opsctl_values() {
+  local head=""
+  [[ "$2" == *,* ]] && head="\${2%,*},"
+  COMPREPLY=( $(compgen -P "$head" -W "$1" -- "\${2##*,}") )
+}
 _opsctl() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev=""
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
   local commands=${words(model.commands.map((c) => c.name))}
   local globals=${words(model.globals.flatMap((o) => o.names))}
+  local command_globals=${words(model.commandGlobals.flatMap((o) => o.names))}
   local value_flags=${q(` ${model.valueFlags.join(' ')} `)}
   local i word config_args=()
   for (( i = 1; i < COMP_CWORD; i++ )); do
@@ -30,11 +40,11 @@ _opsctl() {
       COMPREPLY=( $(compgen -f -- "$cur") )
       return 0 ;;
   esac
-${bashCommandPart(optionCases)}`;
+${bashCommandPart(optionCases, valueCases)}`;
 }
 
 /** The second half: find the command on the line, then complete its options or argument words. */
-function bashCommandPart(optionCases: readonly string[]): string {
+function bashCommandPart(optionCases: readonly string[], valueCases: readonly string[]): string {
   return `  local command=""
   for (( i = 1; i < COMP_CWORD; i++ )); do
     word="\${COMP_WORDS[i]}"
@@ -48,14 +58,19 @@ function bashCommandPart(optionCases: readonly string[]): string {
     if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "$globals" -- "$cur") ); else COMPREPLY=( $(compgen -W "$commands" -- "$cur") ); fi
     return 0
   fi
-  local options="" choices=""
+  local options="" choices="" name_after="" name_list=""
   case "$command" in
 ${optionCases.join('\n')}
   esac
+  case "$command $prev" in
+${valueCases.join('\n')}
+  esac
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=( $(compgen -W "$options $globals" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$options $command_globals" -- "$cur") )
   elif [[ -n "$choices" && "$prev" == "$command" ]]; then
     COMPREPLY=( $(compgen -W "$choices" -- "$cur") )
+  elif [[ -n "$name_list" && "$name_after" == *" $prev "* ]]; then
+    COMPREPLY=( $(compgen -W "$("\${COMP_WORDS[0]}" "\${config_args[@]}" completion --words "$name_list" 2>/dev/null)" -- "$cur") )
   fi
   return 0
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Context } from '../context.js';
 
 /**
@@ -9,5 +10,27 @@ export function environmentNames(ctx: Pick<Context, 'config'>): string[] {
     return [...ctx.config().environments.keys()];
   } catch {
     return [];
+  }
+}
+
+/** The names of a list a completion script asks for (`opsctl completion --words runbooks`); none on any error. */
+export async function listWords(ctx: Pick<Context, 'config'>, list: string): Promise<string[]> {
+  if (list !== 'runbooks') return [];
+  try {
+    const { loadRunbooks } = await import('../runbook/load.js');
+    const loaded = configOrNone(ctx);
+    const userDir = loaded?.runbooks === undefined ? undefined : path.resolve(loaded.dir, loaded.runbooks);
+    return [...loadRunbooks(userDir).keys()];
+  } catch {
+    return [];
+  }
+}
+
+/** The shipped runbooks need no config: without one (or with a broken one) they are still listed. */
+function configOrNone(ctx: Pick<Context, 'config'>): ReturnType<Context['config']> | undefined {
+  try {
+    return ctx.config();
+  } catch {
+    return undefined;
   }
 }

@@ -7,13 +7,14 @@ const list = (items: readonly string[]) => `@(${items.map(q).join(', ')})`;
 /** Register-ArgumentCompleter -Native for opsctl; environment names from `opsctl completion --environments`. */
 export function powershellScript(model: CompletionModel): string {
   const options = model.commands.map((c) => `    ${q(c.name)} = ${list(c.options.flatMap((o) => o.names))}`);
-  const choices = model.commands.filter((c) => c.choices.length > 0).map((c) => `    ${q(c.name)} = ${list(c.choices)}`);
+  const choices = model.commands.filter((c) => c.choices.length + (c.actions?.length ?? 0) > 0).map((c) => `    ${q(c.name)} = ${list([...c.choices, ...(c.actions ?? [])])}`);
   return `# opsctl completion for PowerShell. Load it with: opsctl completion powershell | Out-String | Invoke-Expression
 # (add that line to $PROFILE to keep it)
 Register-ArgumentCompleter -Native -CommandName 'opsctl', 'opsctl.exe', 'opsctl.cmd' -ScriptBlock {
   param($wordToComplete, $commandAst, $cursorPosition)
   $commands = ${list(model.commands.map((c) => c.name))}
   $globals = ${list(model.globals.flatMap((o) => o.names))}
+  $commandGlobals = ${list(model.commandGlobals.flatMap((o) => o.names))}
   $valueFlags = ${list(model.valueFlags)}
   $environmentFlags = ${list(model.environmentFlags)}
   $configFlags = ${list(model.configFlags)}
@@ -54,7 +55,7 @@ function powershellCommandPart(): string {
     if ($wordToComplete.StartsWith('-')) { return & $reply $globals }
     return & $reply $commands
   }
-  if ($wordToComplete.StartsWith('-')) { return & $reply (@($options[$command]) + $globals) }
+  if ($wordToComplete.StartsWith('-')) { return & $reply (@($options[$command]) + $commandGlobals) }
   if ($prev -eq $command -and $choices.ContainsKey($command)) { return & $reply $choices[$command] }
 }
 `;

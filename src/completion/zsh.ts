@@ -7,14 +7,19 @@ const optionItems = (options: readonly CompletionOption[]) => options.flatMap((o
 
 /** A zsh completion function: works from $fpath (as _opsctl) and when sourced (compdef). */
 export function zshScript(model: CompletionModel): string {
-  const optionCases = model.commands.map((c) => `    ${c.name}) options=(${optionItems(c.options).join(' ')}); choices=(${c.choices.map(q).join(' ')}) ;;`);
+  const optionCases = model.commands.map(
+    (c) => `    ${c.name}) options=(${optionItems(c.options).join(' ')}); choices=(${[...c.choices, ...(c.actions ?? [])].map(q).join(' ')})${c.names ? `; name_after=${q(` ${c.names.after.join(' ')} `)}; name_list=${q(c.names.list)}` : ''} ;;`,
+  );
+  const valueCases = model.commands.flatMap((c) => c.options.filter((o) => o.choices?.length).map((o) => `    (${o.names.map((n) => q(`${c.name} ${n}`)).join('|')}) values=(${o.choices!.map(q).join(' ')}); _values -s , 'value' $values; return ;;`));
   return `#compdef opsctl
 # opsctl completion for zsh. Load it with: source <(opsctl completion zsh)   (after compinit)
 # or install it: opsctl completion zsh > "\${fpath[1]}/_opsctl"
 _opsctl() {
-  local -a commands globals options choices envs config_args
+  local -a commands globals command_globals options choices envs config_args values names
+  local name_after='' name_list=''
   commands=(${model.commands.map((c) => item(c.name, c.summary)).join(' ')})
   globals=(${optionItems(model.globals).join(' ')})
+  command_globals=(${optionItems(model.commandGlobals).join(' ')})
   local value_flags=${q(` ${model.valueFlags.join(' ')} `)}
   local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} command='' i
   for (( i = 2; i < CURRENT; i++ )); do
@@ -29,11 +34,11 @@ _opsctl() {
       _files
       return ;;
   esac
-${zshCommandPart(optionCases)}`;
+${zshCommandPart(optionCases, valueCases)}`;
 }
 
 /** The second half: find the command on the line, then complete its options or argument words. */
-function zshCommandPart(optionCases: readonly string[]): string {
+function zshCommandPart(optionCases: readonly string[], valueCases: readonly string[]): string {
   return `  for (( i = 2; i < CURRENT; i++ )); do
     case \${words[i]} in
       (--) break ;;
@@ -48,10 +53,16 @@ function zshCommandPart(optionCases: readonly string[]): string {
   case $command in
 ${optionCases.join('\n')}
   esac
+  case "$command $prev" in
+${valueCases.join('\n')}
+  esac
   if [[ $cur == -* ]]; then
-    _describe -t options 'option' options -- globals
+    _describe -t options 'option' options -- command_globals
   elif (( \${#choices} )) && [[ $prev == $command ]]; then
     compadd -a choices
+  elif [[ -n $name_list && $name_after == *" $prev "* ]]; then
+    names=(\${(f)"$(\${words[1]} $config_args completion --words $name_list 2>/dev/null)"})
+    compadd -a names
   else
     _files
   fi

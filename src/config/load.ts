@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { describeIssue, type Issue } from './issues.js';
 import { registerSecret, registerUrlSecrets } from '../process/redact.js';
 import { interpolate } from './interpolate.js';
 import { locateConfig } from './locate.js';
 import { readConfigText } from './read-text.js';
-import { parseYamlText, YamlProblem } from './yaml-text.js';
+import { parseYamlLocated, YamlProblem } from './yaml-text.js';
 import { environmentSchema, fileSchema, type EnvironmentConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -28,22 +28,22 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const file = locateConfig(options.cwd, options.configPath, options.processEnv.OPSCTL_CONFIG);
   const dir = path.dirname(file);
   const envFile = path.join(dir, '.env');
-  const raw = parseYaml(file);
+  const { data: raw, lineOf } = parseYaml(file);
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues, []));
+  if (!parsed.success) throw invalid(file, parsed.error.issues.flatMap((issue) => describeIssue(issue, fileSchema, raw)), lineOf);
 
   const dotenv = readDotenv(envFile);
   const environments = new Map<string, EnvironmentConfig>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const [name, envRaw] of Object.entries(parsed.data.environments)) {
     const vars = { ...dotenv, ...options.processEnv, OPSCTL_ENV: name };
     const merged = interpolate(deepMerge(parsed.data.defaults, envRaw), vars);
     const result = environmentSchema.safeParse(merged);
     if (result.success) environments.set(name, registerSecrets(result.data));
-    else problems.push(...formatEnvironmentIssues(result.error.issues, name, envRaw, parsed.data.defaults));
+    else problems.push(...environmentProblems(result.error.issues, name, merged, envRaw, parsed.data.defaults));
   }
   // A bad key in `defaults` shows up once per environment: say it once.
-  if (problems.length > 0) throw invalid(file, [...new Set(problems)]);
+  if (problems.length > 0) throw invalid(file, [...new Map(problems.map((p) => [formatPath(p.keys) + p.message, p])).values()], lineOf);
   return { file, dir, envFile, app: parsed.data.app, runbooks: parsed.data.runbooks, environments };
 }
 
@@ -55,10 +55,10 @@ function registerSecrets(config: EnvironmentConfig): EnvironmentConfig {
   return config;
 }
 
-function parseYaml(file: string): unknown {
+function parseYaml(file: string): ReturnType<typeof parseYamlLocated> {
   const text = readConfigText(file);
   try {
-    return parseYamlText(text);
+    return parseYamlLocated(text);
   } catch (error) {
     if (!(error instanceof YamlProblem)) throw error;
     throw new ConfigError(`${file}: invalid YAML at ${error.where}: ${error.message}`, 'Fix the YAML syntax and run again.');
@@ -87,24 +87,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type Issue = z.core.$ZodIssue;
+/** A problem at a key path from the top of the file. */
+type Problem = ReturnType<typeof describeIssue>[number];
 
-function formatEnvironmentIssues(issues: readonly Issue[], name: string, envRaw: Record<string, unknown>, defaults: Record<string, unknown>): string[] {
+function environmentProblems(issues: readonly Issue[], name: string, merged: unknown, envRaw: Record<string, unknown>, defaults: Record<string, unknown>): Problem[] {
   // A key the environment does not set but `defaults` does came from `defaults`: point the user there.
   const prefixFor = (keys: readonly PropertyKey[]) =>
     keys.length > 0 && !hasPath(envRaw, keys) && hasPath(defaults, keys) ? ['defaults'] : ['environments', name];
-  return issues.flatMap((issue) => formatIssue(issue, prefixFor));
-}
-
-function formatIssues(issues: readonly Issue[], prefix: PropertyKey[]): string[] {
-  return issues.flatMap((issue) => formatIssue(issue, () => prefix));
-}
-
-/** `path.to.key: message`; each unknown key gets its own line. */
-function formatIssue(issue: Issue, prefixFor: (keys: readonly PropertyKey[]) => PropertyKey[]): string[] {
-  const line = (keys: readonly PropertyKey[], message: string) => `${formatPath([...prefixFor(keys), ...keys])}: ${message}`;
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => line([...issue.path, key], 'unknown key'));
-  return [line(issue.path, issue.message)];
+  return issues.flatMap((issue) => describeIssue(issue, environmentSchema, merged)).map((p) => ({ ...p, keys: [...prefixFor(p.keys), ...p.keys] }));
 }
 
 export function formatPath(keys: readonly PropertyKey[]): string {
@@ -121,9 +111,18 @@ function hasPath(value: unknown, keys: readonly PropertyKey[]): boolean {
   return Boolean(node) && typeof node === 'object' && (keys.at(-1)! as string) in (node as object);
 }
 
-function invalid(file: string, problems: string[]): ConfigError {
-  const lines = problems.flatMap((p) => p.split('\n'));
+/**
+ * One line a problem: `path.to.key: what was expected, got what; did you mean x? (opsctl.yaml:12)`.
+ * details.problems keeps the plain `path: message` for scripts; details.issues has each part.
+ */
+function invalid(file: string, problems: readonly Problem[], lineOf: (keys: readonly PropertyKey[]) => number | undefined): ConfigError {
+  const name = path.basename(file);
+  const located = problems.map((p) => ({ path: formatPath(p.keys), message: p.message, suggestion: p.suggestion.replace(/^; /, '') || undefined, line: lineOf(p.keys) }));
+  // In the file's order, as an editor shows them.
+  const issues = located.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const lines = issues.map((i) => `${i.path}: ${i.message}${i.suggestion ? `; ${i.suggestion}` : ''}${i.line ? ` (${name}:${i.line})` : ''}`);
   return new ConfigError(`${file} is not valid:\n${lines.map((l) => `  ${l}`).join('\n')}`, 'Fix the keys above (README, "Configuration", lists every key).', {
-    problems: lines,
+    problems: issues.map((i) => `${i.path}: ${i.message}`),
+    issues,
   });
 }

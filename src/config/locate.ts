@@ -23,6 +23,6 @@ export function locateConfig(cwd: string, explicit: string | undefined, fromEnv:
   }
   throw new ConfigError(
     `No opsctl.yaml found in ${path.resolve(cwd)} or any folder above it.`,
-    'Create one (see README, "Configuration"), or pass --config <path>.',
+    'Run opsctl init in your app\'s folder to write one from what is there, or pass --config <path>.',
   );
 }

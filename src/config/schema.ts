@@ -178,11 +178,11 @@ const percentThresholds = z
 const hostProbes = z.strictObject({
   disk: z.union([z.literal(false), percentThresholds.safeExtend({ paths: z.array(z.string().min(1)).optional() })]).optional(),
   memory: z.union([z.literal(false), percentThresholds]).optional(),
-  /** Load average (5 min) per CPU core. */
+  /** Load average per CPU core (the lower of 5 and 15 min); no crit: it only degrades. */
   load: z
     .union([
       z.literal(false),
-      z.strictObject({ warn: z.number().positive(), crit: z.number().positive() }).refine((t) => t.warn <= t.crit, { message: 'warn must not be above crit' }),
+      z.strictObject({ warn: z.number().positive(), crit: z.number().positive().optional() }).refine((t) => t.crit === undefined || t.warn <= t.crit, { message: 'warn must not be above crit' }),
     ])
     .optional(),
 });

@@ -1,4 +1,4 @@
-import YAML, { isScalar, LineCounter, type Document } from 'yaml';
+import YAML, { isMap, isScalar, isSeq, LineCounter, type Document } from 'yaml';
 
 /** Aliases may be used this many times per file: plenty for anchors of shared defaults, not a billion laughs. */
 export const MAX_ALIAS_COUNT = 100;
@@ -21,6 +21,11 @@ export class YamlProblem extends Error {
  * capped so a few hundred bytes cannot expand to gigabytes.
  */
 export function parseYamlText(text: string): unknown {
+  return parseYamlLocated(text).data;
+}
+
+/** The data, and the line a key path was written on (its nearest written ancestor's, for a key that is missing). */
+export function parseYamlLocated(text: string): { data: unknown; lineOf: (keys: readonly PropertyKey[]) => number | undefined } {
   const lines = new LineCounter();
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
   if (doc.errors.length > 0) {
@@ -29,7 +34,7 @@ export function parseYamlText(text: string): unknown {
   }
   checkDuplicateKeys(doc, lines);
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}, lineOf: (keys) => lineOfPath(doc, lines, keys) };
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
     throw new YamlProblem(firstAlias(doc, lines), `its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies`);
@@ -64,4 +69,18 @@ function firstAlias(doc: Document, lines: LineCounter): { line: number; col: num
 function lineOf(node: unknown, lines: LineCounter): { line: number; col: number } | undefined {
   const range = (node as { range?: [number, number, number] } | null)?.range;
   return range ? lines.linePos(range[0]) : undefined;
+}
+
+/** An unknown key's own line (the key, not its value), else the closest written parent's. */
+function lineOfPath(doc: Document, lines: LineCounter, keys: readonly PropertyKey[]): number | undefined {
+  for (let n = keys.length; n > 0; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(keys.slice(0, n - 1), true);
+    const key = keys[n - 1];
+    const node = isMap(parent)
+      ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key)?.key
+      : isSeq(parent) && typeof key === 'number' ? parent.items[key] : undefined;
+    const line = lineOf(node, lines)?.line;
+    if (line !== undefined) return line;
+  }
+  return lineOf(doc.contents, lines)?.line;
 }

@@ -5,6 +5,7 @@ import { adapterForUrl, databaseAdapters } from '../databases/index.js';
 import type { DatabaseKind } from '../databases/kinds.js';
 import { detectCompose, type DetectedCompose } from '../targets/compose/detect.js';
 import { detectEcosystem, type DetectedEcosystem } from '../targets/pm2/detect.js';
+import { detectHttp, type DetectedHttp } from './http.js';
 
 export interface DetectedDatabase {
   name: string;
@@ -19,8 +20,16 @@ export interface DetectedProject {
   ecosystem?: DetectedEcosystem;
   /** package.json scripts found: build and test. */
   scripts: { build: boolean; test: boolean };
-  /** What pm2 would start without an ecosystem file: package.json's main, else undefined. */
+  /** What pm2 would start without an ecosystem file: package.json's main, else `node <file>` of its start script. */
   main?: string;
+  /** The port the app serves HTTP on and its health-like route, for a health endpoint. */
+  http?: DetectedHttp;
+  /** How a clean checkout gets its dependencies: npm ci with a lockfile, npm install without; none without dependencies. */
+  install?: string;
+  /** The branch checked out here (.git/HEAD), for source.ref. */
+  branch?: string;
+  /** Whether .env exists: backup keeps a copy of it, as the manuals' `cp .env .env.backup` did. */
+  dotenv?: boolean;
   envKeys: string[];
   databases: DetectedDatabase[];
 }
@@ -29,16 +38,41 @@ export interface DetectedProject {
 export function detectProject(dir: string): DetectedProject {
   const pkg = readPackage(dir);
   const dotenv = readDotenv(dir);
-  const main = typeof pkg.main === 'string' ? pkg.main : undefined;
+  const scripts = pkg.scripts ?? {};
+  const start = typeof scripts.start === 'string' ? /^node\s+(?:--\S+\s+)*([\w./-]+\.[cm]?js)\b/.exec(scripts.start)?.[1] : undefined;
+  // npm init writes main: index.js whatever the app's entry is: a start script naming a file wins over a main that is not there.
+  const declared = typeof pkg.main === 'string' ? pkg.main : undefined;
+  const main = declared && (existsSync(path.join(dir, declared)) || !start) ? declared : (start ?? declared);
+  const compose = detectCompose(dir);
+  const ecosystem = detectEcosystem(dir);
+  const http = detectHttp(dir, { ...(compose?.app ? { compose: { file: compose.file, service: compose.app.name } } : {}), ...(ecosystem ? { ecosystemFile: ecosystem.file } : {}), dotenv, scripts });
   return {
     app: appName(typeof pkg.name === 'string' ? pkg.name : path.basename(path.resolve(dir))),
-    ...optional('compose', detectCompose(dir)),
-    ...optional('ecosystem', detectEcosystem(dir)),
+    ...optional('compose', compose),
+    ...optional('ecosystem', ecosystem),
+    ...optional('http', http),
+    ...optional('install', installCommand(dir, pkg)),
+    ...optional('branch', currentBranch(dir)),
+    ...(existsSync(path.join(dir, '.env')) ? { dotenv: true } : {}),
     scripts: { build: typeof pkg.scripts?.build === 'string', test: typeof pkg.scripts?.test === 'string' && !isNpmPlaceholder(pkg.scripts.test) },
     ...optional('main', main),
     envKeys: keysInFileOrder(dir, dotenv),
     databases: detectDatabases(dotenv),
   };
+}
+
+function currentBranch(dir: string): string | undefined {
+  try {
+    return /^ref: refs\/heads\/(\S+)/.exec(readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function installCommand(dir: string, pkg: { dependencies?: unknown; devDependencies?: unknown }): string | undefined {
+  const count = (deps: unknown) => (deps && typeof deps === 'object' ? Object.keys(deps).length : 0);
+  if (count(pkg.dependencies) + count(pkg.devDependencies) === 0) return undefined;
+  return existsSync(path.join(dir, 'package-lock.json')) ? 'npm ci' : 'npm install';
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -75,7 +109,7 @@ function typeFromUrl(url: string): DetectedDatabase['type'] | undefined {
   return adapterForUrl(url)?.kind;
 }
 
-function readPackage(dir: string): { name?: unknown; main?: unknown; scripts?: Record<string, unknown> } {
+function readPackage(dir: string): { name?: unknown; main?: unknown; scripts?: Record<string, unknown>; dependencies?: unknown; devDependencies?: unknown } {
   try {
     return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) ?? {};
   } catch {

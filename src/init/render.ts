@@ -1,5 +1,7 @@
+import os from 'node:os';
 import YAML from 'yaml';
 import { databaseAdapter } from '../databases/index.js';
+import { HOST_DEFAULTS } from '../health/host.js';
 import { imageRepository } from '../targets/compose/detect.js';
 import type { DetectedProject } from './detect.js';
 
@@ -17,7 +19,10 @@ export function renderConfig(project: DetectedProject): string {
     '# Shared by every environment; an environment\'s own keys win over these.',
     'defaults:',
     ...databaseLines(project),
+    ...healthLines(project),
+    ...backupLines(project),
     ...sourceLines(project),
+    ...logLines(project),
     '',
     'environments:',
     '  production:',
@@ -33,37 +38,69 @@ function foundFiles(project: DetectedProject): string {
 }
 
 function databaseLines(project: DetectedProject): string[] {
-  if (project.databases.length === 0) {
-    return ['  # databases:            # e.g. DATABASE_URL in .env', '  #   main: { type: postgres, url: "${DATABASE_URL}" }', '  health:', '    endpoints: []', '    # - { name: api, url: "http://localhost:3000/health" }'];
-  }
+  if (project.databases.length === 0) return ['  # databases:            # e.g. DATABASE_URL in .env', '  #   main: { type: postgres, url: "${DATABASE_URL}" }'];
   return [
     '  # The URLs stay in .env (or the real environment): ${NAME} is filled in when opsctl runs.',
     '  databases:',
     ...project.databases.flatMap((db) => [`    ${db.name}:`, `      type: ${db.type}`, `      url: ${scalar(`\${${db.variable}}`)}`]),
-    '  health:',
-    `    databases: [${project.databases.map((db) => db.name).join(', ')}]`,
-    '    endpoints: []',
-    '    # - { name: api, url: "http://localhost:3000/health" }',
-    ...backupHint(project),
   ];
 }
 
-function backupHint(project: DetectedProject): string[] {
-  const dumpable = project.databases.filter((db) => databaseAdapter(db.type).backup).map((db) => db.name);
-  if (dumpable.length === 0) return [];
-  return ['  # backup:', `  #   databases: [${dumpable.join(', ')}]`, '  #   retention: { daily: 7, weekly: 4 }'];
+function healthLines(project: DetectedProject): string[] {
+  const { http } = project;
+  const endpoint = http
+    ? [`    # Port ${http.port} from ${http.from}${http.route === '/' ? '; no /health-like route was found in the code' : `; ${http.route} found in the code`}.`, `    endpoints:`, `      - { name: app, url: ${scalar(`http://localhost:${http.port}${http.route}`)} }`]
+    : ['    endpoints: []           # no port was found: add the app\'s URL', '    # - { name: app, url: "http://localhost:3000/health" }'];
+  return [
+    '  health:',
+    ...endpoint,
+    ...(project.databases.length > 0 ? [`    databases: [${project.databases.map((db) => db.name).join(', ')}]`] : []),
+    ...hostLines(),
+  ];
 }
 
+/** Written out so they can be tuned; load only degrades (a shared box's load says little about the app), and Windows has none. */
+function hostLines(): string[] {
+  const load = process.platform === 'win32' ? 'false   # Windows has no load average' : `{ warn: ${HOST_DEFAULTS.load.warn} }   # per core (${os.availableParallelism()} here), sustained; no crit: it only degrades`;
+  return [
+    '    host:',
+    `      disk: { warn: ${HOST_DEFAULTS.disk.warn}, crit: ${HOST_DEFAULTS.disk.crit} }     # % used of the state and backup folders' disks`,
+    `      memory: { warn: ${HOST_DEFAULTS.memory.warn}, crit: ${HOST_DEFAULTS.memory.crit} }`,
+    `      load: ${load}`,
+  ];
+}
+
+/** A backup that works as written: every database opsctl can dump, and .env (the manuals' `cp .env .env.backup`). */
+function backupLines(project: DetectedProject): string[] {
+  const dumpable = project.databases.filter((db) => databaseAdapter(db.type).backup).map((db) => db.name);
+  const files = project.dotenv ? ['.env'] : [];
+  if (dumpable.length === 0 && files.length === 0) return ['  # backup:', '  #   databases: [main]', '  #   files: [uploads/]', '  #   retention: { daily: 7, weekly: 4 }'];
+  return [
+    '  backup:',
+    '    dir: backups              # relative to this file; better on another disk',
+    `    databases: [${dumpable.join(', ')}]`,
+    `    files: [${files.join(', ')}]`,
+    '    retention: { daily: 7, weekly: 4 }',
+  ];
+}
+
+/** Always written: deploy needs a source, and `repo: .` with `ref: main` are what a first deploy from this folder wants. */
 function sourceLines(project: DetectedProject): string[] {
   const { build, test } = project.scripts;
-  if (!build && !test) return ['  # source:               # what deploy builds, from git', '  #   build: ["npm ci", "npm run build"]'];
   return [
-    '  # deploy checks out source.ref, runs checks, then build (npm ci first if you deploy from a clean checkout).',
+    '  # deploy checks out source.ref of source.repo into its own release folder, runs build, then checks.',
     '  source:',
-    '    ref: main',
-    `    build: [${build ? '"npm run build"' : ''}]`,
+    '    repo: .',
+    `    ref: ${scalar(project.branch ?? 'main')}`,
+    `    build: [${[project.install, build ? 'npm run build' : undefined].filter(Boolean).map((c) => `"${c}"`).join(', ')}]`,
     `    checks: [${test ? '"npm run test"' : ''}]`,
   ];
+}
+
+/** pm2 and compose logs are read without configuration; this says so, and where to add the app's own files. */
+function logLines(project: DetectedProject): string[] {
+  const own = project.compose?.app ? '`docker compose logs` of the service' : "pm2's log files of the app (wherever the ecosystem puts them)";
+  return [`  # logs reads ${own} by itself; the app's own files go under logs.files:`, '  # logs:', '  #   files: [logs/app.log]'];
 }
 
 function targetLines(project: DetectedProject): string[] {
@@ -95,7 +132,7 @@ function targetLines(project: DetectedProject): string[] {
   }
   const script = project.main ?? 'server.js';
   return [
-    project.main ? '    # pm2 starts package.json\'s main.' : '    # Nothing to run was found: set the script pm2 starts, or use compose: { service: app }.',
+    project.main ? `    # pm2 starts ${project.main} (from package.json).` : '    # Nothing to run was found: set the script pm2 starts, or use compose: { service: app }.',
     '    target:',
     '      pm2:',
     `        name: ${scalar(project.app)}`,

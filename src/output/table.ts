@@ -1,15 +1,21 @@
 import Table from 'cli-table3';
+import { fitColumns } from './fit.js';
 import type { Style } from './style.js';
 
-/** A bordered table; colour comes only from the Style so NO_COLOR output has no escape codes. */
+/**
+ * A bordered table; colour comes only from the Style so NO_COLOR output has no escape codes. It fits the
+ * terminal: columns are ordered by priority, the widest give way and the last ones go first (fit.ts).
+ */
 export function renderTable(style: Style, head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const { keep, widths } = fitColumns(head, rows);
   const table = new Table({
-    head: head.map((h) => style.bold(h)),
+    head: keep.map((i) => style.bold(head[i]!)),
     style: { head: [], border: [] },
     // One rule under the header only: rows stay one line each and easy to grep.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    ...(widths ? { colWidths: widths } : {}),
   });
-  for (const row of rows) table.push([...row]);
+  for (const row of rows) table.push(keep.map((i) => row[i] ?? ''));
   return table.toString();
 }
 

@@ -7,6 +7,8 @@ export interface OptionSpec {
   defaultValue?: string | boolean;
   /** Left out of --help: an option for opsctl's own scripts (completion). */
   hidden?: boolean;
+  /** The values it takes, for shell completion (each of a comma-separated list). */
+  choices?: readonly string[];
 }
 
 export interface CommandSpec {
@@ -14,6 +16,10 @@ export interface CommandSpec {
   args?: string;
   summary: string;
   options?: readonly OptionSpec[];
+  /** The words its first argument can be (backup list, lock release), for shell completion. */
+  actions?: readonly string[];
+  /** After one of these actions the next word is a name of `list`, which `opsctl completion --words <list>` prints. */
+  names?: { after: readonly string[]; list: 'runbooks' };
   examples: readonly string[];
 }
 
@@ -46,7 +52,7 @@ const TABLE = [
     name: 'logs',
     summary: 'Read the environment\'s logs (files, pm2, compose, swarm) merged in time order; filter by level, text, correlation id and time; follow',
     options: [
-      { flags: '-l, --level <level>', description: 'this level and above: trace, debug, info, warn, error, fatal (or pino\'s 10-60)' },
+      { flags: '-l, --level <level>', description: 'this level and above: trace, debug, info, warn, error, fatal (or pino\'s 10-60)', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] },
       { flags: '-g, --grep <regex>', description: 'lines matching this regular expression' },
       { flags: '-i, --ignore-case', description: '--grep ignores case' },
       { flags: '--correlation-id <id>', description: 'records whose correlation id is this (corr.correlationId, correlationId, requestId, reqId or logs.correlationFields)' },
@@ -120,6 +126,7 @@ const TABLE = [
       { flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' },
       { flags: '--identity <file>', description: 'backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY)' },
     ],
+    actions: ['list', 'verify', 'prune'],
     examples: [
       'opsctl backup -e production',
       'opsctl backup list -e production',
@@ -147,7 +154,7 @@ const TABLE = [
   {
     name: 'cleanup',
     summary: 'Plan, confirm and remove what the environment no longer needs: old temp files, stopped containers and old images, old backup sets, oversized pm2 logs',
-    options: [{ flags: '--only <kinds>', description: 'only these kinds, comma-separated: docker, temp, backups, pm2-logs, releases' }],
+    options: [{ flags: '--only <kinds>', description: 'only these kinds, comma-separated: docker, temp, backups, pm2-logs, releases', choices: ['docker', 'temp', 'backups', 'pm2-logs', 'releases'] }],
     examples: [
       'opsctl cleanup -e production --dry-run',
       'opsctl cleanup -e production',
@@ -160,6 +167,7 @@ const TABLE = [
     args: '<action>',
     summary: 'Show (lock status) or release (lock release --force) the lock of an environment',
     options: [{ flags: '--force', description: 'release a lock whose holder may still be running (another host, or a live pid)' }],
+    actions: ['status', 'release'],
     examples: ['opsctl lock status -e production', 'opsctl lock release -e production --force'],
   },
   {
@@ -172,8 +180,9 @@ const TABLE = [
       { flags: '--cron <expression>', description: 'a 5-field cron expression, e.g. "30 3 * * 1-5"' },
       { flags: '--name <name>', description: 'the schedule\'s name (default: app-environment-command); the same name replaces' },
       { flags: '--print', description: 'print the crontab line or schtasks command instead of installing it' },
-      { flags: '--platform <platform>', description: 'linux (crontab) or windows (schtasks); default: this machine\'s' },
+      { flags: '--platform <platform>', description: 'linux (crontab) or windows (schtasks); default: this machine\'s', choices: ['linux', 'windows'] },
     ],
+    actions: ['list', 'remove'],
     examples: [
       'opsctl schedule backup --daily 02:00 -e production',
       'opsctl schedule health-check --every 5m -e production --print',
@@ -187,6 +196,8 @@ const TABLE = [
     args: '[action] [name]',
     summary: 'The ops manuals\' checklists as YAML runbooks: runbook list, runbook show <name>, runbook run <name>',
     options: [{ flags: '-p, --param <name=value...>', description: 'run/show: set a runbook param (several: --param since=24h lines=100)' }],
+    actions: ['list', 'show', 'run'],
+    names: { after: ['show', 'run'], list: 'runbooks' },
     examples: [
       'opsctl runbook list',
       'opsctl runbook show dr-drill',
@@ -217,6 +228,7 @@ const TABLE = [
       { flags: '--older-than <duration>', description: 'terminate: end the queries running longer than this' },
       { flags: '--table <tables...>', description: 'maintain: only these tables (table or schema.table)' },
     ],
+    actions: ['stats', 'terminate', 'maintain'],
     examples: [
       'opsctl db stats -e production',
       'opsctl db stats -e production --only cache --json',
@@ -235,7 +247,10 @@ const TABLE = [
     name: 'completion',
     args: '[bash|zsh|powershell]',
     summary: 'Print a shell completion script: commands, options, and the environment names of the opsctl.yaml in use',
-    options: [{ flags: '--environments', description: 'print the environment names of the config found from here, one a line (the scripts call this)', hidden: true }],
+    options: [
+      { flags: '--environments', description: 'print the environment names of the config found from here, one a line (the scripts call this)', hidden: true },
+      { flags: '--words <list>', description: 'print the names of a list (runbooks), one a line (the scripts call this)', hidden: true },
+    ],
     examples: [
       'source <(opsctl completion bash)        # add to ~/.bashrc',
       'opsctl completion zsh > "${fpath[1]}/_opsctl"',

@@ -71,6 +71,22 @@ describe.skipIf(!hasBash)('bash completion (real bash, the script sourced)', () 
   it('completes the shells after completion', () => {
     expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
   });
+  it('completes the actions of backup, runbook, lock and schedule, and runbook names after show and run', () => {
+    expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune']);
+    expect(complete('opsctl -e production lock r')).toEqual(['release']);
+    expect(complete('opsctl schedule ')).toEqual(['list', 'remove']);
+    expect(complete('opsctl runbook ')).toEqual(['list', 'show', 'run']);
+    expect(complete('opsctl runbook run mor')).toEqual(['morning-check']);
+    expect(complete('opsctl runbook show ')).toEqual(expect.arrayContaining(['dr-drill', 'morning-check', 'weekly-maintenance']));
+  });
+  it('completes option values, each of a comma-separated list: cleanup --only, logs --level', () => {
+    expect(complete('opsctl cleanup --only ')).toEqual(['docker', 'temp', 'backups', 'pm2-logs', 'releases']);
+    expect(complete('opsctl cleanup --only docker,te')).toEqual(['docker,temp']);
+    expect(complete('opsctl logs -l wa')).toEqual(['warn']);
+  });
+  it('offers --help once after a command', () => {
+    expect(complete('opsctl deploy --').filter((o) => o === '--help')).toEqual(['--help']);
+  });
 });
 
 describe('completion --environments', () => {
@@ -121,5 +137,10 @@ describe.skipIf(!hasZsh)('zsh completion script', () => {
     expect(complete('opsctl backup --')).toEqual(expect.arrayContaining(['--restore-test', '--dry-run', '--json']));
     expect(complete('opsctl status -e ')).toEqual(['production', 'staging', 'eu-west']);
     expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
+  });
+  it('offers actions, runbook names and --help once', () => {
+    expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune']);
+    expect(complete('opsctl runbook run ')).toEqual(expect.arrayContaining(['dr-drill', 'morning-check']));
+    expect(complete('opsctl deploy --').filter((o) => o === '--help')).toEqual(['--help']);
   });
 });

@@ -45,10 +45,11 @@ describe('invalid config exits 2 with one "path.to.key: message" line per proble
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.split('\n').map((line) => line.trim());
-    expect(lines).toContain('environments.prod.target: set exactly one of pm2, compose or swarm');
-    expect(lines).toContain('environments.prod.sourc: unknown key');
-    expect(lines).toContain('defaults.backup.retention.daly: unknown key');
-    expect(lines.some((line) => line.startsWith('environments.staging.target.pm2.instances: '))).toBe(true);
+    expect(lines).toContain('environments.prod.target: set exactly one of pm2, compose or swarm (opsctl.yaml:7)');
+    // Each with a near key and where it is (issue 18).
+    expect(lines).toContain('environments.prod.sourc: unknown key; did you mean source? (opsctl.yaml:8)');
+    expect(lines).toContain('defaults.backup.retention.daly: unknown key; did you mean daily? (opsctl.yaml:4)');
+    expect(lines).toContain('environments.staging.target.pm2.instances: expected a number of at least 1, got 0 (opsctl.yaml:10)');
   });
 
   it('with --json prints one error document carrying the same problems', async () => {

@@ -48,6 +48,17 @@ describe('needsOf', () => {
 });
 
 describe('doctor', () => {
+  it('an invalid config is listed under what is failing with each problem, not as an empty list', async () => {
+    const t = createTestContext({ config: config('{ pm2: { script: server.js, instances: two } }') });
+    const { exitCode, data } = await run(t.ctx);
+    expect(exitCode).toBe(2);
+    const text = render(data, createStyle(false));
+    const after = text.slice(text.indexOf('Something the config needs is missing or failing:'));
+    expect(after).toContain('config: ');
+    expect(after).toContain('environments.prod.target.pm2.instances: expected a number or "max", got "two" (opsctl.yaml:6)');
+    expect(after).toContain('Fix the keys above');
+  });
+
   it('exits 1 when a tool the config needs is missing, and marks it needed', async () => {
     const t = createTestContext({ config: PM2 });
     const { data, exitCode } = await run(t.ctx);

@@ -32,6 +32,17 @@ describe('completionModel', () => {
   });
 });
 
+describe('actions and option values come from the COMMANDS table', () => {
+  it('every command\'s actions and names, every option\'s choices; --help is not offered twice after a command', () => {
+    for (const spec of COMMANDS) {
+      const command = model.commands.find((c) => c.name === spec.name)!;
+      expect(command.actions).toEqual(spec.actions ?? []);
+      for (const option of spec.options ?? []) if (option.choices) expect(command.options.find((o) => option.flags.includes(o.names.at(-1)!))!.choices).toEqual(option.choices);
+    }
+    expect(model.commandGlobals.flatMap((o) => o.names)).not.toContain('--help');
+  });
+});
+
 describe('scripts', () => {
   it.each([
     ['bash', bashScript(model), 'complete -o default -F _opsctl opsctl'],

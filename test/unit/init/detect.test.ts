@@ -14,7 +14,10 @@ function folder(name: string, files: Record<string, string>): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'opsctl-init-')), name);
   dirs.push(path.dirname(dir));
   mkdirSync(dir);
-  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
   return dir;
 }
 
@@ -77,5 +80,33 @@ describe('package.json and .env', () => {
     expect(detectDatabases({ DATABASE_URL: 'mysql://u:p@h/db' })).toEqual([]);
     expect(detectDatabases({ DATABASE_URL: 'mongodb://h/db', MONGO_URI: 'mongodb://h/other' }).map((db) => db.name)).toEqual(['main', 'mongo']);
     expect(detectProject(folder('x', { '.env': 'B=1\n# c\nA="two words"\n' })).envKeys).toEqual(['B', 'A']);
+  });
+});
+
+describe('the app\'s HTTP port and health route', () => {
+  const http = (files: Record<string, string>) => detectProject(folder('x', files)).http;
+  it('the ecosystem file\'s env PORT, with a /health route found in the code', () => {
+    const eco = "module.exports = { apps: [{ name: 'api', script: 'server.js', env: { PORT: 8081 } }] };";
+    expect(http({ 'ecosystem.config.js': eco, 'server.js': "app.get('/health', ok); app.listen(3000);" })).toEqual({ port: 8081, route: '/health', from: 'ecosystem.config.js env PORT' });
+  });
+  it('the host side of the compose service\'s published port', () => {
+    const compose = 'services:\n  web:\n    build: .\n    ports: ["127.0.0.1:8080:3000"]\n';
+    expect(http({ 'compose.yaml': compose })).toMatchObject({ port: 8080, route: '/' });
+  });
+  it('.env PORT, then a start script, then the code\'s listen call', () => {
+    expect(http({ '.env': 'PORT=5000\n', 'server.js': 'listen(1)' })?.port).toBe(5000);
+    expect(http({ 'package.json': JSON.stringify({ scripts: { start: 'PORT=4100 node app.js' } }) })?.port).toBe(4100);
+    expect(http({ 'src/index.ts': "server.listen(process.env.PORT ?? 3300); router.get('/api/healthz', h);" })).toEqual({ port: 3300, route: '/api/healthz', from: `the listen call in ${path.join('src', 'index.ts')}` });
+  });
+  it('no port anywhere is no endpoint; node_modules is not read', () => {
+    expect(http({ 'README.md': 'listen(3000)' })).toBeUndefined();
+    const dir = folder('y', {});
+    mkdirSync(path.join(dir, 'node_modules'));
+    writeFileSync(path.join(dir, 'node_modules', 'x.js'), 'app.listen(9999)');
+    expect(detectProject(dir).http).toBeUndefined();
+  });
+  it('a start script\'s file when main is npm init\'s absent index.js', () => {
+    const pkg = JSON.stringify({ main: 'index.js', scripts: { start: 'node server.js' } });
+    expect(detectProject(folder('x', { 'package.json': pkg, 'server.js': '' })).main).toBe('server.js');
   });
 });

@@ -73,3 +73,21 @@ describe('renderConfig', () => {
 describe('renderEnvExample', () => {
   it('keys only, no values', () => expect(renderEnvExample(['DATABASE_URL', 'PORT'])).toBe('DATABASE_URL=\nPORT=\n'));
 });
+
+describe('a first config that deploys, checks, backs up and reads logs as written', () => {
+  it('a source section even without a build script: repo ., the current branch, the install step', () => {
+    const env = load({ ...EMPTY, install: 'npm ci', branch: 'trunk' });
+    expect(env.source).toMatchObject({ repo: '.', ref: 'trunk', build: ['npm ci'], checks: [] });
+    expect(renderConfig(EMPTY)).toContain('runs build, then checks');
+  });
+  it('the detected port and route as the health endpoint, host probes with load only degrading', () => {
+    const env = load({ ...EMPTY, http: { port: 8081, route: '/healthz', from: '.env PORT' } });
+    expect(env.health.endpoints).toMatchObject([{ name: 'app', url: 'http://localhost:8081/healthz' }]);
+    expect(env.health.host).toMatchObject({ disk: { warn: 75, crit: 85 }, memory: { warn: 80, crit: 90 } });
+    if (process.platform !== 'win32') expect(env.health.host && env.health.host.load).toEqual({ warn: 2 });
+  });
+  it('backup of the dumpable databases and .env, with retention', () => {
+    const project: DetectedProject = { ...EMPTY, dotenv: true, databases: [{ name: 'main', type: 'postgres', variable: 'DATABASE_URL' }] };
+    expect(load(project, 'DATABASE_URL=postgres://u:p@localhost/shop\n').backup).toMatchObject({ databases: ['main'], files: ['.env'], retention: { daily: 7, weekly: 4 } });
+  });
+});
