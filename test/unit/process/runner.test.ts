@@ -48,7 +48,8 @@ describe('createRunner', () => {
       const result = await runner.run(nodeScript('require("fs").writeFileSync(process.argv[1], "x")', [marker], false));
       expect(result).toEqual({ stdout: '', stderr: '', exitCode: 0, skipped: true });
       expect(existsSync(marker)).toBe(false);
-      expect(lines).toEqual([`would run: ${node} -e 'require("fs").writeFileSync(process.argv[1], "x")' ${marker}`]);
+      const script = process.platform === 'win32' ? '"require(\\"fs\\").writeFileSync(process.argv[1], \\"x\\")"' : `'require("fs").writeFileSync(process.argv[1], "x")'`;
+      expect(lines).toEqual([`would run: ${node} -e ${script} ${marker}`]);
     });
 
     it('still runs a read-only probe', async () => {
@@ -97,7 +98,9 @@ describe('createRunner', () => {
       expect(error).toBeInstanceOf(ToolError);
       expect(error.exitCode).toBe(1);
       const [first, ...tail] = error.message.split('\n');
-      expect(first).toBe(`${node} -e 'for (let i = 0; i < 20; i++) console.error("line " + i + " for " + process.argv[1]); process.exit(3)' postgres://app:***@db/main failed with exit code 3.`);
+      const script = 'for (let i = 0; i < 20; i++) console.error("line " + i + " for " + process.argv[1]); process.exit(3)';
+      const quoted = process.platform === 'win32' ? `"${script.replaceAll('"', '\\"')}"` : `'${script}'`;
+      expect(first).toBe(`${node} -e ${quoted} postgres://app:***@db/main failed with exit code 3.`);
       expect(tail).toEqual(Array.from({ length: 12 }, (_, i) => `line ${i + 8} for postgres://app:***@db/main`));
       expect(error.message).not.toContain('fail-secret');
       expect(error.details).toMatchObject({ exitCode: 3 });
