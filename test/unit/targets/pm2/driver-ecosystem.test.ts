@@ -89,9 +89,9 @@ describe('--dry-run of a release that is not checked out', () => {
     const deps = { runner: runner(true, lines), effects: createEffects({ dryRun: true, log: (l) => lines.push(l) }), env: process.env, log: recordingLogger(lines), environment, releasesDir, now: Date.now };
     const plan = await planActivation(config.target.pm2!, 'api', deps, release);
     expect(formatCommand(plan.start)).toBe(`pm2 start ${path.join(releasesDir, 'pm2-process.json')} --only api`);
-    expect(plan.processFile?.entry).toMatchObject({ name: 'api', script: 'server.cjs', cwd: `${releasesDir}/current/app`, instances: 2 });
+    expect(plan.processFile?.entry).toMatchObject({ name: 'api', script: 'server.cjs', cwd: path.join(releasesDir, 'current', 'app'), instances: 2 });
     expect(plan.start.env).toMatchObject({ PORT: '9', OPSCTL_RELEASE: release.sha });
-    expect(lines).toContain(`release aaaaaaa is not checked out: planning from ${appDir}/ecosystem.config.cjs in your working copy`);
+    expect(lines).toContain(`release aaaaaaa is not checked out: planning from ${path.join(appDir, 'ecosystem.config.cjs')} in your working copy`);
   });
 });
 
