@@ -6,6 +6,7 @@ import { OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
 import { abortReason } from './delay.js';
 import { redact } from './redact.js';
+import { untilAborted } from './stop-child.js';
 import { installHint } from './tools.js';
 import { which } from './which.js';
 
@@ -79,16 +80,17 @@ export function createRunner(options: RunnerOptions): Runner {
     async run(cmd, runOptions = {}) {
       const signal = prepare(cmd, runOptions, formatCommand(cmd));
       if (!signal) return { ...SKIPPED };
+      const cancel = new AbortController();
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
         input: cmd.input ?? cmd.stdin,
-        cancelSignal: signal,
+        cancelSignal: cancel.signal,
         reject: false,
         windowsHide: true,
         stdin: cmd.input === undefined && cmd.stdin === undefined ? 'ignore' : 'pipe',
       });
-      const result = await untilAborted(subprocess, signal);
+      const result = await untilAborted(subprocess, signal, cancel);
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
       const outcome: RunResult = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1, skipped: false, ...killedBy(result.signal) };
       if (outcome.exitCode !== 0 && !runOptions.allowFailure) throw toolFailure(cmd, outcome);
@@ -106,10 +108,11 @@ export function createRunner(options: RunnerOptions): Runner {
         }
       }
       if (!signal) return { ...SKIPPED };
+      const cancel = new AbortController();
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
-        cancelSignal: signal,
+        cancelSignal: cancel.signal,
         reject: false,
         windowsHide: true,
         stdin: 'ignore',
@@ -125,7 +128,7 @@ export function createRunner(options: RunnerOptions): Runner {
         pipeline([subprocess.stdout, ...through, to]).catch(onWriteError),
         stderrTo ? pipeline(subprocess.stderr, stderrTo).catch(onWriteError) : undefined,
       ]);
-      const result = await untilAborted(subprocess, signal);
+      const result = await untilAborted(subprocess, signal, cancel);
       await piped;
       if (result.code === 'ENOENT') throw missingTool(cmd.file);
       if (writeError !== undefined && !signal.aborted) throw writeError;
@@ -151,36 +154,6 @@ function assertRunnable(cmd: Command, env: Readonly<Record<string, string | unde
 
 function missingTool(file: string): ToolMissingError {
   return new ToolMissingError(`${file} is not installed or not on PATH.`, installHint(file), { tool: file });
-}
-
-/**
- * Settles as soon as the signal aborts: a grandchild holding the output pipe open (a .cmd shim's node,
- * a script's background job) must not keep a timed-out or interrupted opsctl waiting.
- */
-async function untilAborted<T extends { isCanceled: boolean }>(subprocess: Promise<T> & { pid?: number }, signal: AbortSignal): Promise<T> {
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      killTree(subprocess.pid);
-      reject(abortReason(signal));
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    const result = await Promise.race([subprocess, aborted]);
-    if (result.isCanceled) throw abortReason(signal);
-    return result;
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-    aborted.catch(() => undefined);
-  }
-}
-
-/** execa stops the child itself; on Windows the child of a .cmd shim survives that, so end the whole tree. */
-function killTree(pid: number | undefined): void {
-  if (process.platform !== 'win32' || !pid) return;
-  execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' }).catch(() => undefined);
 }
 
 /** Only when there was one: a result compared whole (toEqual, JSON) keeps its old shape otherwise. */

@@ -13,9 +13,11 @@
  * TLS test certificates), postgres (server binaries for a throwaway cluster, plus psql), redis (redis-server
  * and redis-cli). Gates whose probes live in their own test files: crontab (a real user crontab, saved and
  * restored), bash and zsh (completion scripts), swarm-routing-mesh (the kernel's IPVS, test/support/real-swarm.ts).
+ * links: folder and file links that are followed (not under Wine).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './real-cli.js';
 
@@ -147,7 +149,29 @@ function probeRedis(): string | undefined {
 /** pm2's own entry point, run with this node: works the same on every OS. */
 export const PM2_BIN = path.join(REPO_ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
 
+/**
+ * Links to folders as opsctl makes them (a junction on Windows, a symlink elsewhere) and links to files,
+ * followed when read. Wine has neither (symlink gives ENOTSUP, mklink makes nothing): there these tests
+ * cannot run and are listed optional by name; real Windows (the GitHub job) runs them.
+ */
+function probeLinks(): string | undefined {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'opsctl-links-'));
+  try {
+    mkdirSync(path.join(dir, 'target'));
+    writeFileSync(path.join(dir, 'target', 'x'), 'x');
+    symlinkSync(path.join(dir, 'target'), path.join(dir, 'dir-link'), process.platform === 'win32' ? 'junction' : 'dir');
+    symlinkSync(path.join(dir, 'target', 'x'), path.join(dir, 'file-link'), 'file');
+    const followed = readFileSync(path.join(dir, 'dir-link', 'x'), 'utf8') + readFileSync(path.join(dir, 'file-link'), 'utf8');
+    return lstatSync(path.join(dir, 'file-link')).isSymbolicLink() && followed === 'xx' ? undefined : 'links are made but not followed';
+  } catch (error) {
+    return `cannot make links to folders and files here (${(error as Error).message})`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const PROBES: Record<string, Probe> = {
+  links: probeLinks,
   git: probeGit,
   pm2: probePm2,
   docker: probeDocker,

@@ -72,7 +72,12 @@ describe('formatCommand of a probe command', () => {
       databaseProbe('b', { type: 'redis', url: 'redis://:Verb0se-pw@cache' }, 5000),
       databaseProbe('c', { type: 'mongo', url: 'mongodb://app:Verb0se-pw@mongo/content' }, 5000),
     ].map((probe) => formatCommand(probe.command));
-    expect(lines[0]).toBe(`psql -X -w -q -A -t -d postgres://app@db/shop -c 'select current_setting('\\''server_version'\\'')'`);
+    // Quoted as this platform's command line: POSIX shell quoting, or what CreateProcess gets on Windows.
+    expect(lines[0]).toBe(
+      process.platform === 'win32'
+        ? `psql -X -w -q -A -t -d postgres://app@db/shop -c "select current_setting('server_version')"`
+        : `psql -X -w -q -A -t -d postgres://app@db/shop -c 'select current_setting('\\''server_version'\\'')'`,
+    );
     for (const line of lines) expect(line).not.toContain('Verb0se-pw');
   });
 });

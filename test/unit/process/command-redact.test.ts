@@ -2,28 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { command, formatCommand } from '../../../src/process/command.js';
 import { redact, redactData, registerSecret, registerUrlSecrets } from '../../../src/process/redact.js';
 
-describe('formatCommand', () => {
+describe('formatCommand (POSIX quoting)', () => {
   it('leaves plain arguments bare', () => {
-    expect(formatCommand(command('pg_dump', ['--format=custom', '-f', '/var/backups/main.dump', 'user@db:5432'], { readOnly: true }))).toBe(
+    expect(formatCommand(command('pg_dump', ['--format=custom', '-f', '/var/backups/main.dump', 'user@db:5432'], { readOnly: true }), 'linux')).toBe(
       'pg_dump --format=custom -f /var/backups/main.dump user@db:5432',
     );
   });
 
   it('quotes spaces, shell characters, quotes and empty arguments', () => {
-    expect(formatCommand({ file: 'git', args: ['commit', '-m', "it's done", '', '$HOME', 'a;b'] })).toBe(
+    expect(formatCommand({ file: 'git', args: ['commit', '-m', "it's done", '', '$HOME', 'a;b'] }, 'linux')).toBe(
       `git commit -m 'it'\\''s done' '' '$HOME' 'a;b'`,
     );
   });
 
   it('masks the password of a connection URL in an argument', () => {
-    expect(formatCommand({ file: 'psql', args: ['postgres://app:hunter2@db:5432/main', '-c', 'select 1'] })).toBe(
+    expect(formatCommand({ file: 'psql', args: ['postgres://app:hunter2@db:5432/main', '-c', 'select 1'] }, 'linux')).toBe(
       "psql postgres://app:***@db:5432/main -c 'select 1'",
     );
   });
 
   it('masks a registered secret', () => {
     registerSecret('tok_9f8e7d6c5b');
-    expect(formatCommand({ file: 'curl', args: ['-H', 'Authorization: Bearer tok_9f8e7d6c5b', 'https://api'] })).toBe(
+    expect(formatCommand({ file: 'curl', args: ['-H', 'Authorization: Bearer tok_9f8e7d6c5b', 'https://api'] }, 'linux')).toBe(
       "curl -H 'Authorization: Bearer ***' https://api",
     );
   });
@@ -33,7 +33,7 @@ describe('formatCommand', () => {
   // ToolError). Redact each argument before quoting it: [file, ...args].map((a) => quoteArg(redact(a))).join(' ').
   it('masks a registered secret that contains a quote', () => {
     registerSecret("pa'ss-w0rd");
-    expect(formatCommand({ file: 'mysql', args: ["--password=pa'ss-w0rd"] })).not.toContain('w0rd');
+    expect(formatCommand({ file: 'mysql', args: ["--password=pa'ss-w0rd"] }, 'linux')).not.toContain('w0rd');
   });
 });
 

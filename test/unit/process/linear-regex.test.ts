@@ -21,7 +21,12 @@ describe('compileLinear', () => {
   });
 
   it('refuses backreferences and lookarounds, and reports invalid patterns as SyntaxError', () => {
-    for (const source of ['(a+)\\1', '(?=a)b', '(?<!x)y']) expect(() => compileLinear(source)).toThrow(NotLinearError);
+    for (const source of ['(a+)\\1', '(?=a)b']) expect(() => compileLinear(source)).toThrow(NotLinearError);
+    // A lookbehind: refused on Node 20 and 22; Node 24's V8 (the executables' runtime, and node.exe under
+    // Wine) runs it in linear time, so there it is accepted and must match as JavaScript does.
+    const lookbehind = Number(process.versions.node.split('.')[0]) >= 24;
+    if (lookbehind) expect([compileLinear('(?<!x)y').test('ay'), compileLinear('(?<!x)y').test('xy')]).toEqual([true, false]);
+    else expect(() => compileLinear('(?<!x)y')).toThrow(NotLinearError);
     expect(() => compileLinear('(')).toThrow(SyntaxError);
   });
 });

@@ -48,7 +48,8 @@ describe('createRunner', () => {
       const result = await runner.run(nodeScript('require("fs").writeFileSync(process.argv[1], "x")', [marker], false));
       expect(result).toEqual({ stdout: '', stderr: '', exitCode: 0, skipped: true });
       expect(existsSync(marker)).toBe(false);
-      expect(lines).toEqual([`would run: ${node} -e 'require("fs").writeFileSync(process.argv[1], "x")' ${marker}`]);
+      const script = process.platform === 'win32' ? '"require(\\"fs\\").writeFileSync(process.argv[1], \\"x\\")"' : `'require("fs").writeFileSync(process.argv[1], "x")'`;
+      expect(lines).toEqual([`would run: ${node} -e ${script} ${marker}`]);
     });
 
     it('still runs a read-only probe', async () => {
@@ -97,7 +98,9 @@ describe('createRunner', () => {
       expect(error).toBeInstanceOf(ToolError);
       expect(error.exitCode).toBe(1);
       const [first, ...tail] = error.message.split('\n');
-      expect(first).toBe(`${node} -e 'for (let i = 0; i < 20; i++) console.error("line " + i + " for " + process.argv[1]); process.exit(3)' postgres://app:***@db/main failed with exit code 3.`);
+      const script = 'for (let i = 0; i < 20; i++) console.error("line " + i + " for " + process.argv[1]); process.exit(3)';
+      const quoted = process.platform === 'win32' ? `"${script.replaceAll('"', '\\"')}"` : `'${script}'`;
+      expect(first).toBe(`${node} -e ${quoted} postgres://app:***@db/main failed with exit code 3.`);
       expect(tail).toEqual(Array.from({ length: 12 }, (_, i) => `line ${i + 8} for postgres://app:***@db/main`));
       expect(error.message).not.toContain('fail-secret');
       expect(error.details).toMatchObject({ exitCode: 3 });
@@ -139,7 +142,8 @@ describe('createRunner', () => {
       const error = await caught(runner.run(sleeper));
       expect(error).toBeInstanceOf(InterruptedError);
       expect((error as InterruptedError).exitCode).toBe(130);
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Well before the sleeper's 20 s; on Windows the run first waits for taskkill /T, seconds under Wine at load.
+      expect(Date.now() - started).toBeLessThan(15_000);
     });
 
     it('throws the abort reason itself, e.g. the --timeout TimeoutError', async () => {
@@ -165,14 +169,15 @@ describe('createRunner', () => {
     // The child starts a grandchild that inherits stdout and outlives it, as a .cmd shim's node or a
     // script's background job does; opsctl must not wait for that pipe to close.
     const grandparent = nodeScript(
-      'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 8000)"], { stdio: "inherit" }); setTimeout(() => {}, 8000)',
+      'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 15000)"], { stdio: "inherit" }); setTimeout(() => {}, 15000)',
     );
     const controller = new AbortController();
     const { runner } = runnerWith({ signal: controller.signal });
     const started = Date.now();
     setTimeout(() => controller.abort(new TimeoutError('Timed out after 1s.')), 300);
     expect(await caught(runner.run(grandparent))).toBeInstanceOf(TimeoutError);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Well before the pipe closes (15 s); on Windows the run first waits for taskkill /T (seconds under Wine at load).
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('says a missing working directory is missing, not that the tool is', async () => {

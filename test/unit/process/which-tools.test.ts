@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installHint, parseVersion, TOOLS } from '../../../src/process/tools.js';
 import { which } from '../../../src/process/which.js';
+import { requireTool } from '../../support/real-tools.js';
 import { fixture, tempDir } from '../helpers.js';
 
 function file(dir: string, name: string, mode = 0o755): string {
@@ -21,14 +22,23 @@ describe('which on POSIX', () => {
     expect(which('psql', { PATH: [a, b].join(path.delimiter) }, 'linux')).toBe(path.join(b, 'psql'));
   });
 
-  it('skips files that are not executable, folders and missing names', () => {
+  it('skips folders and missing names', () => {
     const dir = tempDir();
-    file(dir, 'notes', 0o644);
     mkdirSync(path.join(dir, 'docker'));
-    expect(which('notes', { PATH: dir }, 'linux')).toBeUndefined();
     expect(which('docker', { PATH: dir }, 'linux')).toBeUndefined();
     expect(which('pm2', { PATH: dir }, 'linux')).toBeUndefined();
     expect(which('pm2', {}, 'linux')).toBeUndefined();
+  });
+});
+
+// Needs a file without the execute bit, which Windows files do not have (any file may run there).
+const modeBits = requireTool('file-mode-bits', () => (process.platform === 'win32' ? 'Windows files have no execute bit' : undefined));
+
+describe.skipIf(!modeBits)('which on POSIX, execute bits', () => {
+  it('skips files that are not executable', () => {
+    const dir = tempDir();
+    file(dir, 'notes', 0o644);
+    expect(which('notes', { PATH: dir }, 'linux')).toBeUndefined();
   });
 });
 

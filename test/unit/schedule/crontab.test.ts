@@ -5,8 +5,11 @@ import type { Trigger } from '../../../src/schedule/trigger.js';
 
 const DAILY: Trigger = { kind: 'daily', hour: 2, minute: 0 };
 
+/** crontab entries exist on Linux only: on Windows buildJob resolves to drive paths (Z:\srv\shop), so there the job gets the paths it has on Linux. */
+const linuxPath = (p: string) => p.replace(/^[A-Za-z]:/, '').replaceAll('\\', '/');
+
 function job(command: string[] = ['backup'], name?: string): ScheduledJob {
-  return buildJob({
+  const built = buildJob({
     self: ['/usr/bin/node', '/opt/opsctl/bin/opsctl.js'],
     command,
     app: 'shop',
@@ -17,6 +20,7 @@ function job(command: string[] = ['backup'], name?: string): ScheduledJob {
     envVars: { PATH: '/usr/local/bin:/usr/bin:/bin', PM2_HOME: '/srv/pm2 home' },
     ...(name ? { name } : {}),
   });
+  return { ...built, argv: built.argv.map(linuxPath), cwd: linuxPath(built.cwd), logFile: linuxPath(built.logFile) };
 }
 
 const OTHERS = '# m h dom mon dow command\nMAILTO=ops@example.com\n*/5 * * * * /usr/local/bin/check.sh   # keep   spacing\n\n';

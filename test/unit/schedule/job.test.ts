@@ -1,23 +1,27 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { buildJob, defaultName, scheduleId, type JobInput } from '../../../src/schedule/job.js';
+
+// Absolute on this machine: /srv/shop here, Z:\srv\shop (the current drive) on Windows, as buildJob resolves it.
+const shop = path.resolve('/srv/shop');
 
 const input: JobInput = {
   self: ['C:\\Program Files\\nodejs\\node.exe', 'C:\\opsctl\\bin\\opsctl.js'],
   command: ['backup', 'prune'],
   app: 'shop',
   environment: 'production',
-  configFile: '/srv/shop/opsctl.yaml',
-  stateDir: '/srv/shop/.opsctl',
+  configFile: path.join(shop, 'opsctl.yaml'),
+  stateDir: path.join(shop, '.opsctl'),
   yes: false,
 };
 
 describe('buildJob', () => {
   it('runs opsctl itself with the command, then -e and -c pinned', () => {
     const job = buildJob(input);
-    expect(job.argv).toEqual([...input.self, 'backup', 'prune', '-e', 'production', '-c', '/srv/shop/opsctl.yaml']);
-    expect(job).toMatchObject({ name: 'shop-production-backup-prune', id: scheduleId('shop-production-backup-prune'), cwd: '/srv/shop' });
-    expect(job.logFile).toBe('/srv/shop/.opsctl/logs/shop-production-backup-prune.log');
+    expect(job.argv).toEqual([...input.self, 'backup', 'prune', '-e', 'production', '-c', path.join(shop, 'opsctl.yaml')]);
+    expect(job).toMatchObject({ name: 'shop-production-backup-prune', id: scheduleId('shop-production-backup-prune'), cwd: shop });
+    expect(job.logFile).toBe(path.join(shop, '.opsctl', 'logs', 'shop-production-backup-prune.log'));
   });
   it('passes --yes on when schedule was given it, once', () => {
     expect(buildJob({ ...input, yes: true }).argv.at(-1)).toBe('--yes');

@@ -51,9 +51,9 @@ describe('an ecosystem file that does not load', () => {
   it('ESM with a syntax error names its line too (import() alone does not say it); a throw names where', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'eco.mjs'), "export default {\n  apps: [{ name: 'api' ]\n};\n");
-    expect(((await caught(evaluateEcosystem(runner(false), path.join(dir, 'eco.mjs'), {}, process.env))) as Error).message).toContain(`${dir}/eco.mjs:2: SyntaxError: Unexpected token ']'`);
+    expect(((await caught(evaluateEcosystem(runner(false), path.join(dir, 'eco.mjs'), {}, process.env))) as Error).message).toContain(`${path.join(dir, 'eco.mjs')}:2: SyntaxError: Unexpected token ']'`);
     writeFileSync(path.join(dir, 'throws.cjs'), "\nthrow new Error('no DATABASE_URL');\n");
-    expect(((await caught(evaluateEcosystem(runner(false), path.join(dir, 'throws.cjs'), {}, process.env))) as Error).message).toContain(`${dir}/throws.cjs:2: Error: no DATABASE_URL`);
+    expect(((await caught(evaluateEcosystem(runner(false), path.join(dir, 'throws.cjs'), {}, process.env))) as Error).message).toContain(`${path.join(dir, 'throws.cjs')}:2: Error: no DATABASE_URL`);
   });
 
   it('fails the driver\'s verify with that error (not a build problem the deploy would blame on source.build)', async () => {
@@ -64,7 +64,7 @@ describe('an ecosystem file that does not load', () => {
     const driver = createPm2Driver(config.target.pm2!, { runner: runner(false), effects: createEffects({ dryRun: false, log: () => undefined }), env: process.env, log: recordingLogger([]), environment, releasesDir: root, now: Date.now });
     const error = await caught(driver.verifyBuilt({ sha: 'a'.repeat(40), shortSha: 'aaaaaaa', root, dir: root }));
     expect(error).toBeInstanceOf(EcosystemError);
-    expect((error as Error).message).toContain(`${root}/ecosystem.config.cjs:1: SyntaxError: Unexpected token '}'`);
+    expect((error as Error).message).toContain(`${path.join(root, 'ecosystem.config.cjs')}:1: SyntaxError: Unexpected token '}'`);
   });
 
   it('a good file still loads', async () => {
@@ -88,10 +88,10 @@ describe('--dry-run of a release that is not checked out', () => {
     const environment = { name: 'prod', config, app: 'api', dir: appDir, envFile: '', stateDir: path.join(work, 'state') };
     const deps = { runner: runner(true, lines), effects: createEffects({ dryRun: true, log: (l) => lines.push(l) }), env: process.env, log: recordingLogger(lines), environment, releasesDir, now: Date.now };
     const plan = await planActivation(config.target.pm2!, 'api', deps, release);
-    expect(formatCommand(plan.start)).toBe(`pm2 start ${releasesDir}/pm2-process.json --only api`);
-    expect(plan.processFile?.entry).toMatchObject({ name: 'api', script: 'server.cjs', cwd: `${releasesDir}/current/app`, instances: 2 });
+    expect(formatCommand(plan.start)).toBe(`pm2 start ${path.join(releasesDir, 'pm2-process.json')} --only api`);
+    expect(plan.processFile?.entry).toMatchObject({ name: 'api', script: 'server.cjs', cwd: path.join(releasesDir, 'current', 'app'), instances: 2 });
     expect(plan.start.env).toMatchObject({ PORT: '9', OPSCTL_RELEASE: release.sha });
-    expect(lines).toContain(`release aaaaaaa is not checked out: planning from ${appDir}/ecosystem.config.cjs in your working copy`);
+    expect(lines).toContain(`release aaaaaaa is not checked out: planning from ${path.join(appDir, 'ecosystem.config.cjs')} in your working copy`);
   });
 });
 
