@@ -1,6 +1,6 @@
 /** Apps and clients for the drain tests: servers run by a real node with the drain preload, keep-alive clients. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { REPO_ROOT, waitFor } from './real-cli.js';
@@ -68,4 +68,70 @@ export const keepAliveAgent = () => new http.Agent({ keepAlive: true, maxSockets
 
 export function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
+}
+
+export interface KeepAliveLoad {
+  requests: number;
+  /** Failed requests by cause: the undici/socket error code (UND_ERR_SOCKET, ECONNRESET...) or `HTTP <status>`. */
+  failures: Record<string, number>;
+  /** Bodies seen, in order of arrival (the version served). */
+  bodies: Set<string>;
+}
+
+export const failedCount = (load: KeepAliveLoad) => Object.values(load.failures).reduce((n, c) => n + c, 0);
+
+/** `clients` loops of fetch (undici: kept-alive connections, as nginx upstream keepalive or a browser), until stopped. */
+export function startKeepAliveLoad(port: number, clients = 4): { stop: () => Promise<KeepAliveLoad> } {
+  const load: KeepAliveLoad = { requests: 0, failures: {}, bodies: new Set() };
+  let stopped = false;
+  const fail = (cause: string) => (load.failures[cause] = (load.failures[cause] ?? 0) + 1);
+  const loop = async () => {
+    while (!stopped) {
+      load.requests += 1;
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(10_000) });
+        const body = await response.text();
+        if (response.ok) load.bodies.add(body.trim().split(' ')[0]!);
+        else fail(`HTTP ${response.status}`);
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        fail(cause?.code ?? cause?.message ?? (error as Error).message);
+      }
+    }
+  };
+  const running = Array.from({ length: clients }, loop);
+  return { stop: async () => ((stopped = true), await Promise.all(running), load) };
+}
+
+/** Each release answers "<version> <pid> <its execArgv as JSON>"; plain.cjs has no signal handling, esm.mjs is an ES module, own.cjs drains on SIGINT itself. */
+const RELEASE_APPS = {
+  'plain.cjs': `const version = require('node:fs').readFileSync(require('node:path').join(__dirname, 'VERSION'), 'utf8').trim();
+require('node:http').createServer((req, res) => res.end(version + ' ' + process.pid + ' ' + JSON.stringify(process.execArgv))).listen(Number(process.env.PORT), '127.0.0.1');
+`,
+  'esm.mjs': `import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+const version = readFileSync(new URL('./VERSION', import.meta.url), 'utf8').trim();
+createServer((req, res) => res.end(version + ' ' + process.pid + ' ' + JSON.stringify(process.execArgv))).listen(Number(process.env.PORT), '127.0.0.1');
+`,
+  'own.cjs': `const version = require('node:fs').readFileSync(require('node:path').join(__dirname, 'VERSION'), 'utf8').trim();
+const server = require('node:http').createServer((req, res) => res.end(version + ' ' + process.pid + ' ' + JSON.stringify(process.execArgv))).listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGINT', () => server.close(() => process.exit(0)));
+`,
+};
+
+export type DrainAppFile = keyof typeof RELEASE_APPS;
+
+/** A real git repo (app in app/) with commits v1 and v2 of every drain app; returns their shas. */
+export function makeDrainRepo(repo: string): string[] {
+  const app = path.join(repo, 'app');
+  mkdirSync(app, { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  return ['v1', 'v2'].map((version) => {
+    writeFileSync(path.join(app, 'VERSION'), `${version}\n`);
+    for (const [file, source] of Object.entries(RELEASE_APPS)) writeFileSync(path.join(app, file), source);
+    git('add', '-A');
+    git('commit', '-q', '-m', version);
+    return git('rev-parse', 'HEAD');
+  });
 }
