@@ -57,7 +57,6 @@ const composeTarget = z.strictObject({
   image: z.string().min(1).optional(),
   /** start-first: new containers start and pass before the old ones go (services without a fixed host port). */
   updateOrder: z.enum(['start-first', 'stop-first']).optional(),
-  drain: drain.optional(),
 });
 
 const swarmTarget = z.strictObject({

@@ -3,6 +3,7 @@
  * the real CLI, a real pm2 daemon (own PM2_HOME), a real git repo; opsctl adds its drain preload to the app.
  */
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
@@ -55,16 +56,25 @@ describe.skipIf(!available)('pm2 deploy and rollback with the drain preload: 0 f
     return parseJson(result.stdout);
   };
 
-  /** What the running instances say node started them with (process.execArgv): both pids of the cluster. */
+  /** What the running instances say node started them with (process.execArgv): both pids of the cluster, a connection per request. */
   async function argvOf(env: string): Promise<string[]> {
     const seen = new Map<string, string>();
     for (let i = 0; i < 40 && seen.size < 2; i += 1) {
-      const [, pid, argv] = /^\S+ (\d+) (.*)$/.exec(await (await fetch(`http://127.0.0.1:${ports[env]}/`)).text())!;
+      const [, pid, argv] = /^\S+ (\d+) (.*)$/.exec(await getText(ports[env]!))!;
       seen.set(pid!, argv!);
     }
     expect(seen.size).toBe(2);
     return [...seen.values()];
   }
+
+  const getText = (port: number) =>
+    new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
 
   async function deployAndRollBackUnderLoad(env: string, port: number) {
     await opsctl(env, 'deploy', '--ref', shas[0]!);
