@@ -100,6 +100,8 @@ function install(graceText) {
     state.finished = true;
     for (const signal of Object.keys(handlers)) process.removeListener(signal, handlers[signal]);
     process.kill(process.pid, state.signal);
+    // PID 1 (a container's init) ignores a signal it has no handler for: exit as the signal would have.
+    setTimeout(() => process.exit(128 + require('node:os').constants.signals[state.signal]), 100);
   }
 
   const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
