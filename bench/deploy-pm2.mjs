@@ -71,7 +71,7 @@ async function measure(url, client, steps) {
   const started = performance.now();
   for (const [argv, options] of steps) {
     const run = await runOnce(argv, { env, cwd: app, ...options });
-    if (run.code !== 0) throw new Error(`${argv.join(' ')} exited ${run.code}: ${run.stderr.slice(-800)}`);
+    if (run.code !== 0) throw new Error(`${argv.join(' ')} exited ${run.code}: ${run.stdout.slice(-1500)}`);
   }
   const ms = performance.now() - started;
   await sleep(500);
@@ -86,7 +86,7 @@ async function main() {
   const rows = [];
   for (const kind of Object.keys(APPS)) {
     const first = await runOnce(opsctl(kind, 'deploy', '--ref', shas[0]), { env, cwd: app });
-    if (first.code !== 0) throw new Error(`first deploy failed: ${first.stderr.slice(-800)}`);
+    if (first.code !== 0) throw new Error(`first deploy failed: ${first.stdout.slice(-1500)}`);
     const url = `http://127.0.0.1:${ports[kind]}/`;
     for (const client of Object.keys(CLIENT_KINDS)) {
       const row = { what: `opsctl, app ${APPS[kind].label}, ${CLIENT_KINDS[client]}`, deploy: [], rollback: [] };
