@@ -27,8 +27,12 @@ async function keepAliveGet(url) {
 
 const causeOf = (error) => error.cause?.code ?? error.code ?? error.cause?.message ?? error.message;
 
-/** `clients` request loops of one kind against url until stopped: requests, and failures by cause. */
-export function startLoad(url, kind, clients = 4) {
+/**
+ * `clients` request loops of one kind against url until stopped: requests, and failures by cause. Each client
+ * waits `pauseMs` between requests: a kept-alive connection then sits idle now and then (the case a server's drain
+ * must not break), and the load leaves CPU to the deploy on a shared 2-core machine.
+ */
+export function startLoad(url, kind, clients = 4, pauseMs = 5) {
   const get = kind === 'fresh' ? freshGet : keepAliveGet;
   const counts = { requests: 0, failed: 0, causes: {} };
   let stopped = false;
@@ -42,6 +46,7 @@ export function startLoad(url, kind, clients = 4) {
         counts.failed += 1;
         counts.causes[cause] = (counts.causes[cause] ?? 0) + 1;
       }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   const running = Array.from({ length: clients }, loop);

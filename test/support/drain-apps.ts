@@ -97,6 +97,9 @@ export function startKeepAliveLoad(port: number, clients = 4): { stop: () => Pro
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         fail(cause?.code ?? cause?.message ?? (error as Error).message);
       }
+      // A short pause: kept-alive connections sit idle now and then (what a drain must not break), and the
+      // clients leave CPU to pm2 on a shared machine.
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
   const running = Array.from({ length: clients }, loop);
