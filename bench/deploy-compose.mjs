@@ -202,7 +202,8 @@ function cleanup() {
 
 const loadBefore = os.loadavg().map((l) => Number(l.toFixed(2)));
 let code = 2;
-process.on('SIGINT', () => (cleanup(), process.exit(130)));
+// SIGTERM too (a `timeout` wrapper): containers and images must not outlive the bench.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (cleanup(), process.exit(130)));
 try {
   const out = report(await main());
   code = out.rows.every((r) => r.baseline || r.deploy.failed + r.rollback.failed === 0) ? 0 : 1;
