@@ -41,6 +41,17 @@ function copyRunbooks(assets) {
   for (const [name, file] of Object.entries(assets)) copyFileSync(file, path.join(RELEASE, name));
 }
 
+/**
+ * preload/drain.cjs beside the executables: pm2 must `--require` a real file, and src/targets/pm2/drain/plan.ts
+ * looks for preload/ at the package root (the executable's folder), as for runbooks.
+ */
+function copyPreload() {
+  const dir = path.join(RELEASE, 'preload');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(path.join(ROOT, 'preload'))) copyFileSync(path.join(ROOT, 'preload', name), path.join(dir, name));
+}
+
 async function timed(label, timings, fn) {
   const started = performance.now();
   const value = await fn();
@@ -72,6 +83,7 @@ async function main() {
   const blobMaker = await nodeBinary(host, CACHE);
   const assets = runbookAssets();
   copyRunbooks(assets);
+  copyPreload();
   const built = [];
   for (const target of [host, ...TARGETS.filter((t) => t !== host)]) {
     built.push(await buildTarget(target, { blobMaker, host, bundleFile, assets, timings }));

@@ -25,6 +25,18 @@ const pm2Name = z.string().min(1).superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/**
+ * What opsctl adds to a Node app so it drains on SIGINT/SIGTERM without shutdown code of its own
+ * (preload/drain.cjs; README "Deploy, rollback and scale"): on unless `enabled: false`.
+ */
+const drain = z.strictObject({ enabled: z.boolean().default(true), grace: duration.default('5s') });
+export type DrainConfig = z.output<typeof drain>;
+
+/** The drain settings of a target, defaults filled in when the key is left out. */
+export function drainOf(target: { drain?: DrainConfig | undefined }): DrainConfig {
+  return target.drain ?? drain.parse({});
+}
+
 const pm2Target = z
   .strictObject({
     name: pm2Name.optional(),
@@ -34,6 +46,7 @@ const pm2Target = z
     args: z.array(z.string()).optional(),
     instances: z.union([z.int().min(1), z.literal('max')]).default(1),
     env: z.record(z.string(), z.string()).optional(),
+    drain: drain.optional(),
   })
   .refine((t) => Boolean(t.script) !== Boolean(t.ecosystem), { message: 'set exactly one of script or ecosystem' });
 
@@ -42,6 +55,8 @@ const composeTarget = z.strictObject({
   project: z.string().min(1).optional(),
   service: z.string().min(1),
   image: z.string().min(1).optional(),
+  /** start-first: new containers start and pass before the old ones go (services without a fixed host port). */
+  updateOrder: z.enum(['start-first', 'stop-first']).optional(),
 });
 
 const swarmTarget = z.strictObject({

@@ -13,7 +13,7 @@ const WINDOWS = path.join(RELEASE, 'opsctl-win-x64.exe');
 const ARM64 = path.join(RELEASE, 'opsctl-linux-arm64');
 const SUMS = path.join(RELEASE, 'SHA256SUMS');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-const INPUTS = ['src', 'runbooks', 'scripts/package.mjs', 'scripts/package', 'scripts/build', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'preload', 'runbooks', 'scripts/package.mjs', 'scripts/package', 'scripts/build', 'package.json', 'package-lock.json'];
 
 // The Linux executable runs only here; building on Windows would need its own pinned node as the blob maker.
 const available = requireTool('sea-linux-x64', () => (process.platform === 'linux' && process.arch === 'x64' ? undefined : `the Linux x64 executable cannot run on ${process.platform}-${process.arch}`));

@@ -10,6 +10,8 @@ import { composeCommands } from '../docker/commands.js';
 import { engineProblems, imageKeyProblems, imageProblems, releaseFileProblems, tagOf } from '../docker/preflight.js';
 import { sampleContainers } from '../docker/samples.js';
 import { waitUntil } from '../docker/wait.js';
+import { startFirstRollout } from './rollout.js';
+import { FIXED_PORT_HINT, fixedPortProblem, inspectAddresses } from './start-first.js';
 
 /** docker compose (v2) or docker-compose (v1): `up -d` of one service on the release's image tag. */
 export function createComposeDriver(config: ComposeTarget, deps: DriverDeps): DeployDriver {
@@ -40,11 +42,18 @@ export function createComposeDriver(config: ComposeTarget, deps: DriverDeps): De
     async preflight() {
       const engine = await engineProblems(deps.runner);
       if (engine.length > 0) return engine;
-      return [...(await composeProblems(await cli(), deps)), ...imageKeyProblems('compose', config.image), ...releaseFileProblems(project.cwd, project.files, config.image)];
+      const startFirst = config.updateOrder === 'start-first' ? fixedPortProblem(project.service, await inspectAddresses(deps.runner, (await containers()).map((c) => c.id))) : undefined;
+      return [
+        ...(await composeProblems(await cli(), deps)),
+        ...imageKeyProblems('compose', config.image),
+        ...releaseFileProblems(project.cwd, project.files, config.image),
+        ...(startFirst ? [`${startFirst} ${FIXED_PORT_HINT}`] : []),
+      ];
     },
     verifyBuilt: (release) => imageProblems(deps.runner, release),
     async activate(release, signal) {
       const current = (await containers()).length;
+      if (current > 0 && config.updateOrder === 'start-first') return startFirstRollout({ deps, cli: await cli(), project, containers }, release, signal);
       // First deploy: compose also starts the services it depends on; later only this one is recreated.
       // `up -d` returns once the containers started: whether they stay up is the health gate's call.
       const options = current > 0 ? { noDeps: true, scale: current } : { noDeps: false };

@@ -6,6 +6,7 @@ import type { Pm2Process } from './parse.js';
 import type { DriverDeps, PreparedRelease } from '../../deploy/types.js';
 import { appEnv, isCluster, pm2Commands } from './commands.js';
 import { ecosystemApp, loadEcosystemApp, processFileEffect } from './ecosystem.js';
+import { drainApplied, loadsPreload, planDrain, withDrain, type DrainPlan } from './drain/plan.js';
 import { appPaths, isInside, looksLikePath, PROCESS_FILE, type AppPaths } from './paths.js';
 
 /** What activating a release runs: the first start, or the reload of a running app. */
@@ -17,16 +18,22 @@ export interface ActivationPlan {
   processFile?: { file: string; entry: Record<string, unknown> };
   /** The entry script as configured: a path (moves with the link) or a command found on PATH. */
   script: string;
+  /** The drain preload pm2 loads into the app; undefined when target.pm2.drain.enabled is false. */
+  drain?: DrainPlan;
+  /** script: the reload that also sets node_args and kill_timeout, for instances that run without them. */
+  reloadWithDrain?: Command;
 }
 
 export async function planActivation(config: Pm2Target, name: string, deps: DriverDeps, release: PreparedRelease): Promise<ActivationPlan> {
   const paths = appPaths(config, deps.releasesDir, release);
   const home = deps.env.PM2_HOME;
-  const own = config.env ?? {};
+  const drain = planDrain(config, deps.releasesDir, `environments.${deps.environment.name}.target.pm2`);
+  const own = { ...config.env, ...drain?.env };
   if (!config.ecosystem) {
     const env = appEnv(own, release.sha, home);
-    const start = pm2Commands.startScript(name, paths, config, env);
-    return { paths, start, reload: pm2Commands.reload(name, env), script: config.script! };
+    const start = pm2Commands.startScript(name, paths, config, env, drain);
+    const reload = pm2Commands.reload(name, env);
+    return { paths, start, reload, script: config.script!, ...(drain ? { drain, reloadWithDrain: pm2Commands.reload(name, env, drain) } : {}) };
   }
   // The release's own file, not the link (not switched yet under --dry-run); paths are rewritten for the link.
   const source = ecosystemSource(config.ecosystem, deps, release);
@@ -38,8 +45,9 @@ export async function planActivation(config: Pm2Target, name: string, deps: Driv
     paths,
     start: pm2Commands.startFile(name, file, env),
     reload: pm2Commands.reloadFile(name, file, env),
-    processFile: { file, entry: app.entry },
+    processFile: { file, entry: drain ? withDrain(app.entry, drain, source?.file ?? config.ecosystem) : app.entry },
     script: String(loaded.script ?? ''),
+    ...(drain ? { drain } : {}),
   };
 }
 
@@ -64,10 +72,11 @@ function ecosystemSource(ecosystem: string, deps: DriverDeps, release: PreparedR
  * Why a running app must be deleted and started again rather than reloaded, or undefined: a reload keeps
  * the script path, folder and exec mode of the first start (an app started by hand from a release folder).
  */
-export function needsFreshStart(running: readonly Pm2Process[], plan: Pick<ActivationPlan, 'paths' | 'script'>, instances: Pm2Target['instances']): string | undefined {
+export function needsFreshStart(running: readonly Pm2Process[], plan: Pick<ActivationPlan, 'paths' | 'script' | 'drain'>, instances: Pm2Target['instances']): string | undefined {
   const mode = isCluster(instances) ? 'cluster_mode' : 'fork_mode';
   for (const p of running) {
     const env = p.pm2_env ?? {};
+    if (!plan.drain && loadsPreload(env.node_args)) return "it loads opsctl's drain preload, which drain.enabled: false turns off (a reload keeps pm2's node_args)";
     const where = looksLikePath(plan.script) ? env.pm_exec_path : env.pm_cwd;
     if (!where || !isInside(where, plan.paths.link)) return `it runs ${where ?? 'an unknown path'}, not through ${plan.paths.link}`;
     // pm2 keeps a cluster app of one instance in cluster mode: only fork -> cluster needs a new start.
@@ -78,6 +87,8 @@ export function needsFreshStart(running: readonly Pm2Process[], plan: Pick<Activ
 
 /** Points `current` at the release and writes the process file when there is one (under --dry-run: says so). */
 export async function switchRelease(deps: DriverDeps, plan: ActivationPlan, release: PreparedRelease): Promise<void> {
+  // The preload first: the new workers the reload starts require it.
+  if (plan.drain) await deps.effects.apply(plan.drain.copy);
   await deps.effects.apply({ kind: 'link', link: plan.paths.link, target: release.root });
   if (plan.processFile) await deps.effects.apply(processFileEffect(plan.processFile.file, plan.processFile.entry));
 }
@@ -99,6 +110,7 @@ export async function startOrReload(deps: DriverDeps, name: string, config: Pm2T
   if (!isCluster(config.instances)) {
     deps.log.info(`${name} runs as a single fork-mode instance: pm2 restarts it, with a short gap in service (instances: 2 or more reload without one).`);
   }
-  await run(plan.reload);
+  // pm2 keeps node_args and kill_timeout across reloads: they go on the command line only when they differ.
+  await run(plan.reloadWithDrain && !running.every((p) => drainApplied(p, plan.drain!)) ? plan.reloadWithDrain : plan.reload);
   return 'reloaded';
 }

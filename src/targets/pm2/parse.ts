@@ -14,6 +14,9 @@ export interface Pm2Process {
     /** The script and folder pm2 starts each instance with (paths as given, links not resolved). */
     pm_exec_path?: string;
     pm_cwd?: string;
+    /** The interpreter's arguments pm2 starts each instance with (opsctl's drain preload among them). */
+    node_args?: unknown;
+    kill_timeout?: number;
     env?: Record<string, unknown>;
   };
 }

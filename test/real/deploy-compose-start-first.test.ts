@@ -1,0 +1,102 @@
+/**
+ * compose updateOrder: start-first against the real engine (docker-compose v1 here, or the v2 plugin): new
+ * containers beside the old ones, gated, then the old ones removed by id; a fixed host port is refused.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ComposeTarget } from '../../src/config/schema.js';
+import { createComposeDriver } from '../../src/targets/compose/driver.js';
+import type { PreparedRelease } from '../../src/deploy/types.js';
+import { makeTempDir, removeTempDirs, uniqueSuffix, waitFor } from '../support/real-cli.js';
+import { buildRelease, containersWithLabel, docker, fetchText, imageTags, makeReleaseRepo, realDriverDeps, removeImage } from '../support/real-docker.js';
+import { requireTools } from '../support/real-tools.js';
+
+const available = requireTools('docker-compose', 'busybox', 'git');
+const never = new AbortController().signal;
+
+describe.skipIf(!available)('compose start-first: real engine, busybox releases', () => {
+  const suffix = uniqueSuffix();
+  const image = `opsctl-real/startfirst-${suffix}`;
+  const projects: string[] = [];
+  let dir: string;
+  let shas: string[];
+  const release = (sha: string): PreparedRelease => ({ sha, shortSha: sha.slice(0, 7), root: dir, dir, image: `${image}:${sha}` });
+
+  beforeAll(async () => {
+    dir = makeTempDir('compose-start-first');
+    shas = await makeReleaseRepo(dir, [{ version: '1' }, { version: '2' }]);
+    await buildRelease(dir, shas[0]!, image);
+    await buildRelease(dir, shas[1]!, image);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const project of projects) {
+      const left = await containersWithLabel(`com.docker.compose.project=${project}`).catch(() => []);
+      if (left.length > 0) await docker(['rm', '-f', ...left], { allowFailure: true });
+      await docker(['network', 'rm', `${project}_default`], { allowFailure: true });
+    }
+    for (const tag of await imageTags(image).catch(() => [])) await removeImage(tag);
+    removeTempDirs();
+  });
+
+  /** A project whose web service publishes `ports`, deployed with start-first. */
+  function setup(name: string, ports: string[]) {
+    const project = `opsctlsf${name}${suffix}`;
+    projects.push(project);
+    const file = `${name}.yml`;
+    const web = { image: `${image}:\${OPSCTL_RELEASE}`, ports, stop_grace_period: '2s' };
+    writeFileSync(path.join(dir, file), JSON.stringify({ version: '2.4', services: { web } }, null, 2));
+    const config: ComposeTarget = { file, project, service: 'web', image, updateOrder: 'start-first' };
+    const driver = createComposeDriver(config, realDriverDeps(dir, `sf${name}`));
+    const ids = () => containersWithLabel(`com.docker.compose.project=${project}`, 'com.docker.compose.service=web');
+    return { driver, ids };
+  }
+
+  const addressOf = async (id: string) => (await docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', id])).trim().split(' ')[0]!;
+
+  it('scales up on the new image, waits for it, then removes the old containers by id; some container serves at every look', async () => {
+    const { driver, ids } = setup('eph', ['8080']);
+    await driver.activate(release(shas[0]!), never);
+    await driver.scale!(2, never);
+    await waitFor('v1 ready', async () => (await driver.sample(release(shas[0]!))).ready, 60_000, 300);
+    const old = await ids();
+    expect(old).toHaveLength(2);
+
+    // Every 100 ms: ask each container of the service on its own address; a look where none answers is a gap.
+    let stop = false;
+    let looks = 0;
+    let gaps = 0;
+    const watcher = (async () => {
+      while (!stop) {
+        const answers = await Promise.all((await ids().catch(() => [])).map(async (id) => (await fetchText(`http://${await addressOf(id).catch(() => '0.0.0.0')}:8080/version`, 1000)).ok));
+        looks += 1;
+        if (!answers.some(Boolean)) gaps += 1;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    await driver.activate(release(shas[1]!), never);
+    stop = true;
+    await watcher;
+    expect(looks).toBeGreaterThan(5);
+    expect(gaps).toBe(0);
+
+    const now = await ids();
+    expect(now).toHaveLength(2);
+    for (const id of old) expect(now).not.toContain(id);
+    for (const id of now) expect((await fetchText(`http://${await addressOf(id)}:8080/version`)).text).toBe('2');
+    expect((await driver.sample(release(shas[1]!))).ready).toBe(true);
+  }, 300_000);
+
+  it('a fixed host port is refused before anything changes, naming the port and what to do', async () => {
+    const { driver, ids } = setup('fix', [`${20_000 + Math.floor(Math.random() * 30_000)}:8080`]);
+    await driver.activate(release(shas[0]!), never);
+    const before = await ids();
+    expect(before).toHaveLength(1);
+    const problems = await driver.preflight();
+    expect(problems.join('\n')).toMatch(/publishes the fixed host port \d+, which one container at a time can bind/);
+    expect(problems.join('\n')).toContain('updateOrder: stop-first');
+    await expect(driver.activate(release(shas[1]!), never)).rejects.toThrow(/fixed host port/);
+    expect(await ids()).toEqual(before);
+  }, 300_000);
+});
