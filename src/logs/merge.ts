@@ -101,12 +101,22 @@ export async function* reorder(input: Batches, window = REORDER_WINDOW): AsyncGe
   held = [];
 }
 
-/** The last `count` entries, holding at most twice that many at a time. */
+/** The last `count` matches (with their context records), holding about twice that many at a time. */
 export async function lastOf(input: Batches, count: number): Promise<LogEntry[]> {
   let kept: LogEntry[] = [];
   for await (const batch of input) {
     for (const entry of batch) kept.push(entry);
-    if (kept.length > 2 * count) kept = kept.slice(-count);
+    if (kept.length > 2 * count) kept = lastMatchesOf(kept, count);
   }
-  return count === 0 ? [] : kept.slice(-count);
+  return count === 0 ? [] : lastMatchesOf(kept, count);
+}
+
+/** From the count-th match from the end on: -A/-B context records ride along without counting. */
+export function lastMatchesOf(entries: LogEntry[], count: number): LogEntry[] {
+  if (count === 0) return [];
+  let found = 0;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    if (!entries[i]!.context && ++found === count) return entries.slice(i);
+  }
+  return entries;
 }
