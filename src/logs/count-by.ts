@@ -5,8 +5,9 @@ import type { LogEntry } from './matcher.js';
 /** What a record counts under for --count-by: its source, its level's name, or a field of its JSON. */
 function keyOf(entry: LogEntry, field: string): string {
   if (field === 'source') return entry.source;
-  if (field === 'level') return entry.level === undefined ? '(none)' : levelName(entry.level);
   const value = entry.record ? valueAt(entry.record, field) : undefined;
+  // A level as the logger names it ("http", "warning"); pino's numbers and plain lines by the name of their rank.
+  if (field === 'level' && typeof value !== 'string') return entry.level === undefined ? '(none)' : levelName(entry.level);
   if (value === undefined || value === null) return '(none)';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
