@@ -75,16 +75,20 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
   // The facts of the record given out last; undefined at a source's start, where lines without a head are a record of their own.
   let last: Facts | undefined;
   const counts = { untimed: 0 };
+  // One object reused for every record: checkRecord reads it and keeps nothing of it.
+  const record: RecordText = {};
   const check = (record: RecordText) => checkRecord(record, criteria, source, options.parse !== false, last, counts);
   const context = options.context && (options.context.before > 0 || options.context.after > 0) ? withContext(options.context) : undefined;
 
   const finish = (out: LogEntry[]) => {
     if (head === undefined && more === undefined) return;
     if (head === undefined && !last) head = more!.shift();
-    const record = { head, more, transportTime: transport };
+    record.head = head;
+    record.more = more;
+    record.transportTime = transport;
     const result = check(record);
     last = result.facts;
-    if (context) context.add(result.entry, record, out, source);
+    if (context) context.add(result.entry, { ...record }, out, source);
     else if (result.entry) out.push(result.entry);
     head = undefined;
     more = undefined;

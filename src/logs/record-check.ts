@@ -19,6 +19,8 @@ export interface Facts {
 }
 
 const FAILED: Facts = { passed: false };
+// Most records fail a filter: one shared answer for them keeps the garbage collector out of the loop.
+const REJECTED: { entry?: LogEntry; facts: Facts } = Object.freeze({ facts: FAILED });
 
 /**
  * The filters on one record, cheap ones first: text tests on its lines, then level and time read from
@@ -28,36 +30,36 @@ const FAILED: Facts = { passed: false };
 export function checkRecord(r: RecordText, criteria: Criteria, source: string, parse: boolean, last: Facts | undefined, counts: { untimed: number }): { entry?: LogEntry; facts: Facts } {
   const lines = r.head === undefined ? r.more! : r.more ? [r.head, ...r.more] : undefined;
   const text = lines ? lines.join('\n') : r.head!;
-  if (criteria.grep && !(lines ? lines.some((l) => criteria.grep!.test(l)) : criteria.grep.test(text))) return { facts: FAILED };
-  if (criteria.exclude && (lines ? lines.some((l) => criteria.exclude!.test(l)) : criteria.exclude.test(text))) return { facts: FAILED };
+  if (criteria.grep && !(lines ? lines.some((l) => criteria.grep!.test(l)) : criteria.grep.test(text))) return REJECTED;
+  if (criteria.exclude && (lines ? lines.some((l) => criteria.exclude!.test(l)) : criteria.exclude.test(text))) return REJECTED;
   if (r.head === undefined) {
-    if (!last?.passed) return { facts: FAILED };
+    if (!last?.passed) return REJECTED;
     return { entry: { source, text, level: last.level, time: last.time ?? r.transportTime }, facts: last };
   }
   const id = criteria.correlationId;
-  if (id !== undefined && textMayHold(id) && !text.includes(id)) return { facts: FAILED };
+  if (id !== undefined && textMayHold(id) && !text.includes(id)) return REJECTED;
   const json = r.head.charCodeAt(0) === 123;
   // A JSON head with indented lines after it (a stack printed under it): the object is the head alone.
   const jsonText = json && r.more && closesOnItsLine(r.head) ? r.head : text;
   const level = json ? jsonLevel(jsonText, criteria.levels) : plainLevel(r.head, criteria.levels);
-  if (criteria.minLevel !== undefined && (level === undefined || level < criteria.minLevel)) return { facts: FAILED };
+  if (criteria.minLevel !== undefined && (level === undefined || level < criteria.minLevel)) return REJECTED;
   const byTime = criteria.since !== undefined || criteria.until !== undefined;
   const time = (json ? jsonTime(jsonText) : leadingTime(r.head)) ?? r.transportTime;
   if (byTime && time === undefined) {
     counts.untimed += 1;
-    return { facts: FAILED };
+    return REJECTED;
   }
-  if (time !== undefined && ((criteria.since !== undefined && time < criteria.since) || (criteria.until !== undefined && time > criteria.until))) return { facts: FAILED };
+  if (time !== undefined && ((criteria.since !== undefined && time < criteria.since) || (criteria.until !== undefined && time > criteria.until))) return REJECTED;
   const facts = { passed: true, level, time };
   // Parsing proves the text tests right for the records that pass a filter, and feeds the readable format.
   if (json && (parse || r.more || id !== undefined || byTime || criteria.minLevel !== undefined)) {
     const record = parseObject(jsonText);
     // Text that does not parse is plain text after all: its correlation id is the text.
-    if (!record) return id === undefined || text.includes(id) ? { entry: { source, text, level: plainLevel(r.head, criteria.levels), time }, facts } : { facts: FAILED };
-    if (id !== undefined && !hasCorrelationId(record, criteria.correlationFields, id)) return { facts: FAILED };
+    if (!record) return id === undefined || text.includes(id) ? { entry: { source, text, level: plainLevel(r.head, criteria.levels), time }, facts } : REJECTED;
+    if (id !== undefined && !hasCorrelationId(record, criteria.correlationFields, id)) return REJECTED;
     return { entry: { source, text, json, level: rankIn(record.level ?? record.severity ?? record.lvl, criteria.levels) ?? level, time: timeValue(record.time ?? record.timestamp ?? record['@timestamp'] ?? record.ts) ?? time, record }, facts };
   }
-  if (!json && id !== undefined && !text.includes(id)) return { facts: FAILED };
+  if (!json && id !== undefined && !text.includes(id)) return REJECTED;
   return { entry: { source, text, json: json || undefined, level, time }, facts };
 }
 

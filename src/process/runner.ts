@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { execa } from 'execa';
 import { OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
 import { abortReason } from './delay.js';
@@ -79,6 +78,7 @@ export function createRunner(options: RunnerOptions): Runner {
     async run(cmd, runOptions = {}) {
       const signal = prepare(cmd, runOptions, formatCommand(cmd));
       if (!signal) return { ...SKIPPED };
+      const { execa } = await loadExeca();
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
@@ -106,6 +106,7 @@ export function createRunner(options: RunnerOptions): Runner {
         }
       }
       if (!signal) return { ...SKIPPED };
+      const { execa } = await loadExeca();
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
@@ -180,7 +181,14 @@ async function untilAborted<T extends { isCanceled: boolean }>(subprocess: Promi
 /** execa stops the child itself; on Windows the child of a .cmd shim survives that, so end the whole tree. */
 function killTree(pid: number | undefined): void {
   if (process.platform !== 'win32' || !pid) return;
-  execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' }).catch(() => undefined);
+  void loadExeca()
+    .then(({ execa }) => execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' }))
+    .catch(() => undefined);
+}
+
+/** execa (about 100 modules) loads when a command first runs a child: `logs` over files never does. */
+function loadExeca(): Promise<typeof import('execa')> {
+  return import('execa');
 }
 
 /** Only when there was one: a result compared whole (toEqual, JSON) keeps its old shape otherwise. */
