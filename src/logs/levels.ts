@@ -1,3 +1,5 @@
+import { withoutPm2Stamp } from './when.js';
+
 /** Levels as pino numbers them; every logger family's names map onto the same scale. */
 export const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
@@ -80,5 +82,5 @@ export function plainLevel(text: string, custom?: LevelMap): number | undefined 
   }
   const word = WORD.exec(text);
   if (word) return rankIn(word[1], custom);
-  return JS_ERROR.test(text) ? LEVELS.error : undefined;
+  return JS_ERROR.test(withoutPm2Stamp(text)) ? LEVELS.error : undefined;
 }

@@ -1,5 +1,5 @@
 import { looksLikeJson } from './line.js';
-import { leadingTime } from './when.js';
+import { leadingTime, withoutPm2Stamp } from './when.js';
 
 /**
  * How a source's lines group into records, decided by what its records start with, not by a
@@ -33,10 +33,15 @@ export function sniffFormat(lines: readonly string[]): RecordFormat {
 export function isHead(line: string, format: RecordFormat): boolean {
   const first = line.charCodeAt(0);
   if (first === 123) return true; // '{' at column 0: a JSON record in any format
-  if (format === 'timed') return isDigitOrBracket(first) && leadingTime(line) !== undefined;
+  if (format === 'timed') return isDigitOrBracket(first) && leadingTime(line) !== undefined && !isIndented(withoutPm2Stamp(line));
   if (first === 32 || first === 9 || Number.isNaN(first)) return looksLikeJson(line);
   // JSON files: a line closing a pretty-printed object or array continues it.
   return !(format === 'json' && (first === 125 || first === 93));
+}
+
+function isIndented(line: string): boolean {
+  const first = line.charCodeAt(0);
+  return first === 32 || first === 9;
 }
 
 function isDigitOrBracket(code: number): boolean {
