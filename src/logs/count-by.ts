@@ -1,6 +1,6 @@
 import { levelName } from './levels.js';
 import { valueAt } from './line.js';
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 
 /** What a record counts under for --count-by: its source, its level's name, or a field of its JSON. */
 function keyOf(entry: LogEntry, field: string): string {

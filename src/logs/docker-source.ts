@@ -1,7 +1,7 @@
 import { ToolError } from '../errors.js';
 import type { Command } from '../process/command.js';
 import { commandLines } from './child-lines.js';
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 import { lastOf, reorder } from './merge.js';
 import { filtersLines, type LogSource, type SourceDeps } from './source.js';
 import type { DockerLogsOptions } from '../targets/docker/commands.js';

@@ -1,6 +1,6 @@
 import type { Style } from '../output/style.js';
 import { levelName } from './levels.js';
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 import { leadingTime } from './when.js';
 
 /** Keys the line already shows in its own place (or that only add noise: pino's pid, hostname, v). */

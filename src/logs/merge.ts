@@ -1,4 +1,4 @@
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 
 type Batches = AsyncIterable<LogEntry[]>;
 

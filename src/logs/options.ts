@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { compileLinear, NotLinearError, type TextTest } from '../process/linear-regex.js';
 import { LEVEL_NAMES, LEVELS, rankIn, type LevelMap } from './levels.js';
-import type { ContextSize, Criteria } from './matcher.js';
+import type { ContextSize, Criteria } from './entry.js';
 import { parseWhen } from './when.js';
 
 /** The options as commander gives them. */

@@ -1,6 +1,6 @@
 import { plainLevel, rankIn } from './levels.js';
 import { jsonLevel, jsonTime, valueAt } from './line.js';
-import type { Criteria, LogEntry } from './matcher.js';
+import type { Criteria, LogEntry } from './entry.js';
 import { closesOnItsLine } from './record-heads.js';
 import { leadingTime, timeValue } from './when.js';
 

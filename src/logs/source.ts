@@ -1,5 +1,6 @@
 import type { Runner } from '../process/runner.js';
-import type { Criteria, LogEntry, Matcher } from './matcher.js';
+import type { Criteria, LogEntry } from './entry.js';
+import type { Matcher } from './matcher.js';
 
 /** One place logs come from: a file, a pm2 instance's out or err file, a compose service, a swarm service. */
 export interface LogSource {

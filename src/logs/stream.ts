@@ -1,4 +1,4 @@
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 import { lastOf, mergeArrivals, mergeByTime } from './merge.js';
 import type { LogSource } from './source.js';
 

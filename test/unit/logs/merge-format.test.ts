@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatHumanLine, formatJsonLine } from '../../../src/logs/format.js';
-import type { LogEntry } from '../../../src/logs/matcher.js';
+import type { LogEntry } from '../../../src/logs/entry.js';
 import { lastOf, mergeByTime, reorder } from '../../../src/logs/merge.js';
 import { createStyle } from '../../../src/output/style.js';
 

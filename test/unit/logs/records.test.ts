@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonLevel, jsonTime } from '../../../src/logs/line.js';
-import { createMatcher, DEFAULT_CORRELATION_FIELDS, type Criteria } from '../../../src/logs/matcher.js';
+import type { Criteria } from '../../../src/logs/entry.js';
+import { createMatcher, DEFAULT_CORRELATION_FIELDS } from '../../../src/logs/matcher.js';
 import { levelMap, levelRank } from '../../../src/logs/levels.js';
 import { untimedLogsNote } from '../../../src/targets/pm2/log-files.js';
 
