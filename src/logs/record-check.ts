@@ -89,11 +89,13 @@ function hasCorrelationId(record: Record<string, unknown>, fields: readonly stri
   });
 }
 
-/** A record that did not match, shown as context: its time and level as the head says, unparsed. */
+/** A record that did not match, shown as context: its time and level as the head says. */
 export function contextEntry(r: RecordText, source: string): LogEntry {
   const text = r.head === undefined ? r.more!.join('\n') : r.more ? [r.head, ...r.more].join('\n') : r.head;
   const head = r.head ?? '';
   const json = head.charCodeAt(0) === 123;
   const time = (json ? jsonTime(head) : leadingTime(head)) ?? r.transportTime;
-  return { source, text, time, level: json ? jsonLevel(head) : plainLevel(head), context: true };
+  // Parsed like a match, so the readable format shows it the same way (context records are few).
+  const record = json ? parseObject(text) : undefined;
+  return { source, text, time, level: json ? jsonLevel(head) : plainLevel(head), context: true, ...(record ? { json: true, record } : {}) };
 }
