@@ -1,7 +1,10 @@
 import type { CommandResult, Context } from '../context.js';
-import { TimeoutError } from '../errors.js';
+import { ConfigError, TimeoutError } from '../errors.js';
+import { createTally, renderTally } from '../logs/count-by.js';
+import { levelMap, LEVEL_NAMES, type LevelMap } from '../logs/levels.js';
 import { formatHumanLine, formatJsonLine } from '../logs/format.js';
-import { createMatcher, DEFAULT_CORRELATION_FIELDS, type LogEntry, type Matcher } from '../logs/matcher.js';
+import type { LogEntry } from '../logs/entry.js';
+import { createMatcher, DEFAULT_CORRELATION_FIELDS, type Matcher } from '../logs/matcher.js';
 import { parseLogsOptions, type LogsOptions } from '../logs/options.js';
 import { resolveSources } from '../logs/sources.js';
 import { streamLogs } from '../logs/stream.js';
@@ -25,10 +28,14 @@ const FLUSH_AT = 64 * 1024;
  */
 export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult<LogsData>> {
   const env = ctx.environment();
-  const options = parseLogsOptions(raw, ctx.now());
-  const criteria = { ...options.criteria, correlationFields: env.config.logs?.correlationFields ?? DEFAULT_CORRELATION_FIELDS };
+  const options = parseLogsOptions(raw, ctx.now(), houseLevels(env.name, env.config.logs?.levels));
+  // The usual loggers' id fields, then the house's own.
+  const correlationFields = [...DEFAULT_CORRELATION_FIELDS, ...(env.config.logs?.correlationFields ?? [])];
+  const criteria = { ...options.criteria, correlationFields };
   const matchers = new Map<string, Matcher>();
-  const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label, { parse: !ctx.json })).get(label)!;
+  // --count-by reads a record's fields; --json alone writes records as they are, unparsed.
+  const matcherOptions = { parse: !ctx.json || options.countBy !== undefined, context: options.context };
+  const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label, matcherOptions)).get(label)!;
   const unread = new Set<string>();
   const deps = { criteria, matcherFor, runner: ctx.runner, env: ctx.env, signal: ctx.signal, warn: ctx.log.warn, debug: ctx.log.debug, now: ctx.now, unread: (name: string) => unread.add(name) };
   const sources = await resolveSources(env, deps, options.sources);
@@ -42,7 +49,9 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
     await ctx.out(text);
   };
   const format = ctx.json ? formatJsonLine : (entry: LogEntry) => formatHumanLine(entry, ctx.outStyle);
+  const tally = options.countBy ? createTally(options.countBy.field) : undefined;
   const emit = async (entries: LogEntry[]) => {
+    if (tally) return tally.add(entries);
     if (options.count) return;
     for (const entry of entries) pending += `${format(entry)}\n`;
     // Following, each line shows as soon as it is found.
@@ -56,11 +65,20 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
   const read = sources.map((s) => s.name).filter((name) => !unread.has(name));
   // A count of 0 from nothing read is no all-clear (a missing log file, a pm2 app that never logged).
   if (!options.follow && read.length === 0) ctx.log.warn(`No log source of ${env.name} could be read, so nothing was searched.`);
+  if (tally) await ctx.out(renderTally(tally.top(options.countBy!.top), ctx.json));
   if (options.count) await ctx.out(ctx.json ? `${JSON.stringify({ count: outcome.matched, sources: { read, unread: [...unread] } })}\n` : `${outcome.matched}\n`);
   const data: LogsData = { environment: env.name, sources: sources.map((s) => s.name), matched: outcome.matched, stopped: outcome.stopped };
   const window = ctx.signal.reason instanceof TimeoutError;
   const exitCode = outcome.stopped && !window ? 0 : outcome.matched > 0 ? 0 : 1;
   return { data, exitCode, streamed: true };
+}
+
+/** logs.levels as a map; a name mapped to no known level is a config error. */
+function houseLevels(envName: string, config: Readonly<Record<string, string | number>> | undefined): LevelMap | undefined {
+  if (!config) return undefined;
+  const { map, unknown } = levelMap(config);
+  if (unknown.length > 0) throw new ConfigError(`environments.${envName}.logs.levels: ${unknown.join(', ')} map to no known level.`, `Map each to one of ${LEVEL_NAMES.join(', ')}, or to a number on pino's scale (10 to 60).`);
+  return map;
 }
 
 /** Never called: logs writes its lines as it goes. */

@@ -253,6 +253,8 @@ const logs = z.strictObject({
   swarm: z.boolean().optional(),
   pm2: z.boolean().optional(),
   correlationFields: z.array(z.string()).optional(),
+  // A house style's level names onto the known ones or pino's numbers: { SEVERE: error, AUDIT: 35 }.
+  levels: z.record(z.string().min(1), z.union([z.string().min(1), z.number()])).optional(),
 });
 
 const cleanup = z.strictObject({

@@ -1,7 +1,7 @@
 import { ToolError } from '../errors.js';
 import type { Command } from '../process/command.js';
 import { commandLines } from './child-lines.js';
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 import { lastOf, reorder } from './merge.js';
 import { filtersLines, type LogSource, type SourceDeps } from './source.js';
 import type { DockerLogsOptions } from '../targets/docker/commands.js';
@@ -23,6 +23,7 @@ export function dockerSource(name: string, build: (options: DockerLogsOptions) =
     try {
       for await (const lines of commandLines(deps.runner, cmd, deps.signal)) {
         const batch: LogEntry[] = [];
+        const touched = new Set<string>();
         for (const raw of lines) {
           const line = parseDockerLine(raw);
           if (!line) {
@@ -32,9 +33,11 @@ export function dockerSource(name: string, build: (options: DockerLogsOptions) =
             continue;
           }
           if (!keep(line.label, line.time)) continue;
-          const entry = deps.matcherFor(line.label).match(line.text, line.time);
-          if (entry) batch.push(entry);
+          touched.add(line.label);
+          batch.push(...deps.matcherFor(line.label).push([line.text], line.time));
         }
+        // A record's lines come in one write: what is still open at a batch's end is given out now.
+        for (const label of touched) batch.push(...deps.matcherFor(label).flush());
         if (batch.length > 0) yield batch;
       }
     } catch (error) {

@@ -4,7 +4,10 @@ import { followFile, type FollowStart } from './file-follow.js';
 import { timeRange } from './file-offsets.js';
 import { openLogFile, readBackward, readForward } from './file-read.js';
 import { jsonTime, looksLikeJson } from './line.js';
-import { isContinuation, type LogEntry, type Matcher } from './matcher.js';
+import type { LogEntry } from './entry.js';
+import type { Matcher } from './matcher.js';
+import { sniffFormat, type RecordFormat } from './record-heads.js';
+import { lastMatchesOf } from './merge.js';
 import { matchLines, type LogSource, type SourceDeps } from './source.js';
 import { leadingTime } from './when.js';
 
@@ -28,10 +31,15 @@ export function fileSource(file: string, label: string, deps: SourceDeps): LogSo
         const { since, until } = deps.criteria;
         const range = await timeRange(handle, end, timeOfLine, since, until);
         if (tail !== undefined) {
+          matcher.prime(await fileFormat(handle, end));
           yield await lastMatches(handle, range, matcher, tail);
           return;
         }
-        for await (const read of readForward(handle, range.start, range.end, !follow)) yield matchLines(matcher, read.lines);
+        matcher.prime(await fileFormat(handle, end));
+        // A range that starts after the file's start may open with the lines of a record before it.
+        matcher.reset(range.start > 0 ? 'skip' : 'own');
+        for await (const read of readForward(handle, range.start, range.end, !follow)) yield matcher.push(read.lines);
+        yield matcher.flush();
       } finally {
         if (!keep) await handle.close();
       }
@@ -40,7 +48,7 @@ export function fileSource(file: string, label: string, deps: SourceDeps): LogSo
       const from = followFrom;
       followFrom = { position: 0 };
       const onRotate = (how: string) => deps.debug(`${file} was ${how}; reading it from its start.`);
-      for await (const lines of followFile(file, from, deps.signal, { onRotate })) yield matchLines(matcher, lines);
+      for await (const lines of followFile(file, from, deps.signal, { onRotate })) yield matchLines(matcher, lines, true);
     },
   };
 }
@@ -69,14 +77,21 @@ async function openLog(file: string, deps: SourceDeps, follow: boolean): Promise
 async function lastMatches(handle: FileHandle, range: { start: number; end: number }, matcher: Matcher, count: number): Promise<LogEntry[]> {
   const found: LogEntry[][] = [];
   let total = 0;
-  for await (const lines of readBackward(handle, range.start, range.end, (line) => !isContinuation(line))) {
-    const matches = matchLines(matcher, lines);
-    const wanted = matches.slice(Math.max(0, matches.length - (count - total)));
+  for await (const lines of readBackward(handle, range.start, range.end, matcher.isHead)) {
+    matcher.reset('own');
+    const wanted = lastMatchesOf(matchLines(matcher, lines, true), count - total);
     found.unshift(wanted);
-    total += wanted.length;
+    total += wanted.filter((entry) => !entry.context).length;
     if (total >= count) break;
   }
   return found.flat();
+}
+
+/** The record format the file's first 64 KB show. */
+async function fileFormat(handle: FileHandle, size: number): Promise<RecordFormat> {
+  const buffer = Buffer.alloc(Math.min(size, 64 * 1024));
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+  return sniffFormat(buffer.toString('utf8', 0, bytesRead).split('\n'));
 }
 
 /** The end of the last complete line (a writer may be half way through the one after it). */

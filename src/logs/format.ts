@@ -1,22 +1,35 @@
 import type { Style } from '../output/style.js';
 import { levelName } from './levels.js';
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 import { leadingTime } from './when.js';
 
 /** Keys the line already shows in its own place (or that only add noise: pino's pid, hostname, v). */
 const SHOWN = new Set(['level', 'severity', 'lvl', 'time', 'timestamp', '@timestamp', 'ts', 'msg', 'message', 'pid', 'hostname', 'v']);
 
+/** The field --json adds to name a record's source: dotted, so no logger writes it at the top level. */
+export const SOURCE_FIELD = 'opsctl.source';
+const CONTEXT_FIELD = 'opsctl.context';
+
 /**
- * `--json`: a JSON record exactly as the app wrote it; a plain-text line as
- * {"time", "level", "source", "message"} (time and level when known).
+ * `--json`: a JSON record as the app wrote it with its source added first (a record printed over
+ * several lines comes out compact, on one); a plain-text record as {"time", "level", "source",
+ * "message"} (time and level when known). Context records (-A/-B/-C) say so.
  */
 export function formatJsonLine(entry: LogEntry): string {
-  if (entry.json) return entry.text.trim();
+  const added = `"${SOURCE_FIELD}":${JSON.stringify(entry.source)}${entry.context ? `,"${CONTEXT_FIELD}":true` : ''}`;
+  if (entry.json) {
+    const text = entry.text.includes('\n') ? JSON.stringify(entry.record ?? JSON.parse(entry.text)) : entry.text.trim();
+    let i = 1;
+    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i += 1;
+    return `{${added}${text.charCodeAt(i) === 125 ? '' : ','}${text.slice(1)}`;
+  }
   return JSON.stringify({
     ...(entry.time === undefined ? {} : { time: new Date(entry.time).toISOString() }),
     ...(entry.level === undefined ? {} : { level: levelName(entry.level) }),
     source: entry.source,
     message: entry.text,
+    [SOURCE_FIELD]: entry.source,
+    ...(entry.context ? { [CONTEXT_FIELD]: true } : {}),
   });
 }
 
@@ -26,7 +39,9 @@ export function formatHumanLine(entry: LogEntry, style: Style): string {
   if (!entry.record) {
     // A plain line that carries no time of its own gets docker's, when there is one.
     const time = entry.time !== undefined && leadingTime(entry.text) === undefined && entry.text.charCodeAt(0) !== 32 ? ` ${style.dim(iso(entry.time))}` : '';
-    return `${source}${time} ${paintText(visible(entry.text), entry.level, style)}`;
+    // A record over several lines (a stack, util.inspect output): each line under the first starts with the source too.
+    const [first, ...rest] = entry.text.split('\n');
+    return [`${source}${time} ${paintText(visible(first!), entry.level, style)}`, ...rest.map((line) => `${source} ${paintText(visible(line), entry.level, style)}`)].join('\n');
   }
   const { record } = entry;
   const parts = [

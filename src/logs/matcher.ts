@@ -1,117 +1,137 @@
-import type { TextTest } from '../process/linear-regex.js';
-import { levelRank, plainLevel } from './levels.js';
-import { jsonLevel, jsonTime, looksLikeJson, valueAt } from './line.js';
-import { leadingTime, timeValue } from './when.js';
-
-/** One line that passed the filters. */
-export interface LogEntry {
-  /** Where it came from: a file, a pm2 instance's out or err log, a container. */
-  source: string;
-  /** The line as the app wrote it (docker's prefix taken off). */
-  text: string;
-  /** Epoch ms: the record's own time, else the line's leading time, else the transport's (docker), else its first line's. */
-  time?: number;
-  /** Rank on pino's scale (30 info, 50 error), when the line says. */
-  level?: number;
-  /** The line is a JSON object ... */
-  json?: boolean;
-  /** ... and this is it parsed (not needed for --json output without filters to check). */
-  record?: Record<string, unknown>;
-}
-
-export interface Criteria {
-  minLevel?: number;
-  /** Runs in linear time (see compileLinear): a hostile line cannot hang a match. */
-  grep?: TextTest;
-  correlationId?: string;
-  correlationFields: readonly string[];
-  since?: number;
-  until?: number;
-}
+import type { ContextSize, Criteria, LogEntry } from './entry.js';
+import { checkRecord, contextEntry, type Facts, type RecordText } from './record-check.js';
+import { braceBalance, closesOnItsLine, formatOfLine, isHead, type RecordFormat } from './record-heads.js';
 
 export interface Matcher {
-  /** The entry when the line passes every filter; lines are given in their source's order. */
+  /** The records among these lines (in their source's order) that pass; the last one stays open for the next call. */
+  push(lines: readonly string[], transportTime?: number): LogEntry[];
+  /** The record still open, if it passes. */
+  flush(): LogEntry[];
+  /** One line that is all there is for now (docker's lines, a test): push and flush. */
   match(text: string, transportTime?: number): LogEntry | undefined;
-  /** Lines left out by --since/--until because no time could be found for them. */
+  /** Whether a line starts a record in this source (reading backwards aligns on it). */
+  isHead(line: string): boolean;
+  /** Sets the format from a file's first lines before reading it from elsewhere than its start. */
+  prime(format: RecordFormat): void;
+  /** Reading starts elsewhere: lines before the first head continue a record before the read (left out with `skip`), else they are a record of their own. */
+  reset(orphans: 'skip' | 'own'): void;
+  /** Records left out by --since/--until because no time could be found for them. */
   readonly untimed: number;
 }
 
-export const DEFAULT_CORRELATION_FIELDS = ['corr.correlationId', 'correlationId', 'requestId', 'reqId'];
+export const DEFAULT_CORRELATION_FIELDS = ['corr.correlationId', 'correlationId', 'requestId', 'reqId', 'req.id', 'req_id', 'traceId', 'trace_id', 'traceparent', 'req.headers.traceparent', 'req.headers.x-request-id'];
 
 /**
- * Filters the lines of one source. Cheap text tests run first on every line; JSON.parse runs only for
- * the lines that pass them. An indented plain-text line (a stack trace) belongs to the line above it
- * and takes its level and time.
+ * Groups one source's lines into records (by the source's format, see record-heads.ts) and filters
+ * them. Cheap text tests run first; JSON.parse runs only for the records that pass them. Lines that
+ * continue a record already given out (follow mode, a write cut in two) take its facts.
  */
-export function createMatcher(criteria: Criteria, source: string, options: { parse?: boolean } = {}): Matcher {
-  const { minLevel, grep, correlationId, since, until } = criteria;
-  const byTime = since !== undefined || until !== undefined;
-  // Parsing proves the cheap tests right (a nested "level" key) and feeds the readable format; --json alone needs neither.
-  const parse = options.parse !== false || minLevel !== undefined || byTime || correlationId !== undefined;
-  let head: { level?: number; time?: number } = {};
-  let untimed = 0;
+export function createMatcher(criteria: Criteria, source: string, options: { parse?: boolean; context?: ContextSize } = {}): Matcher {
+  let format: RecordFormat = 'plain';
+  let head: string | undefined;
+  let more: string[] | undefined;
+  let transport: number | undefined;
+  // A pretty-printed JSON record still open: its depth and whether a string runs on.
+  let open: { depth: number; inString: boolean } | undefined;
+  // The facts of the record given out last; undefined at a source's start, where lines without a head are a record of their own.
+  let last: Facts | undefined;
+  const counts = { untimed: 0 };
+  // One object reused for every record: checkRecord reads it and keeps nothing of it.
+  const record: RecordText = {};
+  const check = (record: RecordText) => checkRecord(record, criteria, source, options.parse !== false, last, counts);
+  const context = options.context && (options.context.before > 0 || options.context.after > 0) ? withContext(options.context) : undefined;
+
+  const finish = (out: LogEntry[]) => {
+    if (head === undefined && more === undefined) return;
+    if (head === undefined && !last) head = more!.shift();
+    record.head = head;
+    record.more = more;
+    record.transportTime = transport;
+    const result = check(record);
+    last = result.facts;
+    if (context) context.add(result.entry, { ...record }, out, source);
+    else if (result.entry) out.push(result.entry);
+    head = undefined;
+    more = undefined;
+    open = undefined;
+  };
+
   return {
     get untimed() {
-      return untimed;
+      return counts.untimed;
+    },
+    isHead: (line) => isHead(line, format),
+    prime(next) {
+      format = next;
+    },
+    reset(orphans) {
+      head = undefined;
+      more = undefined;
+      open = undefined;
+      last = orphans === 'skip' ? { passed: false } : undefined;
+      context?.clear();
+    },
+    push(lines, transportTime) {
+      const out: LogEntry[] = [];
+      for (const line of lines) {
+        if (line === '' || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
+        if (open) {
+          (more ??= []).push(line);
+          const balance = braceBalance(line, open.inString);
+          const depth = open.depth + balance.depth;
+          open = depth > 0 ? { depth, inString: balance.inString } : undefined;
+          continue;
+        }
+        format = formatOfLine(line, format);
+        if (!isHead(line, format)) {
+          (more ??= []).push(line);
+          continue;
+        }
+        finish(out);
+        head = line;
+        transport = transportTime;
+        if (line.charCodeAt(0) === 123 && !closesOnItsLine(line)) {
+          const balance = braceBalance(line);
+          if (balance.depth > 0) open = balance;
+        }
+      }
+      return out;
+    },
+    flush() {
+      const out: LogEntry[] = [];
+      finish(out);
+      return out;
     },
     match(text, transportTime) {
-      const json = looksLikeJson(text);
-      const continuation = !json && isContinuation(text);
-      if (!continuation) {
-        head = {
-          // A plain line's level is kept for the stack trace lines under it, filtered or not.
-          level: json ? (minLevel === undefined ? undefined : jsonLevel(text)) : plainLevel(text),
-          time: byTime ? ((json ? jsonTime(text) : leadingTime(text)) ?? transportTime) : undefined,
-        };
-      }
-      if (text.trim() === '') return undefined;
-      if (grep && !grep.test(text)) return undefined;
-      if (correlationId !== undefined && !text.includes(correlationId)) return undefined;
-      if (minLevel !== undefined && (head.level === undefined || head.level < minLevel)) return undefined;
-      if (byTime) {
-        if (head.time === undefined) {
-          untimed += 1;
-          return undefined;
-        }
-        if ((since !== undefined && head.time < since) || (until !== undefined && head.time > until)) return undefined;
-      }
-      if (json && !parse) return { source, text, json, level: head.level ?? jsonLevel(text), time: jsonTime(text) ?? transportTime };
-      if (json) return checkRecord(text, criteria, source, transportTime) ?? undefined;
-      return continuation ? { source, text, level: head.level, time: head.time ?? transportTime } : plainEntry(text, source, head.level, transportTime);
+      const out = this.push([text], transportTime);
+      finish(out);
+      return out[0];
     },
   };
 }
 
-/** An indented line: part of the line above it (a stack trace under its error). */
-export function isContinuation(text: string): boolean {
-  const first = text.charCodeAt(0);
-  return (first === 32 || first === 9) && !looksLikeJson(text);
-}
-
-function plainEntry(text: string, source: string, level: number | undefined, transportTime?: number): LogEntry {
-  return { source, text, level, time: leadingTime(text) ?? transportTime };
-}
-
-/** The precise test on the parsed record; null when the record fails it. Text that does not parse is plain text. */
-function checkRecord(text: string, criteria: Criteria, source: string, transportTime?: number): LogEntry | null {
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch {
-    return plainEntry(text, source, plainLevel(text), transportTime);
-  }
-  if (!record || typeof record !== 'object' || Array.isArray(record)) return plainEntry(text, source, plainLevel(text), transportTime);
-  const fields = record as Record<string, unknown>;
-  const level = levelRank(fields.level ?? fields.severity ?? fields.lvl);
-  const time = timeValue(fields.time ?? fields.timestamp ?? fields['@timestamp'] ?? fields.ts) ?? transportTime;
-  if (criteria.minLevel !== undefined && (level === undefined || level < criteria.minLevel)) return null;
-  if (criteria.since !== undefined && (time === undefined || time < criteria.since)) return null;
-  if (criteria.until !== undefined && (time === undefined || time > criteria.until)) return null;
-  const id = criteria.correlationId;
-  if (id !== undefined && !criteria.correlationFields.some((field) => stringOf(valueAt(fields, field)) === id)) return null;
-  return { source, text, json: true, level, time, record: fields };
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+/** grep's -B/-A over records: the ones before a match are held (at most -B), the ones after it counted down. */
+function withContext(size: ContextSize) {
+  let held: LogEntry[] = [];
+  let afterLeft = 0;
+  return {
+    add(entry: LogEntry | undefined, record: RecordText, out: LogEntry[], source: string) {
+      if (entry) {
+        out.push(...held, entry);
+        held = [];
+        afterLeft = size.after;
+        return;
+      }
+      if (afterLeft === 0 && size.before === 0) return;
+      const shown = contextEntry(record, source);
+      if (afterLeft > 0) {
+        afterLeft -= 1;
+        out.push(shown);
+      } else if (held.push(shown) > size.before) held.shift();
+    },
+    clear() {
+      held = [];
+      afterLeft = 0;
+    },
+  };
 }

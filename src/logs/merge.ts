@@ -1,4 +1,4 @@
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 
 type Batches = AsyncIterable<LogEntry[]>;
 
@@ -12,6 +12,8 @@ interface Cursor {
   done: boolean;
   /** The time of its last entry: a line without a time stays after the line before it. */
   time: number;
+  /** The first time in its batch: lines without a time before any timed one go just before it, not first of all. */
+  ahead: number;
 }
 
 /** Several sources, each in time order, merged into one time order. A tie goes to the source listed first. */
@@ -20,7 +22,7 @@ export async function* mergeByTime(inputs: readonly Batches[]): AsyncGenerator<L
     yield* inputs[0]!;
     return;
   }
-  const cursors: Cursor[] = inputs.map((input) => ({ iterator: input[Symbol.asyncIterator](), batch: [], index: 0, done: false, time: -Infinity }));
+  const cursors: Cursor[] = inputs.map((input) => ({ iterator: input[Symbol.asyncIterator](), batch: [], index: 0, done: false, time: -Infinity, ahead: -Infinity }));
   let out: LogEntry[] = [];
   for (;;) {
     await Promise.all(cursors.filter((c) => !c.done && c.index >= c.batch.length).map(refill));
@@ -28,7 +30,7 @@ export async function* mergeByTime(inputs: readonly Batches[]): AsyncGenerator<L
     let bestTime = Infinity;
     for (const cursor of cursors) {
       if (cursor.done) continue;
-      const time = cursor.batch[cursor.index]!.time ?? cursor.time;
+      const time = cursor.batch[cursor.index]!.time ?? (cursor.time === -Infinity ? cursor.ahead : cursor.time);
       if (!best || time < bestTime) [best, bestTime] = [cursor, time];
     }
     if (!best) break;
@@ -52,6 +54,7 @@ async function refill(cursor: Cursor): Promise<void> {
     if (next.value.length > 0) {
       cursor.batch = next.value;
       cursor.index = 0;
+      if (cursor.time === -Infinity) cursor.ahead = next.value.find((entry) => entry.time !== undefined)?.time ?? -Infinity;
       return;
     }
   }
@@ -101,12 +104,22 @@ export async function* reorder(input: Batches, window = REORDER_WINDOW): AsyncGe
   held = [];
 }
 
-/** The last `count` entries, holding at most twice that many at a time. */
+/** The last `count` matches (with their context records), holding about twice that many at a time. */
 export async function lastOf(input: Batches, count: number): Promise<LogEntry[]> {
   let kept: LogEntry[] = [];
   for await (const batch of input) {
     for (const entry of batch) kept.push(entry);
-    if (kept.length > 2 * count) kept = kept.slice(-count);
+    if (kept.length > 2 * count) kept = lastMatchesOf(kept, count);
   }
-  return count === 0 ? [] : kept.slice(-count);
+  return count === 0 ? [] : lastMatchesOf(kept, count);
+}
+
+/** From the count-th match from the end on: -A/-B context records ride along without counting. */
+export function lastMatchesOf(entries: LogEntry[], count: number): LogEntry[] {
+  if (count === 0) return [];
+  let found = 0;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    if (!entries[i]!.context && ++found === count) return entries.slice(i);
+  }
+  return entries;
 }

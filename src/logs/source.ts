@@ -1,5 +1,6 @@
 import type { Runner } from '../process/runner.js';
-import type { Criteria, LogEntry, Matcher } from './matcher.js';
+import type { Criteria, LogEntry } from './entry.js';
+import type { Matcher } from './matcher.js';
 
 /** One place logs come from: a file, a pm2 instance's out or err file, a compose service, a swarm service. */
 export interface LogSource {
@@ -20,7 +21,7 @@ export interface HistoryQuery {
 
 export interface SourceDeps {
   criteria: Criteria;
-  /** The matcher of a label: one per file or container, as it carries a stack trace's level from line to line. */
+  /** The matcher of a label: one per file or container, as it groups a record's lines (a stack trace under its error). */
   matcherFor(label: string): Matcher;
   runner: Runner;
   /** The process environment (PM2_HOME). */
@@ -33,17 +34,14 @@ export interface SourceDeps {
   now(): number;
 }
 
-/** Runs each line through the matcher; the entries that pass. */
-export function matchLines(matcher: Matcher, lines: readonly string[]): LogEntry[] {
-  const entries: LogEntry[] = [];
-  for (const line of lines) {
-    const entry = matcher.match(line);
-    if (entry) entries.push(entry);
-  }
+/** Runs lines through the matcher; the records that pass. `final`: no line of an open record comes after these (end of a read, a follow poll). */
+export function matchLines(matcher: Matcher, lines: readonly string[], final: boolean): LogEntry[] {
+  const entries = matcher.push(lines);
+  if (final) entries.push(...matcher.flush());
   return entries;
 }
 
 /** Whether a filter other than time could skip lines (then a source cannot ask the tool for only its last N lines). */
 export function filtersLines(criteria: Criteria): boolean {
-  return criteria.minLevel !== undefined || criteria.grep !== undefined || criteria.correlationId !== undefined;
+  return criteria.minLevel !== undefined || criteria.grep !== undefined || criteria.exclude !== undefined || criteria.correlationId !== undefined;
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { resolveFrom, type SelectedEnvironment } from '../config/select.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { TARGET_KINDS, targetOf } from '../targets/registry.js';
 import type { TargetKind } from '../targets/types.js';
 import { fileSource } from './file-source.js';
 import type { LogSource, SourceDeps } from './source.js';
@@ -21,7 +20,7 @@ interface Planned {
  * `only` (--source) keeps those of a kind or a name.
  */
 export async function resolveSources(env: SelectedEnvironment, deps: SourceDeps, only: readonly string[] = []): Promise<LogSource[]> {
-  const planned = planSources(env, deps);
+  const planned = await planSources(env, deps);
   const chosen = only.length === 0 ? planned : planned.filter((p) => only.some((name) => name === p.kind || p.names.includes(name)));
   const unknown = only.filter((name) => !planned.some((p) => name === p.kind || p.names.includes(name)));
   if (unknown.length > 0) {
@@ -34,7 +33,7 @@ export async function resolveSources(env: SelectedEnvironment, deps: SourceDeps,
   return (await Promise.all(chosen.map((p) => p.open()))).flat();
 }
 
-function planSources(env: SelectedEnvironment, deps: SourceDeps): Planned[] {
+async function planSources(env: SelectedEnvironment, deps: SourceDeps): Promise<Planned[]> {
   const logs = env.config.logs;
   const files = logs?.files ?? [];
   const labels = fileLabels(files);
@@ -43,14 +42,19 @@ function planSources(env: SelectedEnvironment, deps: SourceDeps): Planned[] {
     names: [labels[i]!, file],
     open: async () => [fileSource(resolveFrom(env, file), labels[i]!, deps)],
   }));
-  const target = targetOf(env);
-  const kind = target.kind;
-  for (const other of TARGET_KINDS) {
-    if (other !== kind && logs?.[other] === true) {
+  const target = env.config.target;
+  const kind = (Object.keys(target) as TargetKind[]).find((k) => target[k] !== undefined)!;
+  // The boolean keys of logs are the target kinds: one set true for another kind is a mistake.
+  for (const [other, on] of Object.entries(logs ?? {})) {
+    if (on === true && other !== kind) {
       throw new ConfigError(`environments.${env.name}.logs.${other}: the target of this environment is ${kind}, not ${other}.`, `Remove logs.${other}, or set logs.${kind} instead.`);
     }
   }
-  if (logs?.[kind] !== false) planned.push({ kind, ...target.logs(deps) });
+  // The target registry loads every adapter: only when the target's own logs are read.
+  if (logs?.[kind] !== false) {
+    const { targetOf } = await import('../targets/registry.js');
+    planned.push({ kind, ...targetOf(env).logs(deps) });
+  }
   return planned;
 }
 

@@ -1,4 +1,4 @@
-import type { LogEntry } from './matcher.js';
+import type { LogEntry } from './entry.js';
 import { lastOf, mergeArrivals, mergeByTime } from './merge.js';
 import type { LogSource } from './source.js';
 
@@ -24,7 +24,7 @@ export async function streamLogs(plan: StreamPlan, emit: (entries: LogEntry[]) =
   const send = async (entries: LogEntry[]) => {
     if (signal.aborted) throw signal.reason;
     if (entries.length === 0) return;
-    matched += entries.length;
+    for (const entry of entries) if (!entry.context) matched += 1;
     await emit(entries);
   };
   try {

@@ -29,3 +29,11 @@ export function leadingTime(text: string): number | undefined {
   const parsed = Date.parse(`${match[1]}T${match[2]}${fraction}${match[4] ?? ''}`);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
+
+// pm2 with --time or log_date_format "YYYY-MM-DDTHH:mm:ss" writes that stamp and ": " before every line it gets.
+const PM2_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}: /;
+
+/** The line without pm2's per-line stamp: a stack line pm2 stamped still continues its error. */
+export function withoutPm2Stamp(text: string): string {
+  return PM2_STAMP.test(text) ? text.slice(21) : text;
+}

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { execa } from 'execa';
 import { OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
 import { abortReason } from './delay.js';
@@ -81,6 +80,7 @@ export function createRunner(options: RunnerOptions): Runner {
       const signal = prepare(cmd, runOptions, formatCommand(cmd));
       if (!signal) return { ...SKIPPED };
       const cancel = new AbortController();
+      const { execa } = await loadExeca();
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
@@ -109,6 +109,7 @@ export function createRunner(options: RunnerOptions): Runner {
       }
       if (!signal) return { ...SKIPPED };
       const cancel = new AbortController();
+      const { execa } = await loadExeca();
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,
@@ -154,6 +155,11 @@ function assertRunnable(cmd: Command, env: Readonly<Record<string, string | unde
 
 function missingTool(file: string): ToolMissingError {
   return new ToolMissingError(`${file} is not installed or not on PATH.`, installHint(file), { tool: file });
+}
+
+/** execa (about 100 modules) loads when a command first runs a child: `logs` over files never does. */
+function loadExeca(): Promise<typeof import('execa')> {
+  return import('execa');
 }
 
 /** Only when there was one: a result compared whole (toEqual, JSON) keeps its old shape otherwise. */

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { abortReason } from './delay.js';
 
 /** taskkill normally answers in well under a second; a hung one must not keep an interrupted opsctl. */
@@ -40,5 +39,6 @@ export async function untilAborted<T extends { isCanceled: boolean }>(
 /** Ends the process and all its descendants on Windows and waits for taskkill; elsewhere execa's kill does. */
 async function killTree(pid: number | undefined): Promise<void> {
   if (process.platform !== 'win32' || !pid) return;
+  const { execa } = await import('execa');
   await execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore', timeout: TASKKILL_TIMEOUT_MS }).catch(() => undefined);
 }

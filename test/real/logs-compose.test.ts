@@ -61,11 +61,11 @@ describe.skipIf(!available)('logs of a real docker compose service (two replicas
     expect(result.stdout).not.toContain('another service');
   });
 
-  it('--json prints the records unchanged; -n keeps the last matches', async () => {
+  it('--json prints the records as written with the container added as opsctl.source; -n keeps the last matches', async () => {
     const json = await logs(['--level', 'error', '--json', '--grep', 'request failed']);
     const records = json.stdout.split('\n').map((line) => JSON.parse(line));
     expect(records).toHaveLength(2);
-    for (const record of records) expect(Object.keys(record)).toEqual(['level', 'msg', 'reqId']);
+    for (const record of records) expect(Object.keys(record)).toEqual(['opsctl.source', 'level', 'msg', 'reqId']);
     const last = await logs(['-n', '3', '--grep', 'tick']);
     expect(last.stdout.split('\n')).toHaveLength(3);
   });

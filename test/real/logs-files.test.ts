@@ -24,6 +24,11 @@ function manualLine(i: number): string {
   return JSON.stringify({ level, time: new Date(T0 + i * 1000 + 50).toISOString(), evt: 'http_request', corr: { correlationId: `cid-${i % 50}` }, msg: `manual ${i}` });
 }
 
+/** A JSON record as --json prints it: as written, its source added first. */
+function sourced(line: string, source: string): string {
+  return `{"opsctl.source":${JSON.stringify(source)},${line.slice(1)}`;
+}
+
 function pinoLine(i: number): string {
   return JSON.stringify({ level: pinoLevel(i), time: T0 + i * STEP, pid: 1, hostname: 'web-1', reqId: `r-${i}`, msg: `pino ${i}` });
 }
@@ -61,16 +66,16 @@ describe('opsctl logs over generated log files (built CLI)', () => {
     const records = lines.map((line) => JSON.parse(line) as { level: number | string; msg: string });
     expect(records.filter((r) => typeof r.level === 'number').map((r) => r.msg)).toEqual(pino.map((i) => `pino ${i}`));
     expect(records.filter((r) => r.level === 'ERROR')).toHaveLength(500);
-    // Written as the app wrote them.
-    expect(lines).toContain(pinoLine(99));
-    expect(lines).toContain(manualLine(4));
+    // Written as the app wrote them, the source added first.
+    expect(lines).toContain(sourced(pinoLine(99), 'app.log'));
+    expect(lines).toContain(sourced(manualLine(4), 'manual.log'));
   });
 
   it('--count replaces grep | wc -l; nothing matching exits 1 like grep, with an empty stdout', async () => {
     const count = await cli(['--level', 'warn', '--count']);
     expect(count.exitCode).toBe(0);
-    // pino: 1 in 20 error + 1 in 20 warn + 1 in 100 fatal; manual: 500 ERROR; plain: WARN, ERROR and its stack line.
-    expect(count.stdout).toBe(String(LINES / 20 + LINES / 20 + LINES / 100 + 500 + 3));
+    // pino: 1 in 20 error + 1 in 20 warn + 1 in 100 fatal; manual: 500 ERROR; plain: WARN, and ERROR with its stack line as one record.
+    expect(count.stdout).toBe(String(LINES / 20 + LINES / 20 + LINES / 100 + 500 + 2));
     const none = await cli(['--grep', 'no such thing anywhere']);
     expect(none.exitCode).toBe(1);
     expect(none.stdout).toBe('');
@@ -79,7 +84,7 @@ describe('opsctl logs over generated log files (built CLI)', () => {
   it('--correlation-id finds the records of one request across files', async () => {
     const result = await cli(['--correlation-id', 'cid-7', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout.trimEnd().split('\n')).toEqual(Array.from({ length: 40 }, (_, k) => manualLine(7 + 50 * k)));
+    expect(result.stdout.trimEnd().split('\n')).toEqual(Array.from({ length: 40 }, (_, k) => sourced(manualLine(7 + 50 * k), 'manual.log')));
   });
 
   it('--since and --until cut a window out of a 200,000-line file; -n keeps the last matches', async () => {
@@ -87,9 +92,9 @@ describe('opsctl logs over generated log files (built CLI)', () => {
     const to = 150_199;
     const window = await cli(['--since', new Date(T0 + from * STEP).toISOString(), '--until', new Date(T0 + to * STEP).toISOString(), '--json', '--source', 'app.log']);
     expect(window.exitCode, window.stderr).toBe(0);
-    expect(window.stdout).toBe(Array.from({ length: to - from + 1 }, (_, k) => pinoLine(from + k)).join('\n'));
+    expect(window.stdout).toBe(Array.from({ length: to - from + 1 }, (_, k) => sourced(pinoLine(from + k), 'app.log')).join('\n'));
     const last = await cli(['--level', 'fatal', '-n', '3', '--json', '--source', 'app.log']);
-    expect(last.stdout.trimEnd().split('\n')).toEqual([pinoLine(LINES - 201), pinoLine(LINES - 101), pinoLine(LINES - 1)]);
+    expect(last.stdout.trimEnd().split('\n')).toEqual([pinoLine(LINES - 201), pinoLine(LINES - 101), pinoLine(LINES - 1)].map((line) => sourced(line, 'app.log')));
   });
 
   it('plain text: level words, the stack trace under its error, and where each line came from', async () => {
@@ -97,9 +102,8 @@ describe('opsctl logs over generated log files (built CLI)', () => {
     expect(result.stdout).toBe('plain.log ERROR connection refused\nplain.log     at connect (db.js:10:3)');
     const json = await cli(['--level', 'warn', '--source', 'plain.log', '--json']);
     expect(json.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
-      { level: 'warn', source: 'plain.log', message: 'WARN slow query 1200ms' },
-      { level: 'error', source: 'plain.log', message: 'ERROR connection refused' },
-      { level: 'error', source: 'plain.log', message: '    at connect (db.js:10:3)' },
+      { level: 'warn', source: 'plain.log', message: 'WARN slow query 1200ms', 'opsctl.source': 'plain.log' },
+      { level: 'error', source: 'plain.log', message: 'ERROR connection refused\n    at connect (db.js:10:3)', 'opsctl.source': 'plain.log' },
     ]);
   });
 
@@ -137,7 +141,7 @@ describe('opsctl logs over generated log files (built CLI)', () => {
       child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const lines = () => out.split('\n').filter(Boolean);
       await waitFor('the last 10 lines', () => lines().length === 10, 15_000, 50);
-      expect(lines()).toEqual(Array.from({ length: 10 }, (_, k) => pinoLine(20 + k)));
+      expect(lines()).toEqual(Array.from({ length: 10 }, (_, k) => sourced(pinoLine(20 + k), 'live.log')));
 
       appendFileSync(live, `${pinoLine(30)}\n`);
       await waitFor('an appended line', () => lines().length === 11, 10_000, 50);
@@ -156,7 +160,7 @@ describe('opsctl logs over generated log files (built CLI)', () => {
       child.kill('SIGINT');
       const result = await child;
       expect(result.exitCode).toBe(0);
-      expect(lines()).toEqual(Array.from({ length: 14 }, (_, k) => pinoLine(20 + k)));
+      expect(lines()).toEqual(Array.from({ length: 14 }, (_, k) => sourced(pinoLine(20 + k), 'live.log')));
     });
 
     it('-f --timeout is a watch window that exits like grep: 1 when nothing matched', async () => {

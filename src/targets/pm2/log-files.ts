@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Runner } from '../../process/runner.js';
 import { pm2Commands } from './commands.js';
 import { pm2DaemonPid, pm2Home } from './daemon.js';
-import { parseJlist } from './parse.js';
+import { parseJlist, type Pm2Process } from './parse.js';
 
 export interface Pm2LogFile {
   file: string;
@@ -63,4 +63,10 @@ export async function fromLogsFolder(folder: string, name: string): Promise<Pm2L
     }))
     .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1])
     .map(({ file, label }) => ({ file, label }));
+}
+
+/** For status: pm2 writes the app's lines without a time unless told to, so `opsctl logs` cannot window or order them. */
+export function untimedLogsNote(processes: readonly Pm2Process[], name: string): string | undefined {
+  const untimed = processes.some((p) => p.name === name && !p.pm2_env?.log_date_format && p.pm2_env?.log_type !== 'json');
+  return untimed ? `pm2 writes ${name}'s logs without timestamps: opsctl logs cannot apply --since to them or merge them in time order. Start it with --time, or set log_date_format: "YYYY-MM-DDTHH:mm:ss" in the ecosystem file.` : undefined;
 }

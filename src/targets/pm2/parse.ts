@@ -18,6 +18,9 @@ export interface Pm2Process {
     node_args?: unknown;
     kill_timeout?: number;
     env?: Record<string, unknown>;
+    /** Set (--time, log_date_format): pm2 stamps each log line; log_type json: it writes JSON records with a timestamp. */
+    log_date_format?: string;
+    log_type?: string;
   };
 }
 

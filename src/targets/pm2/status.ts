@@ -2,6 +2,7 @@ import type { Pm2Target } from '../../config/schema.js';
 import type { Target, TargetDeps, TargetStatus } from '../types.js';
 import { pm2Commands } from './commands.js';
 import { pm2DaemonPid } from './daemon.js';
+import { untimedLogsNote } from './log-files.js';
 import { parseJlist, toInstances } from './parse.js';
 
 export function createPm2Target(config: Pm2Target, app: string, deps: TargetDeps): Target {
@@ -15,8 +16,10 @@ export function createPm2Target(config: Pm2Target, app: string, deps: TargetDeps
         return { kind: 'pm2', name, instances: [], desired, notes: ['pm2 daemon is not running (nothing started yet).'] };
       }
       const result = await deps.runner.run(pm2Commands.jlist());
-      const instances = toInstances(parseJlist(result.stdout), name, (deps.now ?? Date.now)());
-      const notes = instances.length === 0 ? [`No pm2 process named ${name}.`] : [];
+      const processes = parseJlist(result.stdout);
+      const instances = toInstances(processes, name, (deps.now ?? Date.now)());
+      const untimed = untimedLogsNote(processes, name);
+      const notes = instances.length === 0 ? [`No pm2 process named ${name}.`] : untimed ? [untimed] : [];
       return { kind: 'pm2', name, instances, desired, notes };
     },
   };

@@ -46,7 +46,8 @@ describe('status on a pm2 target', () => {
     const { data, exitCode } = await run(t.ctx, {});
     expect(exitCode ?? 0).toBe(0);
     expect(data.environment).toBe('local');
-    expect(data.target).toMatchObject({ kind: 'pm2', name: 'hello', desired: 2, notes: [] });
+    // The captured jlist is of an app started without --time: status says logs cannot window its lines.
+    expect(data.target).toMatchObject({ kind: 'pm2', name: 'hello', desired: 2, notes: [expect.stringMatching(/without timestamps/)] });
     expect(data.target.instances.map((i) => `${i.name} ${i.state} ${i.cpuPercent}`)).toEqual(['hello#0 online 1.9', 'hello#1 online 5.2']);
     expect(data.release).toMatchObject({ repo: t.dir, shortSha: 'f172099', branch: 'release/2026.11', subject: 'Add health endpoint: /api/ready', dirty: true });
     expect(data.lock).toBeNull();

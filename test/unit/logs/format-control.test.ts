@@ -11,9 +11,9 @@ describe('terminal escape sequences in log lines', () => {
     expect(formatHumanLine({ source: 's', text: JSON.stringify(record), json: true, record }, style)).toBe('s hi\\x1b[31m user=x\\x9b1m err={}\nError: e\\x1b[0m\n    at f');
   });
 
-  it('--json output stays the exact JSON the app wrote', () => {
+  it('--json output stays the exact JSON the app wrote (its source added)', () => {
     const text = JSON.stringify({ msg: 'hi\u001b[31m' });
-    expect(formatJsonLine({ source: 's', text, json: true })).toBe(text);
+    expect(formatJsonLine({ source: 's', text, json: true })).toBe(`{"opsctl.source":"s",${text.slice(1)}`);
     expect(JSON.parse(formatJsonLine({ source: 's', text: 'a\u001bb' })).message).toBe('a\u001bb');
   });
 });

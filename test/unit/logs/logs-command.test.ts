@@ -26,6 +26,8 @@ function writeWorker(dir: string, lines: string[]): void {
 }
 
 const matching = (count: number, test: (i: number) => boolean) => Array.from({ length: count }, (_, i) => i).filter(test);
+/** A JSON record as --json prints it: as written, its source added first. */
+const sourced = (line: string, source = 'app.log') => `{"opsctl.source":${JSON.stringify(source)},${line.slice(1)}`;
 
 describe('opsctl logs over log files', () => {
   it('--level error --json prints every error record unchanged, one per line, and streams (exit 0)', async () => {
@@ -34,7 +36,7 @@ describe('opsctl logs over log files', () => {
     writeWorker(t.dir, []);
     const result = await run(t.ctx, { level: 'error' });
     expect(result).toMatchObject({ exitCode: 0, streamed: true, data: { matched: 100 } });
-    expect(t.lines()).toEqual(matching(1000, (i) => levelOf(i) >= 50).map((i) => pinoLine(i)));
+    expect(t.lines()).toEqual(matching(1000, (i) => levelOf(i) >= 50).map((i) => sourced(pinoLine(i))));
   });
 
   it('merges the files in time order and says where each line came from', async () => {
@@ -68,9 +70,9 @@ describe('opsctl logs over log files', () => {
     writeWorker(t.dir, ['2024-01-15T00:49:55.500Z ERROR late worker error', '2024-01-15T00:49:56.000Z INFO not an error']);
     await run(t.ctx, { level: 'error', lines: '3' });
     const lines = t.lines();
-    expect(lines.slice(0, 2)).toEqual([pinoLine(2980), pinoLine(2990)]);
+    expect(lines.slice(0, 2)).toEqual([sourced(pinoLine(2980)), sourced(pinoLine(2990))]);
     // A plain line in --json: an object saying where it came from.
-    expect(JSON.parse(lines[2]!)).toEqual({ time: '2024-01-15T00:49:55.500Z', level: 'error', source: 'worker.log', message: '2024-01-15T00:49:55.500Z ERROR late worker error' });
+    expect(JSON.parse(lines[2]!)).toEqual({ time: '2024-01-15T00:49:55.500Z', level: 'error', source: 'worker.log', message: '2024-01-15T00:49:55.500Z ERROR late worker error', 'opsctl.source': 'worker.log' });
   });
 
   it('--correlation-id, --since and --until narrow it down; --count prints how many', async () => {
@@ -88,7 +90,7 @@ describe('opsctl logs over log files', () => {
     writeWorker(t.dir, []);
     // now is T0 + 1000 s: 10 minutes back is line 400.
     await run(t.ctx, { since: '10m', level: 'warn' });
-    expect(t.lines()).toEqual(matching(2000, (i) => i >= 400 && levelOf(i) >= 40).map((i) => pinoLine(i)));
+    expect(t.lines()).toEqual(matching(2000, (i) => i >= 400 && levelOf(i) >= 40).map((i) => sourced(pinoLine(i))));
   });
 
   it('warns about a missing file and about lines --since leaves out for want of a time', async () => {
@@ -223,7 +225,7 @@ describe('opsctl logs over docker and pm2 targets', () => {
       ],
     });
     await run(t.ctx, { since: '1h', lines: '2' });
-    expect(t.stdout.join('')).toBe('{"level":30,"msg":"hi 0"}\n{"level":50,"msg":"hi 1"}\n');
+    expect(t.stdout.join('')).toBe('{"opsctl.source":"app-1","level":30,"msg":"hi 0"}\n{"opsctl.source":"app-1","level":50,"msg":"hi 1"}\n');
   });
 
   it('compose follow: a second run with --follow from when history started; lines history showed are not repeated', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMatcher, DEFAULT_CORRELATION_FIELDS, type Criteria } from '../../../src/logs/matcher.js';
+import type { Criteria } from '../../../src/logs/entry.js';
+import { createMatcher, DEFAULT_CORRELATION_FIELDS } from '../../../src/logs/matcher.js';
 
 const criteria = (extra: Partial<Criteria> = {}): Criteria => ({ correlationFields: DEFAULT_CORRELATION_FIELDS, ...extra });
 const T0 = Date.parse('2024-01-15T10:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatHumanLine, formatJsonLine } from '../../../src/logs/format.js';
-import type { LogEntry } from '../../../src/logs/matcher.js';
+import type { LogEntry } from '../../../src/logs/entry.js';
 import { lastOf, mergeByTime, reorder } from '../../../src/logs/merge.js';
 import { createStyle } from '../../../src/output/style.js';
 
@@ -46,12 +46,15 @@ describe('formatting', () => {
   const record = { level: 50, time: Date.parse('2024-01-15T10:00:00Z'), pid: 1, hostname: 'h', msg: 'request failed', reqId: 'r-1', req: { url: '/x' }, err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at x.js:1:1' } };
   const json: LogEntry = { source: 'app.log', text: JSON.stringify(record), time: record.time, level: 50, json: true, record };
 
-  it('--json prints a JSON record unchanged, a plain line as an object', () => {
-    expect(formatJsonLine({ ...json, text: `${json.text}  ` })).toBe(json.text);
+  it('--json prints a JSON record as written with its source added first, a plain line as an object', () => {
+    expect(formatJsonLine({ ...json, text: `${json.text}  ` })).toBe(`{"opsctl.source":"app.log",${json.text.slice(1)}`);
     // Not parsed (--json without filters to check): still printed as written.
-    expect(formatJsonLine({ source: 'app.log', text: '{"level":30,"msg":"x"}', json: true })).toBe('{"level":30,"msg":"x"}');
-    expect(JSON.parse(formatJsonLine({ source: 'out', text: 'ERROR x', level: 50, time: 0 }))).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'error', source: 'out', message: 'ERROR x' });
-    expect(JSON.parse(formatJsonLine({ source: 'out', text: 'hello' }))).toEqual({ source: 'out', message: 'hello' });
+    expect(formatJsonLine({ source: 'app.log', text: '{"level":30,"msg":"x"}', json: true })).toBe('{"opsctl.source":"app.log","level":30,"msg":"x"}');
+    expect(JSON.parse(formatJsonLine({ source: 'app.log', text: '{ }', json: true }))).toEqual({ 'opsctl.source': 'app.log' });
+    // A record the app itself gave a "source": both stay, as the added field is dotted.
+    expect(JSON.parse(formatJsonLine({ source: 'a.log', text: '{"source":"db"}', json: true }))).toEqual({ 'opsctl.source': 'a.log', source: 'db' });
+    expect(JSON.parse(formatJsonLine({ source: 'out', text: 'ERROR x', level: 50, time: 0 }))).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'error', source: 'out', message: 'ERROR x', 'opsctl.source': 'out' });
+    expect(JSON.parse(formatJsonLine({ source: 'out', text: 'hello' }))).toEqual({ source: 'out', message: 'hello', 'opsctl.source': 'out' });
   });
 
   it('readable: source, time, level, message, other fields; the stack under it', () => {
