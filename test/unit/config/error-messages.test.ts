@@ -48,12 +48,12 @@ describe('config errors name the key, what was expected, a near key and file:lin
       '    backup: { beforeDeploy: sometimes }',
       '    health:',
       '      endpoints:',
-      '        - { name: api, url: "http://127.0.0.1/", method: PUT }',
+      '        - { name: api, url: "http://127.0.0.1/", method: FETCH }',
     ]);
     expect(errorLines(yaml)).toEqual([
       'environments.prod.target.pm2.instances: expected a number of at least 1, got 0 (opsctl.yaml:5)',
       'environments.prod.backup.beforeDeploy: expected true or false, got "sometimes" (opsctl.yaml:6)',
-      'environments.prod.health.endpoints[0].method: expected one of "GET", "HEAD", "POST", got "PUT" (opsctl.yaml:9)',
+      'environments.prod.health.endpoints[0].method: expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", got "FETCH" (opsctl.yaml:9)',
     ]);
   });
 
