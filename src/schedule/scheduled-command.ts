@@ -29,6 +29,8 @@ export function prepareCommand(command: readonly string[], yes: boolean, lookup:
     ready.push('--once');
     notes.push('monitor runs until it is stopped: added --once, so each scheduled run does one round and exits with health-check\'s codes.');
   }
+  // A run that meets a deploy or another job holding the lock waits for it instead of missing its turn (exit 4).
+  if (LOCKING.has(command[0] ?? '') && !command.some((arg) => arg === '--lock-wait' || arg.startsWith('--lock-wait='))) ready.push('--lock-wait', SCHEDULED_LOCK_WAIT);
   const asks: Asks = yes ? { kind: 'no' } : whatAsks(ready, lookup, 0);
   if (asks.kind === 'asks') {
     throw new UsageError(`${asks.what} asks for confirmation, and a scheduled run has no one to answer: every run would fail with exit 2.`, YES_HINT);
@@ -36,6 +38,10 @@ export function prepareCommand(command: readonly string[], yes: boolean, lookup:
   if (asks.kind === 'unknown') notes.push(`could not check whether ${asks.what}; if it asks for confirmation, every run fails with exit 2 unless schedule is given --yes.`);
   return { command: ready, notes };
 }
+
+/** Commands that take the environment's lock: a scheduled one waits for it rather than missing its run. */
+const LOCKING = new Set(['backup', 'cleanup', 'restore', 'deploy', 'rollback', 'scale', 'restart', 'stop', 'start', 'migrate', 'exec', 'db']);
+const SCHEDULED_LOCK_WAIT = '30m';
 
 /** --follow, -f, or -f among logs' other short flags without a value (-if). */
 const isFollow = (arg: string) => arg === '--follow' || /^-i*fi*$/.test(arg);

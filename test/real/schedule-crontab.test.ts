@@ -59,7 +59,7 @@ describe.skipIf(!available)('schedule against the real crontab', () => {
     const text = readCrontab()!;
     expect(text.startsWith(USER_LINES)).toBe(true);
     expect(text.slice(USER_LINES.length)).toBe(`# opsctl-schedule id=${data.id} name=shop-production-backup\n${data.entry}\n`);
-    expect(data.entry).toContain(` backup -e production -c ${path.join(dir, 'opsctl.yaml')} >> `);
+    expect(data.entry).toContain(` backup --lock-wait 30m -e production -c ${path.join(dir, 'opsctl.yaml')} >> `);
     expect(existsSync(path.join(dir, '.opsctl', 'logs'))).toBe(true);
   });
 
@@ -91,7 +91,7 @@ describe.skipIf(!available)('schedule against the real crontab', () => {
     expect(second.exitCode, second.stderr).toBe(0);
     const { id, argv } = parseJson(second.stdout);
     // -e, -c and --yes given to schedule itself land in the scheduled command, after its own options.
-    expect(argv.slice(2)).toEqual(['cleanup', '--only', 'docker', '-e', 'staging', '-c', path.join(dir, 'opsctl.yaml'), '--yes']);
+    expect(argv.slice(2)).toEqual(['cleanup', '--only', 'docker', '--lock-wait', '30m', '-e', 'staging', '-c', path.join(dir, 'opsctl.yaml'), '--yes']);
     expect(ours()).toHaveLength(2);
     const byName = await cli('schedule', 'remove', 'shop-production-backup');
     expect(byName.exitCode, byName.stderr).toBe(0);

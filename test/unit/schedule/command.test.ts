@@ -29,7 +29,7 @@ describe.skipIf(!crontabHere)('schedule (Linux, scripted crontab)', () => {
     const t = createTestContext({ config: CONFIG, environment: 'production', commands: [read('', 1, 'no crontab for root'), write] });
     const { data } = await run(t.ctx, { daily: '02:00' }, ['backup']);
     const written = t.runner.ran.find((cmd) => cmd.args[0] === '-')!.input!;
-    expect(written).toMatch(/^# opsctl-schedule id=\w{8} name=shop-production-backup\n0 2 \* \* \* cd .+ backup -e production -c .+opsctl\.yaml >> .+shop-production-backup\.log 2>&1\n$/);
+    expect(written).toMatch(/^# opsctl-schedule id=\w{8} name=shop-production-backup\n0 2 \* \* \* cd .+ backup --lock-wait 30m -e production -c .+opsctl\.yaml >> .+shop-production-backup\.log 2>&1\n$/);
     expect(data).toMatchObject({ action: 'install', installed: true, replaced: false, schedule: '0 2 * * *' });
     expect((data as InstalledData).logFile).toBe(path.join(t.stateDir, 'logs', 'shop-production-backup.log'));
   });
