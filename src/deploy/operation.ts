@@ -75,6 +75,7 @@ function emptyResult(session: Session, operation: DeployResult['operation']): De
     health: null,
     rollback: null,
     error: null,
+    lastLines: [],
     hint: null,
     durationMs: 0,
   };

@@ -53,6 +53,9 @@ export function renderDeploy(result: DeployResult, style: Style): string {
     const rows = result.steps.map((s) => [s.name, s.status, s.status === 'skipped' || s.status === 'planned' ? '' : formatDuration(s.durationMs), s.detail ?? '']);
     lines.push(renderTable(style, ['step', 'result', 'took', 'detail'], rows));
   }
+  if (result.lastLines.length > 0) {
+    lines.push(style.bold(`Last lines of ${result.release?.shortSha ?? 'the release'} since the switch (stderr and errors):`), ...result.lastLines.map((l) => `  ${style.dim(l)}`));
+  }
   const manual = manualSteps(result);
   if (manual.length > 0) lines.push(style.bold('Do this by hand now:'), ...manual.map((m) => `  ${m}`));
   return lines.join('\n');
