@@ -25,7 +25,7 @@ export function headline(result: DeployResult): string {
     case 'planned':
       return `Dry run: would ${result.operation === 'deploy' ? 'deploy' : 'roll back to'} ${release} on ${where}. Nothing was changed.`;
     case 'interrupted':
-      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch: it may run, unverified (${error}).`;
+      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch (${error}).`;
     case 'rollback-failed':
       return `Release ${release} failed on ${where}: ${error}. The rollback to ${short(result.rollback?.to)} FAILED too: ${rollbackError}.`;
     default:

@@ -22,6 +22,8 @@ export interface Instance {
   startedAt?: string;
   uptimeMs?: number;
   image?: string;
+  /** The release (full sha) the instance runs: pm2's OPSCTL_RELEASE, the tag of a container's or task's image. */
+  release?: string;
   version?: string;
   node?: string;
   /** The compose service or swarm service the instance belongs to. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Pm2Target } from '../../config/schema.js';
-import type { Pm2Process } from './parse.js';
-import { CRASH_RESTARTS, RELEASE_VARIABLE, type TargetSample } from '../../deploy/types.js';
+import { releaseOf, type Pm2Process } from './parse.js';
+import { CRASH_RESTARTS, type TargetSample } from '../../deploy/types.js';
 import { isInside } from './paths.js';
 import { fingerprint } from './wait.js';
 
@@ -32,7 +32,7 @@ export function appProcesses(processes: readonly Pm2Process[], name: string): Pm
  */
 export function runsRelease(p: Pm2Process, sha: string, homes: readonly string[]): boolean {
   const env = p.pm2_env ?? {};
-  const release = env.env?.[RELEASE_VARIABLE] ?? (env as Record<string, unknown>)[RELEASE_VARIABLE];
+  const release = releaseOf(p);
   const where = [env.pm_exec_path, env.pm_cwd].filter((x): x is string => Boolean(x));
   return release === sha && where.some((file) => homes.some((home) => isInside(file, home)));
 }
