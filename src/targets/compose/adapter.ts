@@ -5,6 +5,7 @@ import { COMPOSE, DOCKER_ENGINE } from '../docker/doctor.js';
 import type { ComposeCli, ComposeProject } from '../docker/commands.js';
 import { detectComposeCli } from '../docker/compose-cli.js';
 import { markDockerLogs } from '../docker/log-mark.js';
+import { createComposeControl } from './control.js';
 import type { TargetKindModule, TargetLogs } from '../types.js';
 import type { SourceDeps } from '../../logs/source.js';
 import { createComposeDriver } from './driver.js';
@@ -29,6 +30,7 @@ export const composeKind: TargetKindModule<'compose'> = {
       image: config.image,
       status: (deps) => createComposeTarget(config, env.app, deps),
       driver: (deps) => ({ ...createComposeDriver(config, deps), markLogs: async (signal) => markDockerLogs(logs, { ...deps, signal }) }),
+      control: (deps) => createComposeControl(config, deps),
       logs,
       cleanup: { containerLabel: `com.docker.compose.project=${project}` },
     };

@@ -2,6 +2,7 @@ import { pm2NameProblem, type Pm2Target } from '../../config/schema.js';
 import type { SelectedEnvironment } from '../../config/select.js';
 import { ConfigError } from '../../errors.js';
 import { fileSource } from '../../logs/file-source.js';
+import { createPm2Control } from './control.js';
 import type { TargetKindModule } from '../types.js';
 import { planPm2Logs } from './cleanup-logs.js';
 import { pm2Daemon } from './doctor.js';
@@ -22,6 +23,7 @@ export const pm2Kind: TargetKindModule<'pm2'> = {
       name,
       status: (deps) => createPm2Target(config, env.app, deps),
       driver: (deps) => ({ ...createPm2Driver(config, deps), markLogs: () => markPm2Logs(deps.runner, deps.env, name) }),
+      control: (deps) => createPm2Control(name, deps),
       logs: (deps) => ({
         names: [name],
         open: async () => (await pm2LogFiles(deps.runner, deps.env, name)).map((f) => fileSource(f.file, f.label, deps)),

@@ -2,6 +2,7 @@ import { dockerSource } from '../../logs/docker-source.js';
 import { dockerCommands } from '../docker/commands.js';
 import { DOCKER_ENGINE, SWARM } from '../docker/doctor.js';
 import { markDockerLogs } from '../docker/log-mark.js';
+import { createSwarmControl } from './control.js';
 import type { TargetKindModule, TargetLogs } from '../types.js';
 import type { SourceDeps } from '../../logs/source.js';
 import { swarmDaemon } from './doctor.js';
@@ -25,6 +26,7 @@ export const swarmKind: TargetKindModule<'swarm'> = {
       image: config.image,
       status: (deps) => createSwarmTarget(config, deps),
       driver: (deps) => ({ ...createSwarmDriver(config, deps), markLogs: async (signal) => markDockerLogs(logs, { ...deps, signal }) }),
+      control: (deps) => createSwarmControl(config, deps),
       logs,
       cleanup: { containerLabel: `com.docker.stack.namespace=${config.stack}` },
     };
