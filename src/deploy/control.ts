@@ -50,8 +50,10 @@ export async function controlService(ctx: Context, env: SelectedEnvironment, act
   if (action === 'stop' && !ctx.dryRun) await confirmStop(ctx, env, name);
   const work = async (): Promise<ControlResult> => {
     const result: ControlResult = { action, environment: env.name, target: `${targetOf(env).kind} ${targetOf(env).name}`, service: name, deployed, dryRun: ctx.dryRun, before: await control.running(service), after: null, health: null, ok: true, error: null, lastLines: [], durationMs: 0 };
-    const session = await openSession(ctx, env, (e, deps) => targetOf(e).driver(deps), new Steps(ctx.log, () => ctx.now(), ctx.dryRun));
-    const mark = deployed && action !== 'stop' && !ctx.dryRun ? await session.driver.markLogs?.(ctx.signal).catch(() => undefined) : undefined;
+    // Only start and restart of the deployed service are gated: the others need no probes, ledger or log mark.
+    const gated = deployed && action !== 'stop' && !ctx.dryRun;
+    const session = gated ? await openSession(ctx, env, (e, deps) => targetOf(e).driver(deps), new Steps(ctx.log, () => ctx.now(), ctx.dryRun)) : undefined;
+    const mark = session ? await session.driver.markLogs?.(ctx.signal).catch(() => undefined) : undefined;
     const step = ctx.log.step(`${action} ${name} on ${env.name}`);
     try {
       if (action === 'stop') await remember(ctx, env, name, result.before).then(() => control.stop(service, ctx.signal));
@@ -62,7 +64,7 @@ export async function controlService(ctx: Context, env: SelectedEnvironment, act
       step.fail();
       throw error;
     }
-    if (deployed && action !== 'stop' && !ctx.dryRun) result.health = await gate(session);
+    if (session) result.health = await gate(session);
     if (result.health && !result.health.passed) {
       result.ok = false;
       result.error = result.health.reason;
