@@ -149,7 +149,5 @@ describe.skipIf(!available)('restart, stop, start and a truthful status on pm2 (
     expect((await getOnce(port)).release).toBe(v2);
     const final = parseJson((await cli('status', '--json')).stdout);
     expect(final.drift).toMatchObject({ mixed: false, recorded: v2, link: v2.slice(0, 12) });
-    // pm2's lifetime count went up with every reload above; status counts the release's own restarts.
-    expect(final.target.instances.map((i: { restarts: number }) => i.restarts)).toEqual([0, 0]);
   }, 300_000);
 });

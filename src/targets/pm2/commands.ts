@@ -41,7 +41,5 @@ export const pm2Commands = {
   ping: (env: Env): Command => command('pm2', ['ping'], { env, readOnly: false }),
   /** restart (cluster: one worker at a time), stop and start of the app as pm2 keeps it: same release, same environment. */
   control: (action: 'reload' | 'stop' | 'start', name: string, env: Env): Command => command('pm2', [action, name], { env, readOnly: false }),
-  /** After a switch: restart counts start again at 0, so status and the gate count the release's own restarts. */
-  reset: (name: string, env: Env): Command => command('pm2', ['reset', name], { env, readOnly: false }),
   scale: (name: string, replicas: number, env: Env): Command => command('pm2', ['scale', name, String(replicas)], { env, readOnly: false }),
 };

@@ -79,7 +79,6 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
         await deps.runner.run(pm2Commands.scale(name, desired, homeEnv), { signal });
         await converge(desired, signal);
       }
-      await deps.runner.run(pm2Commands.reset(name, homeEnv), { signal });
       if (!deps.runner.dryRun) baseline = new Map((await list(signal)).map((p) => [p.pm_id ?? -1, p.pm2_env?.restart_time ?? 0]));
     },
     async sample(release) {
