@@ -77,7 +77,8 @@ function watchSignals(controller: AbortController): () => void {
       runCleanupsSync();
       process.exit(130);
     }
-    controller.abort(new InterruptedError('Interrupted.', 'Partial work was cleaned up; run the command again when ready.'));
+    // What was and was not undone is the command's to say (a deploy interrupted after its switch says it in its result).
+    controller.abort(new InterruptedError('Interrupted.', 'Run the command again when ready.'));
   };
   // SIGHUP: the terminal or SSH session went away. Node's default would exit at once, leaving the lock,
   // the journal entry and a deploy's rollback undone; like nohup, the command finishes instead.

@@ -13,6 +13,8 @@ import type { TargetStatus } from '../targets/types.js';
 import { ToolMissingError, UsageError } from '../errors.js';
 import { lastBackup, renderLastBackup, type LastBackup } from '../backup/last.js';
 import { readLedger, RELEASE_TYPES, releaseDetails } from '../deploy/ledger.js';
+import { releaseDrift, type ReleaseDrift } from '../deploy/drift.js';
+import { linkedFolder, releasesDirOf } from '../deploy/releases.js';
 
 export interface StatusData {
   environment: string;
@@ -28,6 +30,8 @@ export interface StatusData {
   history: HistoryEntry[];
   /** The newest complete backup set (its id null when there is none yet); null without a backup section. */
   backup: LastBackup | null;
+  /** What the instances run against the record and the `current` link. */
+  drift: ReleaseDrift;
 }
 
 export interface DeployedRelease {
@@ -73,6 +77,8 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
     lastBackup(env, ctx.now()),
     deployedRelease(env.stateDir, env.name),
   ]);
+  const own = targetStatus.instances.filter((i) => !targetStatus.service || i.service === targetStatus.service);
+  const drift = releaseDrift(own, deployed?.sha || null, await linkedFolder(releasesDirOf(env)));
   // Both journal reads met the same torn lines: one warning for them.
   reportBadLines(ctx.log.warn);
   return {
@@ -86,6 +92,7 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
       lock: lock ?? null,
       history,
       backup,
+      drift,
     },
   };
 }
@@ -107,6 +114,7 @@ export function render(data: StatusData, style: Style): string {
     ['environment', `${style.bold(data.environment)} (${data.app})`],
     ['target', `${target.kind} ${target.name}: ${running}${desired} running`],
     ['deployed', data.deployed ? `${data.deployed.shortSha} ${style.dim(clip(data.deployed.subject, 60))} (${data.deployed.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}, ${data.deployed.by})` : style.dim('nothing deployed by opsctl yet')],
+    ...(data.drift.mixed ? [['running', style.bold(style.red(`${data.drift.message!}: the record is not what runs (opsctl deploy or opsctl rollback puts them together)`))] as const] : []),
     ['source', release],
     ['lock', lock],
     ...(data.backup ? [['backup', renderLastBackup(data.backup, style)] as const] : []),
@@ -121,7 +129,8 @@ export function render(data: StatusData, style: Style): string {
 function renderInstances(target: TargetStatus, style: Style): string {
   const withNode = target.instances.some((i) => i.node);
   const withService = target.kind === 'compose';
-  const head = [...(withService ? ['service'] : []), 'name', 'state', 'restarts', 'cpu', 'memory', 'uptime', target.kind === 'pm2' ? 'version' : 'image', ...(withNode ? ['node'] : [])];
+  const withRelease = target.instances.some((i) => i.release);
+  const head = [...(withService ? ['service'] : []), 'name', 'state', 'restarts', 'cpu', 'memory', 'uptime', ...(withRelease ? ['release'] : []), target.kind === 'pm2' ? 'version' : 'image', ...(withNode ? ['node'] : [])];
   const rows = target.instances.map((i) => [
     ...(withService ? [i.service === target.service ? style.bold(i.service ?? '-') : (i.service ?? '-')] : []),
     i.name,
@@ -130,6 +139,7 @@ function renderInstances(target: TargetStatus, style: Style): string {
     i.cpuPercent === undefined ? '-' : `${i.cpuPercent.toFixed(1)}%`,
     formatBytes(i.memoryBytes),
     i.uptimeMs === undefined ? '-' : formatDuration(i.uptimeMs),
+    ...(withRelease ? [i.release?.slice(0, 7) ?? '-'] : []),
     (target.kind === 'pm2' ? i.version : i.image) ?? '-',
     ...(withNode ? [i.node ?? '-'] : []),
   ]);

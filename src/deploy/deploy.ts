@@ -41,6 +41,7 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
     const switched = await switchTo(s, release);
     if (!switched.switched) result.running = result.previous;
     result.health = switched.health;
+    result.lastLines = switched.lastLines;
     if (switched.ok) {
       result.outcome = ctx.dryRun ? 'planned' : 'deployed';
       await keepReleases(s, result);

@@ -20,11 +20,21 @@ export interface GateResult {
   passes: number;
   rounds: number;
   durationMs: number;
+  /** When the gate started (right after the switch) and when it gave its verdict, ISO 8601. */
+  startedAt: string;
+  endedAt: string;
+  /** It failed early on conclusive evidence (see TargetSample.fatal), not at its deadline. */
+  conclusive: boolean;
   /** Why it failed, in a sentence; null when it passed. */
   reason: string | null;
   target: TargetSample | null;
   probes: Pick<ProbeResult, 'name' | 'state' | 'reason'>[];
+  /** After a failed gate: the release's own stderr and error-level lines since the switch, oldest first. */
+  lastLines?: string[];
 }
+
+/** While a round fails, the next comes at most this soon: a crash loop is seen within seconds, whatever the interval. */
+const FAILING_INTERVAL_MS = 1000;
 
 export interface GateDeps {
   environment: string;
@@ -40,6 +50,7 @@ export interface GateDeps {
  * The release is healthy when, `passes` rounds in a row: the target says every instance is up on it
  * with the same pids and restart counts as the round before (pm2 reports "online" while crash-looping,
  * so an unchanged fingerprint is the proof), and no probe is unhealthy. Degraded passes: slow is not down.
+ * Conclusive evidence (an instance pm2 gave up on, a crash loop, an exited container) fails it at once.
  */
 export async function healthGate(release: PreparedRelease, settings: GateSettings, deps: GateDeps): Promise<GateResult> {
   const started = deps.now();
@@ -49,6 +60,7 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
   let rounds = 0;
   let streakStarted = started;
   let fingerprint: string | undefined;
+  let conclusive: string[] = [];
   let last: { target: TargetSample | null; report: HealthReport | null; problems: string[] } = { target: null, report: null, problems: [] };
   for (;;) {
     rounds += 1;
@@ -67,17 +79,24 @@ export async function healthGate(release: PreparedRelease, settings: GateSetting
     // The reason of a failed gate is the newest round that failed, not a passing one after it.
     last = { target, report, problems: problems.length > 0 ? problems : last.problems };
     deps.onRound?.(rounds, passes, problems);
+    conclusive = target.fatal ?? [];
+    if (conclusive.length > 0) break;
     if (passes >= settings.passes && deps.now() - streakStarted >= settings.settleMs) break;
-    if (deps.now() + settings.intervalMs > deadline) break;
-    if (!(await delay(settings.intervalMs, deps.signal))) throw deps.signal.reason;
+    const wait = problems.length > 0 ? Math.min(settings.intervalMs, FAILING_INTERVAL_MS) : settings.intervalMs;
+    if (deps.now() + wait > deadline) break;
+    if (!(await delay(wait, deps.signal))) throw deps.signal.reason;
   }
-  const passed = passes >= settings.passes && deps.now() - streakStarted >= settings.settleMs;
+  const ended = deps.now();
+  const passed = conclusive.length === 0 && passes >= settings.passes && ended - streakStarted >= settings.settleMs;
   return {
     passed,
     passes,
     rounds,
-    durationMs: deps.now() - started,
-    reason: passed ? null : `not healthy ${settings.passes} times in a row${settings.settleMs > 0 ? ` over ${formatDuration(settings.settleMs)}` : ''} within ${formatDuration(settings.timeoutMs)}: ${last.problems.join('; ') || 'the passing streak was too short'}`,
+    durationMs: ended - started,
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date(ended).toISOString(),
+    conclusive: conclusive.length > 0,
+    reason: passed ? null : conclusive.length > 0 ? `failed after ${formatDuration(ended - started)}, without waiting for the gate's timeout: ${conclusive.join('; ')}` : `not healthy ${settings.passes} times in a row${settings.settleMs > 0 ? ` over ${formatDuration(settings.settleMs)}` : ''} within ${formatDuration(settings.timeoutMs)}: ${last.problems.join('; ') || 'the passing streak was too short'}`,
     target: last.target,
     probes: (last.report?.probes ?? []).map(({ name, state, reason }) => ({ name, state, reason })),
   };

@@ -5,6 +5,7 @@ import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
 import { foldersBeyond, linkedFolder, listReleaseFolders, releaseFolder, removeReleaseFolder } from './releases.js';
 import { journalDetailsOf, journalResultOf, type DeployResult } from './result.js';
+import { settleInterrupted } from './interrupted.js';
 import { openSession, type DriverFactory, type Session, type SourceSession } from './session.js';
 import { Steps } from './steps.js';
 
@@ -33,12 +34,14 @@ export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: 
       await body(session, result);
     } catch (error) {
       const switched = result.running !== result.previous;
+      if (ctx.signal.aborted && !switched && !ctx.dryRun) ctx.log.warn(`${spec.operation} stopped before the switch: ${env.name} was not changed.`);
       if (ctx.signal.aborted && switched) result.outcome = 'interrupted';
       else if (ctx.signal.aborted || toOpsError(error).exitCode !== 1) throw error;
       else result.outcome = 'failed';
       const failure = toOpsError(error);
       result.error = failure.message;
-      result.hint = failure.hint ?? null;
+      // Interrupted past the switch, the record and the link are made to say what runs; the hint says what was done.
+      result.hint = result.outcome === 'interrupted' ? await settleInterrupted(session, result) : (failure.hint ?? null);
     }
     result.durationMs = ctx.now() - started;
     return result;
@@ -51,8 +54,8 @@ export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: 
     }),
   );
   if (result.outcome === 'interrupted') {
-    // The JSON result still says what may run now; the exit code stays the interruption's.
-    ctx.log.error(`${spec.operation} interrupted after the switch: ${result.running?.slice(0, 7) ?? 'the release'} may run unverified on ${env.name}. Check it: opsctl status, opsctl health-check.`);
+    // The JSON result says what runs now; the exit code stays the interruption's.
+    ctx.log.error(`${spec.operation} interrupted after the switch on ${env.name}: ${result.hint}`);
   }
   return result;
 }
@@ -75,6 +78,7 @@ function emptyResult(session: Session, operation: DeployResult['operation']): De
     health: null,
     rollback: null,
     error: null,
+    lastLines: [],
     hint: null,
     durationMs: 0,
   };

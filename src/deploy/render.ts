@@ -25,7 +25,7 @@ export function headline(result: DeployResult): string {
     case 'planned':
       return `Dry run: would ${result.operation === 'deploy' ? 'deploy' : 'roll back to'} ${release} on ${where}. Nothing was changed.`;
     case 'interrupted':
-      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch: it may run, unverified (${error}).`;
+      return `${result.operation === 'deploy' ? 'Deploy of' : 'Rollback to'} ${release} on ${where} was interrupted after the switch (${error}).`;
     case 'rollback-failed':
       return `Release ${release} failed on ${where}: ${error}. The rollback to ${short(result.rollback?.to)} FAILED too: ${rollbackError}.`;
     default:
@@ -52,6 +52,9 @@ export function renderDeploy(result: DeployResult, style: Style): string {
   if (result.steps.length > 0) {
     const rows = result.steps.map((s) => [s.name, s.status, s.status === 'skipped' || s.status === 'planned' ? '' : formatDuration(s.durationMs), s.detail ?? '']);
     lines.push(renderTable(style, ['step', 'result', 'took', 'detail'], rows));
+  }
+  if (result.lastLines.length > 0) {
+    lines.push(style.bold(`Last lines of ${result.release?.shortSha ?? 'the release'} since the switch (stderr and errors):`), ...result.lastLines.map((l) => `  ${style.dim(l)}`));
   }
   const manual = manualSteps(result);
   if (manual.length > 0) lines.push(style.bold('Do this by hand now:'), ...manual.map((m) => `  ${m}`));

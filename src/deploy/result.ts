@@ -30,6 +30,8 @@ export interface DeployResult {
   /** The automatic rollback after a failed deploy. */
   rollback: { to: string; ok: boolean; health: GateResult | null; error: string | null } | null;
   error: string | null;
+  /** After a failed switch or gate: the release's own stderr and error-level lines since the switch, "<source>: <line>". */
+  lastLines: string[];
   /** What to do about `error`, when the failure said. */
   hint: string | null;
   durationMs: number;
@@ -80,11 +82,16 @@ export function journalDetailsOf(result: DeployResult): Record<string, unknown> 
     outcome: result.outcome,
     target: result.target,
     steps: result.steps.map((s) => `${s.name} ${s.status} ${s.durationMs}ms`),
-    health: result.health && { passed: result.health.passed, rounds: result.health.rounds, reason: result.health.reason },
+    health: result.health && gateDetails(result.health),
     rollback: result.rollback && { to: result.rollback.to, ok: result.rollback.ok, error: result.rollback.error },
     restored: result.restored,
     // The ledger's mark: rollback across this release needs --restore-db or --force (deploy/migrate.ts).
     ...(result.migrations?.length && result.migrations.every((m) => m.exitCode === 0) ? { migrations: result.migrations.map((m) => m.command) } : {}),
     error: result.error,
   };
+}
+
+/** The gate's verdict and when it started (the switch done) and ended: how fast a crash loop was caught. */
+function gateDetails(gate: GateResult): Record<string, unknown> {
+  return { passed: gate.passed, rounds: gate.rounds, reason: gate.reason, startedAt: gate.startedAt, endedAt: gate.endedAt, conclusive: gate.conclusive };
 }

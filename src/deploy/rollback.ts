@@ -35,6 +35,7 @@ export function rollback(ctx: Context, env: SelectedEnvironment, request: Rollba
     if (!switched.switched) result.running = result.previous;
     result.health = switched.health;
     result.error = switched.error;
+    result.lastLines = switched.lastLines;
     result.outcome = !switched.ok ? 'failed' : ctx.dryRun ? 'planned' : 'rolled-back';
     if (switched.ok) await keepReleases(s, result);
   });

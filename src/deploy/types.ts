@@ -44,7 +44,15 @@ export interface TargetSample {
   summary: string;
   /** Why it is not ready, one sentence each. Empty when ready. */
   problems: string[];
+  /**
+   * The problems that settle it: waiting cannot make the release good (pm2 gave up on an instance, restarts
+   * since the switch past a small bound, a container that exited, swarm tasks that failed). The gate fails at once.
+   */
+  fatal?: string[];
 }
+
+/** Restarts of one instance since the switch that are proof of a crash loop rather than one bad moment. */
+export const CRASH_RESTARTS = 2;
 
 export interface DriverDeps {
   runner: Runner;
@@ -84,4 +92,12 @@ export interface DeployDriver {
   replicas(): Promise<number | undefined>;
   /** Sets the instance count and waits until the target converges to it. */
   scale(replicas: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Taken just before the switch: where the target's logs stand. What it returns reads the release's own
+   * stderr and error-level lines written since, for a failed gate to show why. Absent: the target has none.
+   */
+  markLogs?(signal: AbortSignal): Promise<LogMark>;
 }
+
+/** The last `limit` lines of the release's own stderr and error-level output since the mark, as "<source>: <line>". */
+export type LogMark = (limit: number) => Promise<string[]>;

@@ -114,6 +114,24 @@ const TABLE = [
     examples: ['opsctl scale 3 -e production', 'opsctl scale 1 -e staging --json'],
   },
   {
+    name: 'restart',
+    args: '[service]',
+    summary: 'Restart the environment\'s service without a new release (pm2 reload, one container at a time, swarm update --force), then the health gate; another compose service as it is',
+    examples: ['opsctl restart -e production', 'opsctl restart postgres -e staging', 'opsctl restart -e production --dry-run'],
+  },
+  {
+    name: 'stop',
+    args: '[service]',
+    summary: 'Stop the environment\'s service (pm2 stop, compose stop, swarm scale to 0, remembering the count); asks first on prod, production, live',
+    examples: ['opsctl stop -e staging', 'opsctl stop -e production --yes', 'opsctl stop redis -e staging'],
+  },
+  {
+    name: 'start',
+    args: '[service]',
+    summary: 'Start what stop stopped (swarm: back to the count it had), then the health gate',
+    examples: ['opsctl start -e production', 'opsctl start -e staging --json'],
+  },
+  {
     name: 'history',
     summary: 'Show the journal of deploys, rollbacks, backups and other operations, newest first',
     options: [

@@ -22,6 +22,8 @@ export interface Instance {
   startedAt?: string;
   uptimeMs?: number;
   image?: string;
+  /** The release (full sha) the instance runs: pm2's OPSCTL_RELEASE, the tag of a container's or task's image. */
+  release?: string;
   version?: string;
   node?: string;
   /** The compose service or swarm service the instance belongs to. */
@@ -71,6 +73,19 @@ export interface TargetCleanup {
   pm2Logs?: (ctx: Context, maxSizeMB: number) => Promise<KindPlan>;
 }
 
+/** restart, stop and start without a new release. `service` undefined is the deployed one. */
+export interface ServiceControl {
+  /** The deployed service (gated after start and restart), or another one of the target's (compose: postgres, redis), run as is. */
+  isDeployed(service: string | undefined): boolean;
+  /** Instances running now of `service`. */
+  running(service: string | undefined): Promise<number>;
+  /** The deployed service one instance at a time where the tool allows (pm2 reload, swarm update --force); another service as the tool restarts it. */
+  restart(service: string | undefined, signal: AbortSignal): Promise<void>;
+  stop(service: string | undefined, signal: AbortSignal): Promise<void>;
+  /** `count`: the instances that ran before stop (swarm scales back to it); undefined when not known. */
+  start(service: string | undefined, count: number | undefined, signal: AbortSignal): Promise<void>;
+}
+
 /** Everything opsctl knows about one kind of target, bound to one environment's config of that kind. */
 export interface TargetAdapter {
   kind: TargetKind;
@@ -80,6 +95,7 @@ export interface TargetAdapter {
   image?: string;
   status(deps: TargetDeps): Target;
   driver(deps: DriverDeps): DeployDriver;
+  control(deps: DriverDeps): ServiceControl;
   logs(deps: SourceDeps): TargetLogs;
   cleanup: TargetCleanup;
 }

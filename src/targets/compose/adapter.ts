@@ -4,7 +4,10 @@ import { composeCommands } from '../docker/commands.js';
 import { COMPOSE, DOCKER_ENGINE } from '../docker/doctor.js';
 import type { ComposeCli, ComposeProject } from '../docker/commands.js';
 import { detectComposeCli } from '../docker/compose-cli.js';
-import type { TargetKindModule } from '../types.js';
+import { markDockerLogs } from '../docker/log-mark.js';
+import { createComposeControl } from './control.js';
+import type { TargetKindModule, TargetLogs } from '../types.js';
+import type { SourceDeps } from '../../logs/source.js';
 import { createComposeDriver } from './driver.js';
 import { composeProject, createComposeTarget } from './status.js';
 
@@ -15,18 +18,20 @@ export const composeKind: TargetKindModule<'compose'> = {
   daemonChecks: [],
   bind(config, env) {
     const project = composeProject(config, env.app);
+    const logs = (deps: SourceDeps): TargetLogs => {
+      const files: ComposeProject = { project, files: [config.file].flat().map((f) => resolveFrom(env, f)), service: config.service, cwd: env.dir };
+      let cli: Promise<ComposeCli> | undefined;
+      const build = async (options: Parameters<typeof composeCommands.logs>[2]) => composeCommands.logs(await (cli ??= detectComposeCli(deps.runner)), files, options);
+      return { names: [config.service], open: async () => [dockerSource(`docker compose logs ${config.service}`, build, deps)] };
+    };
     return {
       kind: 'compose',
       name: `${project}/${config.service}`,
       image: config.image,
       status: (deps) => createComposeTarget(config, env.app, deps),
-      driver: (deps) => createComposeDriver(config, deps),
-      logs(deps) {
-        const files: ComposeProject = { project, files: [config.file].flat().map((f) => resolveFrom(env, f)), service: config.service, cwd: env.dir };
-        let cli: Promise<ComposeCli> | undefined;
-        const build = async (options: Parameters<typeof composeCommands.logs>[2]) => composeCommands.logs(await (cli ??= detectComposeCli(deps.runner)), files, options);
-        return { names: [config.service], open: async () => [dockerSource(`docker compose logs ${config.service}`, build, deps)] };
-      },
+      driver: (deps) => ({ ...createComposeDriver(config, deps), markLogs: async (signal) => markDockerLogs(logs, { ...deps, signal }) }),
+      control: (deps) => createComposeControl(config, deps),
+      logs,
       cleanup: { containerLabel: `com.docker.compose.project=${project}` },
     };
   },

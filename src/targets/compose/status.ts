@@ -2,6 +2,7 @@ import type { ComposeTarget } from '../../config/schema.js';
 import type { Runner } from '../../process/runner.js';
 import { normalizeProjectName } from '../docker/commands.js';
 import { listContainers, uptimeOf } from '../docker/containers.js';
+import { releaseOfImage } from '../docker/preflight.js';
 import type { Instance, Target, TargetStatus } from '../types.js';
 
 export interface ComposeDeps {
@@ -37,6 +38,7 @@ export function createComposeTarget(config: ComposeTarget, app: string, deps: Co
           startedAt: c.startedAt,
           uptimeMs: uptimeOf(c.startedAt, now),
           image: c.image,
+          release: releaseOfImage(c.image),
           service: c.labels[SERVICE],
         }));
       const notes = instances.length === 0 ? [`No containers of compose project ${project}; if the project has another name, set target.compose.project.`] : [];

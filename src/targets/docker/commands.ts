@@ -65,6 +65,9 @@ export const dockerCommands = {
   /** Later deploys: a rolling update that waits until swarm says it converged (or paused). */
   serviceUpdate: (service: string, image: string, order: 'start-first' | 'stop-first') =>
     command('docker', ['service', 'update', '--image', image, '--update-order', order, '--no-resolve-image', '--detach=false', '--quiet', service], change),
+  /** restart: new tasks one by one as the service's update config says, same image and spec. */
+  serviceRestart: (service: string) => command('docker', ['service', 'update', '--force', '--detach=false', '--quiet', service], change),
+  containerRestart: (id: string) => command('docker', ['restart', id], change),
   serviceScale: (service: string, replicas: number): Command => command('docker', ['service', 'scale', `${service}=${replicas}`, '--detach=false'], change),
   serviceLogs: (service: string, options: DockerLogsOptions): Command => {
     const args = ['service', 'logs', '--timestamps', '--no-task-ids'];
@@ -111,6 +114,9 @@ export const composeCommands = {
       readOnly: false,
       env: releaseEnv(sha),
     }),
+  /** restart, stop or start one service as it is (no new image, no recreate). */
+  control: (cli: ComposeCli, target: Omit<ComposeProject, 'service'>, action: 'restart' | 'stop' | 'start', service: string) =>
+    composeCommand(cli, target, [action, service], { readOnly: false }),
   logs: (cli: ComposeCli, target: ComposeProject, options: DockerLogsOptions): Command => {
     const args = ['logs', '--timestamps', '--no-color'];
     if (options.follow) args.push('--follow');

@@ -7,6 +7,8 @@ export interface ContainerInfo {
   health?: string;
   restarts: number;
   startedAt?: string;
+  /** The exit code of a container that is not running. */
+  exitCode?: number;
   image: string;
   labels: Record<string, string>;
 }
@@ -38,7 +40,7 @@ interface RawInspect {
   Id: string;
   Name: string;
   RestartCount?: number;
-  State?: { Status?: string; Running?: boolean; StartedAt?: string; Health?: { Status?: string } };
+  State?: { Status?: string; Running?: boolean; StartedAt?: string; ExitCode?: number; Health?: { Status?: string } };
   Config?: { Image?: string; Labels?: Record<string, string> | null };
 }
 
@@ -51,6 +53,7 @@ export function parseContainerInspect(stdout: string): ContainerInfo[] {
     health: c.State?.Health?.Status,
     restarts: c.RestartCount ?? 0,
     startedAt: c.State?.Running && c.State.StartedAt ? c.State.StartedAt : undefined,
+    ...(c.State?.Running === false && typeof c.State.ExitCode === 'number' ? { exitCode: c.State.ExitCode } : {}),
     image: c.Config?.Image ?? '',
     labels: c.Config?.Labels ?? {},
   }));

@@ -44,6 +44,12 @@ export async function imageProblems(runner: Runner, release: PreparedRelease): P
 }
 
 /** The tag of `repo:tag` (a registry's host:port is not a tag). */
+/** The release an image of `<image>:<sha>` holds; undefined for any other tag (latest, 1.4.2). */
+export function releaseOfImage(image: string): string | undefined {
+  const tag = tagOf(image);
+  return tag && /^[0-9a-f]{40,64}$/.test(tag) ? tag : undefined;
+}
+
 export function tagOf(image: string): string | undefined {
   const name = image.split('@')[0]!;
   const colon = name.lastIndexOf(':');

@@ -1,5 +1,5 @@
 import type { ContainerInfo, ServiceInfo, TaskInfo } from '../docker/parse.js';
-import type { TargetSample } from '../../deploy/types.js';
+import { CRASH_RESTARTS, type TargetSample } from '../../deploy/types.js';
 
 /**
  * The compose service is ready when it has containers and every one runs the release image, is
@@ -13,12 +13,23 @@ export function sampleContainers(containers: readonly ContainerInfo[], image: st
   if (sorted.length === 0) problems.push('no container of the service exists');
   const running = sorted.filter((c) => c.state === 'running').length;
   const others = countBy(sorted.filter((c) => c.state !== 'running').map((c) => c.state));
+  const fatal = sorted.filter((c) => c.image === image).flatMap(crashed);
   return {
     ready: problems.length === 0,
     fingerprint: sorted.map((c) => `${c.id}:${c.restarts}:${c.startedAt ?? '-'}`).join(','),
     summary: [`${running}/${sorted.length} running`, ...others].join(', '),
-    problems,
+    problems: [...new Set([...problems, ...fatal])],
+    ...(fatal.length > 0 ? { fatal } : {}),
   };
+}
+
+/**
+ * A container of the release that exited, or that its restart policy restarted past the bound: each
+ * release runs in new containers, so their restart count is the count since the switch.
+ */
+function crashed(c: ContainerInfo): string[] {
+  if (c.state === 'exited' || c.state === 'dead') return [`${c.name} ${c.state}${c.exitCode === undefined ? '' : ` with code ${c.exitCode}`}`];
+  return c.restarts >= CRASH_RESTARTS ? [`${c.name} restarted ${c.restarts} times since it was created (crash loop)`] : [];
 }
 
 function containerProblems(c: ContainerInfo, image: string): string[] {
@@ -49,11 +60,15 @@ export function sampleTasks(service: ServiceInfo, tasks: readonly TaskInfo[], im
   }
   if (running.length !== desired && problems.length === 0) problems.push(`${running.length} of ${desired} replicas run ${image}`);
   const others = countBy(wanted.filter((t) => !running.includes(t)).map((t) => (t.image === image ? stateOf(t) : 'old image')));
+  // Swarm replaces a task that died with a new one: the dead ones of the release image are the crashes.
+  const failed = tasks.filter((t) => t.image === image && ['failed', 'rejected', 'complete'].includes(stateOf(t)));
+  const fatal = failed.length >= CRASH_RESTARTS ? [`${failed.length} tasks of ${image} ${failed.length === 1 ? 'has' : 'have'} ended: ${failed[0]!.error || failed[0]!.currentState}`] : [];
   return {
     ready: problems.length === 0,
     fingerprint: running.map((t) => t.id).sort().join(','),
     summary: [`${running.length}/${desired} running`, ...others].join(', '),
-    problems,
+    problems: [...problems, ...fatal],
+    ...(fatal.length > 0 ? { fatal } : {}),
   };
 }
 

@@ -2,11 +2,13 @@ import { pm2NameProblem, type Pm2Target } from '../../config/schema.js';
 import type { SelectedEnvironment } from '../../config/select.js';
 import { ConfigError } from '../../errors.js';
 import { fileSource } from '../../logs/file-source.js';
+import { createPm2Control } from './control.js';
 import type { TargetKindModule } from '../types.js';
 import { planPm2Logs } from './cleanup-logs.js';
 import { pm2Daemon } from './doctor.js';
 import { createPm2Driver } from './driver.js';
 import { pm2LogFiles } from './log-files.js';
+import { markPm2Logs } from './log-mark.js';
 import { createPm2Target } from './status.js';
 
 /** pm2: one app (fork or cluster mode) run from the release folder's `current` link. */
@@ -20,7 +22,8 @@ export const pm2Kind: TargetKindModule<'pm2'> = {
       kind: 'pm2',
       name,
       status: (deps) => createPm2Target(config, env.app, deps),
-      driver: (deps) => createPm2Driver(config, deps),
+      driver: (deps) => ({ ...createPm2Driver(config, deps), markLogs: () => markPm2Logs(deps.runner, deps.env, name) }),
+      control: (deps) => createPm2Control(name, deps),
       logs: (deps) => ({
         names: [name],
         open: async () => (await pm2LogFiles(deps.runner, deps.env, name)).map((f) => fileSource(f.file, f.label, deps)),

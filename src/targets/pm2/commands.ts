@@ -45,5 +45,7 @@ export const pm2Commands = {
   remove: (name: string, env: Env): Command => command('pm2', ['delete', name], { env, readOnly: false }),
   /** Starts the daemon when none runs: apps inherit the daemon's environment, which must not hold another app's variables. */
   ping: (env: Env): Command => command('pm2', ['ping'], { env, readOnly: false }),
+  /** restart (cluster: one worker at a time), stop and start of the app as pm2 keeps it: same release, same environment. */
+  control: (action: 'reload' | 'stop' | 'start', name: string, env: Env): Command => command('pm2', [action, name], { env, readOnly: false }),
   scale: (name: string, replicas: number, env: Env): Command => command('pm2', ['scale', name, String(replicas)], { env, readOnly: false }),
 };

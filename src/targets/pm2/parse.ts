@@ -1,3 +1,4 @@
+import { RELEASE_VARIABLE } from '../../deploy/types.js';
 import type { Instance } from '../types.js';
 
 export interface Pm2Process {
@@ -60,6 +61,19 @@ export function toInstances(processes: readonly Pm2Process[], appName: string, n
         startedAt: running ? new Date(env.pm_uptime!).toISOString() : undefined,
         uptimeMs: running ? Math.max(0, now - env.pm_uptime!) : undefined,
         version: env.version,
+        ...releaseField(p),
       };
     });
+}
+
+/** The release an instance was started or reloaded with (OPSCTL_RELEASE in its environment); pm2 keeps it in env or at the top of pm2_env. */
+export function releaseOf(p: Pm2Process): string | undefined {
+  const env = p.pm2_env ?? {};
+  const value = env.env?.[RELEASE_VARIABLE] ?? (env as Record<string, unknown>)[RELEASE_VARIABLE];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function releaseField(p: Pm2Process): { release?: string } {
+  const release = releaseOf(p);
+  return release ? { release } : {};
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Pm2Target } from '../../config/schema.js';
-import type { Pm2Process } from './parse.js';
-import { RELEASE_VARIABLE, type TargetSample } from '../../deploy/types.js';
+import { releaseOf, type Pm2Process } from './parse.js';
+import { CRASH_RESTARTS, type TargetSample } from '../../deploy/types.js';
 import { isInside } from './paths.js';
 import { fingerprint } from './wait.js';
 
@@ -32,7 +32,7 @@ export function appProcesses(processes: readonly Pm2Process[], name: string): Pm
  */
 export function runsRelease(p: Pm2Process, sha: string, homes: readonly string[]): boolean {
   const env = p.pm2_env ?? {};
-  const release = env.env?.[RELEASE_VARIABLE] ?? (env as Record<string, unknown>)[RELEASE_VARIABLE];
+  const release = releaseOf(p);
   const where = [env.pm_exec_path, env.pm_cwd].filter((x): x is string => Boolean(x));
   return release === sha && where.some((file) => homes.some((home) => isInside(file, home)));
 }
@@ -41,18 +41,23 @@ export function samplePm2(processes: readonly Pm2Process[], context: SampleConte
   const mine = appProcesses(processes, context.name).sort((a, b) => (a.pm_id ?? 0) - (b.pm_id ?? 0));
   const online = mine.filter((p) => p.pm2_env?.status === 'online' && (p.pid ?? 0) > 0);
   const problems: string[] = [];
+  const fatal: string[] = [];
   if (mine.length === 0) problems.push(`no pm2 process named ${context.name}`);
   else if (online.length !== context.desired) problems.push(`${online.length}/${context.desired} online`);
   for (const p of mine) {
     const status = p.pm2_env?.status ?? 'unknown';
+    // errored: pm2 gave up restarting it; a crash loop shows as restarts between "online" samples.
     if (status !== 'online') problems.push(`instance ${p.pm_id} ${status}`);
+    if (status === 'errored') fatal.push(`instance ${p.pm_id} errored (pm2 stopped restarting it)`);
     const restarts = (p.pm2_env?.restart_time ?? 0) - (context.baseline.get(p.pm_id ?? -1) ?? p.pm2_env?.restart_time ?? 0);
-    if (restarts > 0) problems.push(`instance ${p.pm_id} restarted ${restarts} time${restarts === 1 ? '' : 's'} since the switch`);
+    const said = `instance ${p.pm_id} restarted ${restarts} time${restarts === 1 ? '' : 's'} since the switch`;
+    if (restarts > 0) problems.push(said);
+    if (restarts >= CRASH_RESTARTS) fatal.push(`${said} (a crash loop)`);
   }
   const stale = mine.filter((p) => !runsRelease(p, context.sha, context.homes));
   if (stale.length > 0) problems.push(`${stale.length} instance${stale.length === 1 ? ' does' : 's do'} not run release ${context.sha.slice(0, 7)} yet`);
   if (!context.linked) problems.push(`the current link does not lead to release ${context.sha.slice(0, 7)}`);
-  return { ready: problems.length === 0 && mine.length === context.desired, fingerprint: fingerprint(mine), summary: summarize(mine, context.desired), problems };
+  return { ready: problems.length === 0 && mine.length === context.desired, fingerprint: fingerprint(mine), summary: summarize(mine, context.desired), problems, ...(fatal.length > 0 ? { fatal } : {}) };
 }
 
 function summarize(mine: readonly Pm2Process[], desired: number): string {

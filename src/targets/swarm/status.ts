@@ -2,6 +2,7 @@ import type { SwarmTarget } from '../../config/schema.js';
 import { toolFailure, type Runner } from '../../process/runner.js';
 import { dockerCommands } from '../docker/commands.js';
 import { listContainers, uptimeOf } from '../docker/containers.js';
+import { releaseOfImage } from '../docker/preflight.js';
 import { parseServiceInspect, parseServicePs, type TaskInfo } from '../docker/parse.js';
 import type { Instance, Target, TargetStatus } from '../types.js';
 
@@ -46,6 +47,7 @@ export function createSwarmTarget(config: SwarmTarget, deps: SwarmDeps): Target 
           startedAt: container?.startedAt,
           uptimeMs: uptimeOf(container?.startedAt, now),
           image: task.image,
+          release: releaseOfImage(task.image),
           node: task.node,
           service,
           message: task.error || undefined,

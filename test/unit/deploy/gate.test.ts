@@ -58,6 +58,20 @@ describe('healthGate', () => {
     expect(result.target?.summary).toBe('1/2 online');
   });
 
+  it('conclusive evidence (TargetSample.fatal) fails the gate at once, long before its timeout, and says so', async () => {
+    const looping: TargetSample = { ready: false, fingerprint: 'p2', summary: '2/2 online', problems: ['instance 0 restarted 2 times since the switch'], fatal: ['instance 0 restarted 2 times since the switch (a crash loop)'] };
+    const result = await healthGate(release, { passes: 3, intervalMs: 5, timeoutMs: 60_000, settleMs: 0 }, { environment: 'p', driver: driverFrom([down, looping, up('p3')]), probes: [], signal: new AbortController().signal, now: Date.now });
+    expect(result).toMatchObject({ passed: false, conclusive: true, rounds: 2 });
+    expect(result.reason).toMatch(/without waiting for the gate's timeout: instance 0 restarted 2 times since the switch \(a crash loop\)/);
+    expect(Date.parse(result.endedAt) - Date.parse(result.startedAt)).toBe(result.durationMs);
+  });
+
+  it('while rounds fail, the next comes within a second even with a 30 s interval', async () => {
+    const result = await healthGate(release, { passes: 1, intervalMs: 30_000, timeoutMs: 120_000, settleMs: 0 }, { environment: 'p', driver: driverFrom([down, up('a')]), probes: [], signal: new AbortController().signal, now: Date.now });
+    expect(result).toMatchObject({ passed: true, rounds: 2 });
+    expect(result.durationMs).toBeLessThan(30_000);
+  });
+
   it('an abort stops the gate with the abort reason', async () => {
     const controller = new AbortController();
     const reason = new Error('interrupted');

@@ -24,7 +24,7 @@ function result(over: Partial<DeployResult>): DeployResult {
   return {
     operation: 'deploy', environment: 'prod', app: 'a', target: 'pm2 a', dryRun: false, outcome: 'deployed',
     release: { sha: sha('b'), shortSha: 'bbbbbbb', subject: 's', ref: 'main' }, previous: sha('a'), running: sha('b'),
-    backup: null, restored: null, steps: [], health: null, rollback: null, error: null, hint: null, durationMs: 1, ...over,
+    backup: null, restored: null, steps: [], health: null, rollback: null, error: null, lastLines: [], hint: null, durationMs: 1, ...over,
   };
 }
 

@@ -12,7 +12,7 @@ const result: DeployResult = {
   release: { sha: 'b'.repeat(40), shortSha: 'bbbbbbb', subject: 'fix | cache', ref: 'main' }, previous: 'a'.repeat(40), running: 'a'.repeat(40),
   backup: null, restored: null, health: null, rollback: { to: 'a'.repeat(40), ok: true, health: null, error: null },
   steps: [{ name: 'health', status: 'failed', durationMs: 20_000, detail: 'api: HTTP 500' }, { name: 'rollback switch', status: 'ok', durationMs: 1500, detail: null }],
-  error: 'api: HTTP 500', hint: null, durationMs: 25_000,
+  error: 'api: HTTP 500', lastLines: [], hint: null, durationMs: 25_000,
 };
 
 function ctxWith(env: Record<string, string>, warnings: string[] = [], dryRun = false, planned: string[] = []) {

@@ -61,6 +61,15 @@ describe('sampleContainers (captured docker inspect)', () => {
     expect(sample.problems).toEqual(expect.arrayContaining(['opsctlunit_web_1 is starting', 'opsctlunit_crashy_1 is restarting']));
   });
 
+  it('a release container that exited, or restarted twice, is conclusive; one of another image is not the release\'s fault', () => {
+    const [web] = parseContainerInspect(fixture('docker/deploy/compose-healthy-inspect.json'));
+    const exited = { ...web!, state: 'exited', exitCode: 3 };
+    expect(sampleContainers([exited], web!.image).fatal).toEqual([`${web!.name} exited with code 3`]);
+    expect(sampleContainers([{ ...web!, restarts: 2 }], web!.image).fatal).toEqual([`${web!.name} restarted 2 times since it was created (crash loop)`]);
+    expect(sampleContainers([exited], 'other:1').fatal).toBeUndefined();
+    expect(sampleContainers([web!], web!.image).fatal).toBeUndefined();
+  });
+
   it('no container at all is not ready', () => {
     expect(sampleContainers([], 'x:1')).toMatchObject({ ready: false, problems: ['no container of the service exists'] });
   });

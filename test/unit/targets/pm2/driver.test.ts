@@ -85,6 +85,15 @@ describe.skipIf(!posix)('pm2 samples from captured jlist output', () => {
     expect(sample.fingerprint).toBe('4:0:1,5:0:1');
   });
 
+  it('two restarts since the switch, or an errored instance, are conclusive: the gate need not wait', () => {
+    const looping = samplePm2(parseJlist(fixture('pm2/deploy-crashing.json')), context({ name: 'crashy', baseline: new Map([[2, 0], [3, 0]]) }));
+    expect(looping.fatal).toEqual(['instance 2 restarted 2 times since the switch (a crash loop)', 'instance 3 restarted 2 times since the switch (a crash loop)']);
+    const once = samplePm2(parseJlist(fixture('pm2/deploy-crashing.json')), context({ name: 'crashy', baseline: new Map([[2, 1], [3, 1]]) }));
+    expect(once.fatal).toBeUndefined();
+    const errored = samplePm2(parseJlist(fixture('pm2/deploy-errored.json')), context({ name: 'dead', baseline: new Map([[4, 1], [5, 1]]) }));
+    expect(errored.fatal).toEqual(['instance 4 errored (pm2 stopped restarting it)', 'instance 5 errored (pm2 stopped restarting it)']);
+  });
+
   it('an app that is not there is not ready', () => {
     expect(samplePm2([], context())).toMatchObject({ ready: false, fingerprint: '', problems: ['no pm2 process named hello'] });
   });

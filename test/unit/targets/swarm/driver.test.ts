@@ -63,6 +63,11 @@ describe('sampleTasks (captured service inspect and ps)', () => {
     expect(paused.ready).toBe(false);
     expect(paused.problems[0]).toMatch(/^update paused: update paused due to failure or early termination of task \w+$/);
   });
+
+  it('two ended tasks of the release image are conclusive; the healthy update has none', () => {
+    expect(sample('paused', 'opsctl-test/app:bad').fatal).toEqual([expect.stringMatching(/^\d+ tasks of opsctl-test\/app:bad have ended: /)]);
+    expect(sample('updated', 'opsctl-test/app:bbb').fatal).toBeUndefined();
+  });
 });
 
 const release: PreparedRelease = { sha: SHA, shortSha: 'bbbbbbb', root: '/r', dir: '/r', image: `opsctl-test/app:bad` };

@@ -1,0 +1,3 @@
+import { controlCommand } from '../deploy/control-render.js';
+
+export const { run, render } = controlCommand('restart');

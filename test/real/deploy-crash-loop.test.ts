@@ -1,0 +1,90 @@
+// Issue 14 part 2 as reported: a release that crashes 3 s after it starts stayed live for two minutes.
+// The built CLI, a real pm2 daemon (its own PM2_HOME), a real git repository and the default gate.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, writeConfig } from '../support/real-cli.js';
+import { freePort, getOnce, jlist, killPm2, pathWithPm2 } from '../support/real-pm2.js';
+import { requireTools } from '../support/real-tools.js';
+
+const available = requireTools('pm2', 'git');
+
+/** An ordinary app: no signal handling; `crash` makes it throw 3 s after it starts, as the reported release did. */
+const server = (version: string, crash: boolean) => `const http = require('node:http');
+http.createServer((req, res) => res.end(JSON.stringify({ version: '${version}', release: process.env.OPSCTL_RELEASE, pid: process.pid }))).listen(Number(process.env.PORT), '127.0.0.1');
+${crash ? `setTimeout(() => { throw new Error('boom from ${version}: the database URL is wrong'); }, 3000);` : ''}
+`;
+
+describe.skipIf(!available)('a crash-looping release is rolled back within seconds, with its own last lines (built CLI, real pm2, default gate)', () => {
+  const name = `opsctl-crash-${uniqueSuffix()}`;
+  let dir: string;
+  let home: string;
+  let app: string;
+  let port: number;
+  const shas: string[] = [];
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = makeTempDir('deploy-crash-loop');
+    home = path.join(dir, 'pm2-home');
+    const repo = path.join(dir, 'repo');
+    app = path.join(repo, 'app');
+    port = await freePort();
+    mkdirSync(app, { recursive: true });
+    const git = (...args: string[]) => execa('git', ['-C', repo, ...args], { env: cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' }), extendEnv: false });
+    await git('init', '-q', '-b', 'main');
+    writeConfig(app, {
+      version: 1,
+      app: 'crashy',
+      environments: {
+        prod: {
+          stateDir: path.join(dir, 'state'),
+          source: { repo: '..', ref: 'main' },
+          target: { pm2: { name, script: 'server.cjs', instances: 2, env: { PORT: String(port) } } },
+          health: { endpoints: [{ name: 'web', url: `http://127.0.0.1:${port}/` }] },
+        },
+      },
+    });
+    for (const [version, crash] of [['v1', false], ['v2', true]] as const) {
+      writeFileSync(path.join(app, 'server.cjs'), server(version, crash));
+      await git('add', '-A');
+      await git('commit', '-q', '-m', version);
+      shas.push((await git('rev-parse', 'HEAD')).stdout.trim());
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    if (home) await killPm2(home, (await jlist(home).catch(() => [])).map((p) => p.pid).filter((pid) => pid > 0));
+    removeTempDirs();
+  });
+
+  const cli = (...args: string[]) => runCli([...args, '-e', 'prod'], { cwd: app, env: cleanEnv({ PM2_HOME: home, PATH: pathWithPm2(), NO_COLOR: '1' }), timeoutMs: 300_000 });
+
+  it('v1 runs; v2 throws 3 s after start: the gate fails on the crash loop within 10 s of the switch, v1 serves again, and the error is in the result', async () => {
+    const [v1, v2] = shas as [string, string];
+    const first = await cli('deploy', '--ref', 'HEAD~1', '--json');
+    expect(first.exitCode, first.stderr).toBe(0);
+
+    const second = await cli('deploy', '--json');
+    expect(second.exitCode, second.stderr).toBe(1);
+    const result = parseJson(second.stdout);
+    expect(result).toMatchObject({ outcome: 'rolled-back', previous: v1, running: v1, release: { sha: v2 }, rollback: { to: v1, ok: true } });
+    expect(result.health).toMatchObject({ passed: false, conclusive: true });
+    expect(result.health.reason).toMatch(/crash loop|errored/);
+    // The gate starts when the switch is done; its verdict time is recorded, so load on the machine
+    // slows the crash loop and the gate alike rather than the test's own clock.
+    expect(Date.parse(result.health.endedAt) - Date.parse(result.health.startedAt)).toBeLessThanOrEqual(10_000);
+    expect(result.lastLines.join('\n')).toContain('boom from v2: the database URL is wrong');
+    // Its own lines: the stack trace names the new release's folder.
+    expect(result.lastLines.join('\n')).toContain(`releases/prod/${v2.slice(0, 12)}/app/server.cjs`);
+    expect((await getOnce(port)).version).toBe('v1');
+
+    const journal = parseJson((await cli('history', '--json')).stdout).entries[0].details;
+    expect(journal.health).toMatchObject({ passed: false, conclusive: true, startedAt: result.health.startedAt, endedAt: result.health.endedAt });
+
+    const human = await cli('deploy', '--force');
+    expect(human.exitCode).toBe(1);
+    expect(human.stdout + human.stderr).toMatch(/Last lines of \w{7} since the switch[^\n]*\n[^\n]*boom from v2/);
+  }, 300_000);
+});
