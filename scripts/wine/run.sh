@@ -16,7 +16,7 @@ mode=${1:-all}
 # EISDIR (eisdir); the GitHub Windows job runs those tests on real Windows. The rest is that job's list
 # (no Linux containers, POSIX signals or Unix tools on Windows) plus git and mkfifo, absent in Wine.
 WINE_LIMITS=links,eisdir
-WINDOWS_OPTIONAL=docker,docker-compose,docker-swarm,busybox,posix-signals,postgres,redis,tmpfs,openssl,crontab,zsh,bash,sea-linux-x64,file-mode-bits,git,mkfifo
+WINDOWS_OPTIONAL=docker,docker-compose,docker-swarm,busybox,posix-signals,postgres,redis,tmpfs,openssl,crontab,zsh,bash,sea-linux-x64,file-mode-bits,git,mkfifo,procfs,qemu-aarch64,age,sha256sum
 
 "$REPO/scripts/wine/prepare.sh" >/dev/null
 node_exe=$(node "$REPO/scripts/wine/node-exe.mjs" "$WINE_HOME/node")

@@ -2,7 +2,7 @@
 // small app and compares each command's exit code and output with the Linux executable's on the same app
 // (paths, times and sizes normalised), then checks that Ctrl-C exits 130 and --timeout exits 1, and that
 // neither leaves the node.exe behind a pm2.cmd shim running. Exits 1 on any difference.
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -12,7 +12,9 @@ import { interruptions } from './smoke-interrupt.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const [root, release] = process.argv.slice(2).map((arg) => path.resolve(arg));
 const smoke = path.join(root, 'smoke');
-const apps = { linux: path.join(smoke, 'linux'), windows: path.join(smoke, 'windows') };
+// The Linux app sits in a short folder, as the Windows one does (Z:\smoke\windows): schtasks' 261-character
+// limit on a task's command line counts the paths, so a long Linux path would fail a line Windows takes.
+const apps = { linux: mkdtempSync('/tmp/oss-'), windows: path.join(smoke, 'windows') };
 // What Windows programs under Wine see: the root is Z:\.
 const winPath = (file) => `Z:${file.slice(root.length).replaceAll('/', '\\')}`;
 
@@ -102,4 +104,5 @@ console.log(`opsctl-win-x64.exe (${(statSync(path.join(release, 'opsctl-win-x64.
 const problems = [...(await compareCommands()), ...(await interruptions({ startWindows, app: apps.windows, winPath }))];
 for (const problem of problems) console.error(`smoke: ${problem}`);
 console.log(problems.length === 0 ? 'smoke: all passed' : `smoke: ${problems.length} failed`);
+rmSync(apps.linux, { recursive: true, force: true });
 process.exitCode = problems.length === 0 ? 0 : 1;

@@ -43,7 +43,7 @@ export function plainSink(file: string, flags: 'wx' | 'w'): PartSink {
     input.once('close', () => resolve(undefined));
     input.once('error', reject);
   });
-  return { input, done, kill: () => input.destroy() };
+  return { input, done: settledLater(done), kill: () => input.destroy() };
 }
 
 /**
@@ -69,7 +69,17 @@ export function encryptingSink(encryption: Encryption, file: string, flags: 'wx'
   })();
   // A stdin write that fails because age died is reported as age's error, through `done`.
   child.stdin.on('error', () => undefined);
-  return { input: child.stdin, done, kill: () => child.kill() };
+  return { input: child.stdin, done: settledLater(done), kill: () => child.kill() };
+}
+
+/**
+ * A sink's failure (a full disk, a tar read error that destroyed it) is read by whoever awaits `done`,
+ * which may be later or never (a part packed again drops its first sink): never an unhandled rejection,
+ * which would end the process.
+ */
+function settledLater<T>(done: Promise<T>): Promise<T> {
+  done.catch(() => undefined);
+  return done;
 }
 
 /** A part's bytes decrypted on the fly by `age -d`; `done` rejects naming the part when the identity does not fit. */
@@ -91,7 +101,7 @@ export function decrypting(identity: string, file: string, part: string, signal:
   // Piped at once: execa drains an unread stdout once the child exits, which would lose a small part
   // whose reader starts later (a restore test runs a query first).
   const output = child.stdout.pipe(new PassThrough());
-  return { output, done, stop: () => child.kill() };
+  return { output, done: settledLater(done), stop: () => child.kill() };
 }
 
 /** Runs `use` on the decrypted stream and waits for age too; a reader that fails stops age. */

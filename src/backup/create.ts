@@ -130,8 +130,8 @@ async function writePart(ctx: Context, item: Prepared, partial: string, encrypti
 }
 
 /**
- * The writer and age fail together: when age dies, the writer sees only a broken pipe, so age's own
- * error (a bad recipient) is the one reported.
+ * The writer and age fail together: when age dies (or its file cannot be written), the writer sees only
+ * a broken pipe, so the sink's own error is the one reported then; any other failure is the writer's.
  */
 async function settleBoth(writer: Promise<unknown>, sinkDone: () => Promise<unknown> | undefined): Promise<void> {
   try {
@@ -141,9 +141,12 @@ async function settleBoth(writer: Promise<unknown>, sinkDone: () => Promise<unkn
       () => undefined,
       (failure: unknown) => failure,
     );
-    throw sinkError ?? error;
+    throw sinkError !== undefined && isBrokenPipe(error) ? sinkError : error;
   }
 }
+
+const BROKEN_PIPE = ['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_WRITE_AFTER_END'];
+const isBrokenPipe = (error: unknown) => BROKEN_PIPE.includes((error as NodeJS.ErrnoException).code ?? '');
 
 /** backup.encrypt with its recipients file resolved against the config folder; undefined: parts stay plain. */
 export function encryptionOf(env: SelectedEnvironment): Encryption | undefined {

@@ -10,6 +10,7 @@ import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeFile
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, writeConfig } from '../support/real-cli.js';
+import { lockRealCrontab } from '../support/real-crontab.js';
 import { requireTool } from '../support/real-tools.js';
 import { deadUrl, startAppServer, startWebhookReceiver, type AppServer, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -31,6 +32,7 @@ describe.skipIf(!hasCrontab)('monitor: an outage, an error-rate spike and a miss
   let hooks: WebhookReceiver;
   let dir: string;
   let schedule: string;
+  let unlock: (() => void) | undefined;
   const logFile = () => path.join(dir, 'app.log');
   const captured = () => readFileSync(path.join(dir, 'alerts.txt'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as string);
   const cli = (...args: string[]) => runCli(args, { cwd: dir, env: cleanEnv(), timeoutMs: 60_000 });
@@ -53,6 +55,7 @@ describe.skipIf(!hasCrontab)('monitor: an outage, an error-rate spike and a miss
   };
 
   beforeAll(async () => {
+    unlock = await lockRealCrontab();
     await ensureBuilt();
     [server, hooks] = await Promise.all([startAppServer(), startWebhookReceiver()]);
     dir = makeTempDir('watches');
@@ -84,10 +87,11 @@ describe.skipIf(!hasCrontab)('monitor: an outage, an error-rate spike and a miss
     });
     const installed = await cli('schedule', 'backup', '--cron', '* * * * *', '--name', schedule, '-e', 'prod');
     expect(installed.exitCode, installed.stderr).toBe(0);
-  });
+  }, 300_000);
 
   afterAll(async () => {
     if (dir) await cli('schedule', 'remove', schedule);
+    unlock?.();
     await Promise.all([server?.close(), hooks?.close()]);
     removeTempDirs();
   });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
+import { lockRealCrontab } from '../support/real-crontab.js';
 import { requireTool } from '../support/real-tools.js';
 
 /**
@@ -33,19 +34,22 @@ const USER_LINES = '# the user\'s own crontab\nMAILTO=ops@example.com\n*/5 * * *
 describe.skipIf(!available)('schedule against the real crontab', () => {
   let saved: string | undefined;
   let dir: string;
+  let unlock: (() => void) | undefined;
   const cli = (...args: string[]) => runCli(args, { cwd: dir });
 
   beforeAll(async () => {
+    unlock = await lockRealCrontab();
     saved = readCrontab();
     await ensureBuilt();
     dir = makeTempDir('schedule');
     writeConfig(dir, { version: 1, app: 'shop', environments: { production: { target: { pm2: { script: 'app.js' } } }, staging: { target: { pm2: { script: 'app.js' } } } } });
     expect(crontab(['-'], USER_LINES).status).toBe(0);
-  });
+  }, 300_000);
 
   afterAll(() => {
     const restored = saved === undefined ? crontab(['-r']) : crontab(['-'], saved);
     removeTempDirs();
+    unlock?.();
     if (restored.status !== 0 && saved !== undefined) throw new Error(`could not restore the crontab: ${restored.stderr}`);
   });
 

@@ -36,7 +36,7 @@ describe.skipIf(!available)('status against a real pm2 daemon (own PM2_HOME)', (
     const result = await runCli(['status', '--json'], { cwd: dir, env: env(home) });
     expect(result.exitCode, result.stderr).toBe(0);
     const data = parseJson(result.stdout);
-    expect(data.target).toMatchObject({ kind: 'pm2', name, desired: 2, notes: [] });
+    expect(data.target).toMatchObject({ kind: 'pm2', name, desired: 2, notes: [expect.stringContaining('logs without timestamps')] });
     const instances = [...data.target.instances].sort((a, b) => a.name.localeCompare(b.name));
     const expected = [...started].sort((a, b) => a.pm_id - b.pm_id);
     expect(instances.map((i: { name: string }) => i.name)).toEqual(expected.map((p) => `${name}#${p.pm_id}`));
