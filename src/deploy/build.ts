@@ -17,7 +17,11 @@ export function releaseCommand(line: string, key: string, release: PreparedRelea
  * The release made ready to switch to: its folder, then `source.build`, then `source.checks` (unless
  * skipped), then the target's own check that the build produced what it runs (an image).
  */
-export async function prepareRelease(session: SourceSession, ref: ResolvedRef, options: { skipTests: boolean; reuseBuilt?: boolean; prefix?: StepPrefix }): Promise<PreparedRelease> {
+/** Why a rollback does not run source.checks again. */
+export const ROLLBACK_SKIPS_CHECKS = 'a rollback: the release passed them when it was deployed';
+
+/** `skipTests`: why source.checks do not run (`--skip-tests`, or a rollback to a release that passed them when deployed). */
+export async function prepareRelease(session: SourceSession, ref: ResolvedRef, options: { skipTests: false | string; reuseBuilt?: boolean; prefix?: StepPrefix }): Promise<PreparedRelease> {
   const { ctx, env, steps, source, layout, driver } = session;
   const prefix = options.prefix ?? '';
   const release = preparedAt(layout, ref, imageFor(env, ref.sha));
@@ -30,7 +34,7 @@ export async function prepareRelease(session: SourceSession, ref: ResolvedRef, o
     return release;
   }
   await runCommands(session, 'build', source.build, release, prefix);
-  if (options.skipTests) steps.skip(`${prefix}checks`, '--skip-tests');
+  if (options.skipTests !== false) steps.skip(`${prefix}checks`, options.skipTests);
   else await runCommands(session, 'checks', source.checks, release, prefix);
   if (!ctx.dryRun) {
     await steps.run(`${prefix}verify`, 'the build made what the target runs', async () => {

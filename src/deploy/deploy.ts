@@ -4,7 +4,7 @@ import { toOpsError, UsageError } from '../errors.js';
 import { clip } from '../output/table.js';
 import { createSet } from '../backup/create.js';
 import { planParts } from '../backup/parts.js';
-import { prepareRelease } from './build.js';
+import { prepareRelease, ROLLBACK_SKIPS_CHECKS } from './build.js';
 import { rollbackTarget } from './ledger.js';
 import { migrateStep } from './migrate.js';
 import { keepReleases, withRelease } from './operation.js';
@@ -34,7 +34,7 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
       return;
     }
     result.backup = await backupFirst(s, ref);
-    const release = await prepareRelease(s, ref, { skipTests: request.skipTests });
+    const release = await prepareRelease(s, ref, { skipTests: request.skipTests ? '--skip-tests' : false });
     if (s.source.migrate.length > 0) await migrateStep(s, release, (result.migrations = []));
     // From the switch on, the target may run the release even if opsctl is stopped mid-way.
     result.running = release.sha;
@@ -101,7 +101,7 @@ async function rollBackTo(session: SourceSession, previous: string, result: Depl
   ctx.log.warn(`rolling back to ${previous.slice(0, 7)}`);
   try {
     const ref = await resolveRef(ctx.runner, session.layout.repo, previous);
-    const release = await prepareRelease(session, ref, { skipTests: true, reuseBuilt: true, prefix: 'rollback ' });
+    const release = await prepareRelease(session, ref, { skipTests: ROLLBACK_SKIPS_CHECKS, reuseBuilt: true, prefix: 'rollback ' });
     // Stopped during the rollback's own switch, neither release is known to run: the journal says unknown.
     result.running = null;
     const back = await switchTo(session, release, 'rollback ');

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { clip } from '../output/table.js';
 import { restoreSet } from '../backup/restore-set.js';
-import { prepareRelease } from './build.js';
+import { prepareRelease, ROLLBACK_SKIPS_CHECKS } from './build.js';
 import { findRelease, previousGood, releaseDetails } from './ledger.js';
 import { checkMigrationsCrossed } from './migrate.js';
 import { keepReleases, withRelease } from './operation.js';
@@ -28,7 +28,7 @@ export function rollback(ctx: Context, env: SelectedEnvironment, request: Rollba
     result.release = { ...ref, ref: request.to ?? null };
     const crossed = await checkMigrationsCrossed(s, ref.sha, request);
     const backup = request.restoreDb ? (crossed ?? linkedBackup(s)) : null;
-    const release = await prepareRelease(s, ref, { skipTests: true, reuseBuilt: true });
+    const release = await prepareRelease(s, ref, { skipTests: ROLLBACK_SKIPS_CHECKS, reuseBuilt: true });
     if (backup) result.restored = await s.steps.run('restore', `databases from set ${backup}`, () => restoreDatabases(s, backup));
     result.running = release.sha;
     const switched = await switchTo(s, release);
