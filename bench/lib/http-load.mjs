@@ -25,7 +25,9 @@ async function keepAliveGet(url) {
   if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: `HTTP ${response.status}` });
 }
 
-const causeOf = (error) => error.cause?.code ?? error.code ?? error.cause?.message ?? error.message;
+// fetch's AbortSignal.timeout rejects with a DOMException whose legacy numeric code is 23 (TIMEOUT_ERR): name it
+// like the per-request client's own timeout, so both kinds report the same cause.
+const causeOf = (error) => (error.name === 'TimeoutError' ? 'timeout' : error.cause?.code ?? error.code ?? error.cause?.message ?? error.message);
 
 /**
  * `clients` request loops of one kind against url until stopped: requests, and failures by cause. Each client
