@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 import { DATABASE_KINDS } from '../databases/kinds.js';
 
