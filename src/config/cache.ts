@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeId } from './code-id.js';
 import { interpolate } from './interpolate.js';
@@ -51,12 +51,21 @@ export function writeCacheEntry(configFile: string, entry: CacheEntry): void {
   if (!existsSync(defaultStateDir(configFile))) return;
   const file = cacheFile(configFile);
   const partial = `${file}.${process.pid}.partial`;
+  let created = false;
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(partial, JSON.stringify(entry), { mode: 0o600 });
+    // wx: never through a link or over a file someone else put at that name.
+    const fd = openSync(partial, 'wx', 0o600);
+    created = true;
+    try {
+      writeFileSync(fd, JSON.stringify(entry));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(partial, file);
   } catch {
-    // Read-only folder, full disk: no cache this time.
+    // Read-only folder, full disk, a reader holding the file on Windows: no cache this time.
+    if (created) rmSync(partial, { force: true });
   }
 }
 

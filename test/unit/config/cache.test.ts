@@ -82,6 +82,18 @@ describe('config cache (skips YAML and the schema when opsctl.yaml has not chang
     expect(existsSync(cacheFile(file))).toBe(false);
   });
 
+  it.each([
+    ['a header value', 'health: { endpoints: [{ name: api, url: "http://127.0.0.1/", headers: { Authorization: "Bearer ${API_TOKEN}" } }] }'],
+    ['a value deep in expect.json', 'health: { endpoints: [{ name: api, url: "http://127.0.0.1/", expect: { json: { build: { sha: "${SHA}" } } } }] }'],
+    ['a build command', 'source: { build: ["npm run build -- --tag ${TAG}"] }'],
+  ])('is kept when each ${VAR} is free text (%s), and filled in on the next run', (_label, body) => {
+    const { dir, file } = project(`version: 1\napp: shop\nenvironments:\n  prod:\n    target: { pm2: { script: server.js } }\n    ${body}\n`);
+    const env = { API_TOKEN: 'tok', SHA: 'abc', TAG: 'v1' };
+    const full = loadConfig(optionsFor(dir, env));
+    expect(existsSync(cacheFile(file))).toBe(true);
+    expect(cached(dir, env)).toEqual(full);
+  });
+
   it('is kept only in a state dir that exists and that every environment uses', () => {
     const none = project(config(), { stateDir: false });
     loadConfig(optionsFor(none.dir));
