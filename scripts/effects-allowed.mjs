@@ -15,5 +15,6 @@ export const ALLOWED = {
   'cleanup/pinned-tree.ts': 'removes a backup set entry by entry through pinned folders (same reason); only when cleanup applies its plan',
   'history/journal-file.ts': 'opens the journal for append, with a newline first after a torn line; --dry-run never journals',
   'targets/pm2/cleanup-logs.ts': 'truncates a pm2 log through O_NOFOLLOW, which no effect expresses; only when cleanup applies its plan',
+  'config/cache.ts': 'the config cache in the state dir: housekeeping no user asked for, so nothing to show as a plan; never written under --dry-run (cli/context.ts) nor into a state dir that does not exist',
   'databases/mongo.ts': 'the 0600 secret file for mongodump\'s --config, gone again before the command returns',
 };

@@ -43,10 +43,27 @@ export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
     target: 'node20',
     banner: { js: BANNER },
   });
-  assertNoImportMeta(result);
+  try {
+    assertNoImportMeta(result);
+    assertNoZodLocales(result);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
   writeLicenses(root, Object.keys(result.metafile.inputs), partial);
   swapIn(partial, outdir);
   return { modules: Object.keys(result.metafile.inputs).length, files: Object.keys(result.metafile.outputs).length };
+}
+
+/**
+ * `import { z } from 'zod'` anywhere keeps zod's whole namespace object, with its 64 locales (about 560 KB
+ * that every config-loading command would compile); `import * as z` keeps what is used and English.
+ */
+function assertNoZodLocales(result) {
+  const locales = Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs).filter(([input, { bytesInOutput }]) => /zod[\\/].*[\\/]locales[\\/](?!en\.js$|index\.js$)/.test(input) && bytesInOutput > 0),
+  );
+  if (locales.length > 0) throw new Error(`The bundle holds ${locales.length} zod locales: some src/ file imports { z } from 'zod'; write import * as z from 'zod' instead.`);
 }
 
 function swapIn(partial, outdir) {

@@ -1,5 +1,6 @@
 // esbuild plugins both bundles share: the npm build (scripts/build/npm-bundle.mjs) and the executables' (scripts/package/bundle.mjs).
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -46,6 +47,30 @@ export function inlineVersion(root, version) {
   };
 }
 
+/**
+ * src/config/code-id.ts names the code that validates a config (the config cache's key) by hashing its
+ * folder at run time; a bundle has no such folder, so it gets the hash of src/config/ and of the zod and
+ * yaml it bundles, taken now.
+ */
+export function inlineCodeId(root, version) {
+  const file = path.join(root, 'src', 'config', 'code-id.ts');
+  return {
+    name: 'inline-code-id',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]config[\\/]code-id\.ts$/ }, (args) => {
+        if (path.resolve(args.path) !== file) return undefined;
+        const hash = createHash('sha256').update(version);
+        const dir = path.dirname(file);
+        const outside = [...readFileSync(file, 'utf8').matchAll(/'(\.\.\/[\w/-]+)'/g)].map((m) => `${m[1]}.ts`);
+        if (outside.length === 0) return { errors: [{ text: 'src/config/code-id.ts names no OUTSIDE_MODULES; scripts/build/plugins.mjs reads them: update inlineCodeId()' }] };
+        for (const name of [...readdirSync(dir).filter((n) => n.endsWith('.ts')).sort(), ...outside]) hash.update(name).update(readFileSync(path.join(dir, name)));
+        for (const dep of ['zod', 'yaml']) hash.update(readFileSync(path.join(root, 'node_modules', dep, 'package.json')));
+        return { contents: `export function codeId(): string {\n  return ${JSON.stringify(hash.digest('hex'))};\n}\n`, loader: 'ts' };
+      });
+    },
+  };
+}
+
 /** Any import.meta other than .url would be {} in CommonJS: refuse rather than ship a silent undefined. */
 export function assertNoImportMeta(result) {
   const warnings = result.warnings.filter((w) => w.id === 'empty-import-meta' || w.text.includes('import.meta'));
@@ -56,5 +81,5 @@ export function assertNoImportMeta(result) {
 
 /** The esbuild options both bundles share: all of src/ and its dependencies, for Node, with the plugins above. */
 export function baseOptions(root, version) {
-  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), moduleUrls(root)], legalComments: 'none', metafile: true, logLevel: 'silent' };
+  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), inlineCodeId(root, version), moduleUrls(root)], legalComments: 'none', metafile: true, logLevel: 'silent' };
 }

@@ -1,6 +1,6 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATABASE_KINDS } from '../databases/kinds.js';
 import { OpsError } from '../errors.js';
 

@@ -1,4 +1,5 @@
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { cachedConfigLoader } from '../config/cached-load.js';
+import type { LoadedConfig, LoadOptions } from '../config/load.js';
 import { chosenEnvironmentName, selectEnvironment, type SelectedEnvironment } from '../config/select.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -43,8 +44,9 @@ export async function createContext({ globals, signal, style, outStyle }: Contex
   // `would write ...` lines belong to the same plan as `would run:`.
   const effects = createEffects({ dryRun: Boolean(globals.dryRun), log: (line) => log.plan(line) });
   const requested = globals.env ?? globals.environment;
+  const loadConfig = await configLoader({ cwd: process.cwd(), configPath: globals.config, processEnv: env, writeCache: !globals.dryRun });
   let loaded: LoadedConfig | undefined;
-  const config = () => (loaded ??= loadConfig({ cwd: process.cwd(), configPath: globals.config, processEnv: env }));
+  const config = () => (loaded ??= loadConfig());
   let selected: SelectedEnvironment | undefined;
   const environment = () => (selected ??= selectEnvironment(config(), requested, env.OPSCTL_ENV));
   return {
@@ -66,6 +68,23 @@ export async function createContext({ globals, signal, style, outStyle }: Contex
     outStyle,
     loadCommand,
   };
+}
+
+/**
+ * The config from the state dir's cache when the file has not changed since it last validated, without
+ * loading YAML or the schema (most of a short command's start-up); else the full loader, which reports
+ * every problem (and which also reports a missing config, when the command asks for it).
+ */
+async function configLoader(options: LoadOptions): Promise<() => LoadedConfig> {
+  let cached: (() => LoadedConfig) | undefined;
+  try {
+    cached = cachedConfigLoader(options);
+  } catch {
+    // No config, or one that cannot be read: the full loader says what is wrong when the command needs it.
+  }
+  if (cached) return cached;
+  const { loadConfig } = await import('../config/load.js');
+  return () => loadConfig(options);
 }
 
 /** Resolves once stdout takes more: a slow reader (a pager, a pipe) slows the producer instead of filling memory. */

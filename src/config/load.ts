@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { parseEnv } from 'node:util';
 import { ConfigError } from '../errors.js';
 import { describeIssue, type Issue } from './issues.js';
-import { registerSecret, registerUrlSecrets } from '../process/redact.js';
+import { cacheKey, writeCacheEntry } from './cache.js';
+import { cacheEntryOf, type Validated } from './cache-entry.js';
+import { readDotenv, registerSecrets, variablesFor } from './environment-values.js';
 import { interpolate } from './interpolate.js';
 import { locateConfig } from './locate.js';
 import { readConfigText } from './read-text.js';
@@ -22,56 +23,50 @@ export interface LoadOptions {
   cwd: string;
   configPath?: string;
   processEnv: Readonly<Record<string, string | undefined>>;
+  /** Keep what validated in the state dir's config cache (src/config/cache.ts), for loadCachedConfig. */
+  writeCache?: boolean;
 }
+
+export { readDotenv };
 
 export function loadConfig(options: LoadOptions): LoadedConfig {
   const file = locateConfig(options.cwd, options.configPath, options.processEnv.OPSCTL_CONFIG);
   const dir = path.dirname(file);
   const envFile = path.join(dir, '.env');
-  const { data: raw, lineOf } = parseYaml(file);
+  const { text, data: raw, lineOf } = parseYaml(file);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw invalid(file, parsed.error.issues.flatMap((issue) => describeIssue(issue, fileSchema, raw)), lineOf);
 
   const dotenv = readDotenv(envFile);
   const environments = new Map<string, EnvironmentConfig>();
   const problems: Problem[] = [];
+  const validated: Validated[] = [];
   for (const [name, envRaw] of Object.entries(parsed.data.environments)) {
-    const vars = { ...dotenv, ...options.processEnv, OPSCTL_ENV: name };
-    const merged = interpolate(deepMerge(parsed.data.defaults, envRaw), vars);
+    const vars = variablesFor(dotenv, options.processEnv, name);
+    const written = deepMerge(parsed.data.defaults, envRaw);
+    const merged = interpolate(written, vars);
     const result = environmentSchema.safeParse(merged);
-    if (result.success) environments.set(name, registerSecrets(result.data));
-    else problems.push(...environmentProblems(result.error.issues, name, merged, envRaw, parsed.data.defaults));
+    if (result.success) {
+      environments.set(name, registerSecrets(result.data));
+      validated.push({ name, written, output: result.data, vars });
+    } else problems.push(...environmentProblems(result.error.issues, name, merged, envRaw, parsed.data.defaults));
   }
   // A bad key in `defaults` shows up once per environment: say it once.
   if (problems.length > 0) throw invalid(file, [...new Map(problems.map((p) => [formatPath(p.keys) + p.message, p])).values()], lineOf);
+  if (options.writeCache) {
+    const entry = cacheEntryOf(file, cacheKey(text), parsed.data, validated);
+    if (entry) writeCacheEntry(file, entry);
+  }
   return { file, dir, envFile, app: parsed.data.app, runbooks: parsed.data.runbooks, environments };
 }
 
-/** Webhook URLs carry their token in the path; connection URLs their password: mask them wherever they are written. */
-function registerSecrets(config: EnvironmentConfig): EnvironmentConfig {
-  if (config.alerts?.webhook && !config.alerts.webhook.includes('${')) registerSecret(config.alerts.webhook);
-  if (config.backup?.ping) registerUrlSecrets(config.backup.ping);
-  for (const db of Object.values(config.databases)) registerUrlSecrets(db.url);
-  return config;
-}
-
-function parseYaml(file: string): ReturnType<typeof parseYamlLocated> {
+function parseYaml(file: string): ReturnType<typeof parseYamlLocated> & { text: string } {
   const text = readConfigText(file);
   try {
-    return parseYamlLocated(text);
+    return { text, ...parseYamlLocated(text) };
   } catch (error) {
     if (!(error instanceof YamlProblem)) throw error;
     throw new ConfigError(`${file}: invalid YAML at ${error.where}: ${error.message}`, 'Fix the YAML syntax and run again.');
-  }
-}
-
-/** The .env file's variables; none when it does not exist. */
-export function readDotenv(file: string): Record<string, string> {
-  try {
-    return parseEnv(readConfigText(file)) as Record<string, string>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
   }
 }
 

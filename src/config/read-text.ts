@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 
@@ -28,11 +29,9 @@ export function readConfigText(file: string): string {
 }
 
 function decodeUtf8(bytes: Buffer, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const text = bytes.toString('utf8');
-    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
-    throw new ConfigError(`${file}: line ${line} is not valid UTF-8.`, 'Save the file as UTF-8.');
-  }
+  // isUtf8 checks without starting a TextDecoder (which costs a start-up a few ms); like one, drop a BOM.
+  if (isUtf8(bytes)) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = bytes.toString('utf8');
+  const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+  throw new ConfigError(`${file}: line ${line} is not valid UTF-8.`, 'Save the file as UTF-8.');
 }

@@ -9,6 +9,8 @@ interface Def {
   shape?: Record<string, z.core.$ZodType>;
   valueType?: z.core.$ZodType;
   element?: z.core.$ZodType;
+  checks?: readonly { _zod: { def: { check: string; minimum?: unknown } } }[];
+  values?: readonly unknown[];
 }
 
 const defOf = (schema: z.core.$ZodType) => schema._zod.def as unknown as Def;
@@ -35,4 +37,34 @@ function childrenOf(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType[
     const child = def.type === 'object' ? def.shape?.[String(key)] : def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
     return child ? [child] : [];
   });
+}
+
+/** Kinds a string is checked against by its type alone: a string fails them whatever its text. */
+const TEXT_BLIND = new Set(['unknown', 'any', 'number', 'int', 'boolean', 'object', 'record', 'array', 'null', 'undefined']);
+
+/**
+ * Whether every schema a value at `keys` may meet accepts or refuses any text alike: a plain string
+ * (at most "not empty"), or a kind that no string is. Then the text of a ${VAR} there cannot change what
+ * validation says (the config cache relies on it); a pattern, an enum, a literal or a refine can.
+ */
+export function isFreeText(schema: z.core.$ZodType, keys: readonly PropertyKey[]): boolean {
+  let nodes = [schema];
+  // Anything below an unknown (expect.json's values) is accepted as it is.
+  for (const key of keys) nodes = nodes.flatMap((node) => (isOpen(node) ? [node] : childrenOf(node, key)));
+  return nodes.length > 0 && nodes.every(leafIsFreeText);
+}
+
+const isOpen = (schema: z.core.$ZodType) => ['unknown', 'any'].includes(defOf(schema).type);
+
+/** Wrappers that pass the value on unchanged; `catch` is not one: it turns a failure into a value. */
+const PASS_THROUGH = new Set(['optional', 'default', 'prefault', 'nullable', 'nonoptional', 'readonly']);
+
+/** Optional and default wrappers say nothing about the text; a pipe (a transform) or anything unknown does. */
+function leafIsFreeText(schema: z.core.$ZodType): boolean {
+  const def = defOf(schema);
+  if (def.innerType) return PASS_THROUGH.has(def.type) && leafIsFreeText(def.innerType);
+  if (def.type === 'union' && def.options) return def.options.every(leafIsFreeText);
+  if (def.type === 'literal') return (def.values ?? []).every((value) => typeof value !== 'string');
+  if (def.type === 'string') return (def.checks ?? []).every((c) => c._zod.def.check === 'min_length' && Number(c._zod.def.minimum) <= 1);
+  return TEXT_BLIND.has(def.type) && (def.checks ?? []).length === 0;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 import { DATABASE_KINDS } from '../databases/kinds.js';
 
@@ -305,6 +305,13 @@ const alerts = z.strictObject({
     })
     .prefault({}),
 });
+
+/**
+ * Keys whose text the refine below reads (a name must be defined under databases). The config cache
+ * (src/config/cache-entry.ts) skips validation only when no ${VAR} sits where its text could matter: a
+ * refine that reads another string's text must add its key here.
+ */
+export const TEXT_CHECKED: readonly (readonly string[])[] = [['health', 'databases'], ['backup', 'databases']];
 
 export const environmentSchema = z.strictObject({
   stateDir: z.string().default('.opsctl'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from '../config/duration.js';
 
 // The shape of one runbook file. Objects are strict so a typo ("continueOnEror") is an error, not a silent default.
