@@ -20,8 +20,10 @@ const GOALS = [
   { id: 'version', maxRatio: 1.2 },
   { id: 'status', maxRatio: 1.3 },
   { id: 'logs', maxRatio: 1.5 },
+  { id: 'logs-first', maxRatio: 1.5 },
   // The executable carries its own node: held to the same goal as --version, against this machine's node.
   { id: 'exe-version', maxRatio: 1.2 },
+  { id: 'exe-logs', maxRatio: 1.5 },
 ];
 const USAGE = `usage: node bench/startup.mjs [--runs N] [--warmup N] [--rss-runs N] [--json]
   --runs N      timed runs per command (default 20)
@@ -53,6 +55,7 @@ function defineCommands(fixture, version) {
   const node = process.execPath;
   const json = (out) => JSON.parse(out.slice(out.indexOf('[')));
   const onlineTwice = (out) => JSON.parse(out).target.instances.filter((i) => i.state === 'online').length === 2;
+  const lastTwenty = (out) => out.trimEnd().split('\n').length === 20 && out.includes('request 1999 served');
   return [
     { id: 'node', label: 'node -e 0', argv: [node, '-e', '0'], check: () => true },
     { id: 'version', label: 'opsctl --version', argv: [node, BIN, '--version'], baseline: 'node', check: (out) => out.trim() === version },
@@ -70,13 +73,20 @@ function defineCommands(fixture, version) {
       label: 'opsctl logs -n 20',
       argv: [node, BIN, '--config', fixture.config, 'logs', '-n', '20'],
       baseline: 'node',
-      check: (out) => out.trimEnd().split('\n').length === 20 && out.includes('request 1999 served'),
+      check: lastTwenty,
     },
-    ...executableCommands(version, fixture, onlineTwice),
+    {
+      id: 'logs-first',
+      label: 'opsctl logs -n 20 (no state dir)',
+      argv: [node, BIN, '--config', fixture.firstRunConfig, 'logs', '-n', '20'],
+      baseline: 'node',
+      check: lastTwenty,
+    },
+    ...executableCommands(version, fixture, onlineTwice, lastTwenty),
   ];
 }
 
-function executableCommands(version, fixture, statusCheck) {
+function executableCommands(version, fixture, statusCheck, logsCheck) {
   const name = path.relative(ROOT, EXE);
   if (!existsSync(EXE)) {
     process.stderr.write(`${name} not found: the standalone executable is not timed (npm run package builds it)\n`);
@@ -87,6 +97,7 @@ function executableCommands(version, fixture, statusCheck) {
     { id: 'exe-version', label: `${name} --version`, argv: [EXE, '--version'], baseline: 'node', check: (out) => out.trim() === version },
     { id: 'exe-help', label: `${name} --help`, argv: [EXE, '--help'], baseline: 'node', check: (out) => out.includes('Usage: opsctl') },
     { id: 'exe-status', label: `${name} status --json`, argv: [EXE, '--config', fixture.config, 'status', '--json'], baseline: 'pm2', check: statusCheck },
+    { id: 'exe-logs', label: `${name} logs -n 20`, argv: [EXE, '--config', fixture.config, 'logs', '-n', '20'], baseline: 'node', check: logsCheck },
   ];
 }
 

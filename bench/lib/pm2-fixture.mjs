@@ -1,6 +1,6 @@
 // A throwaway pm2 daemon (its own PM2_HOME) running a tiny http app in 2 instances, and an opsctl.yaml pointing at it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runOnce } from './measure.mjs';
@@ -41,13 +41,19 @@ export function createFixture(root) {
   writeFileSync(path.join(dir, 'app.cjs'), APP_SOURCE);
   writeFileSync(path.join(dir, 'opsctl.yaml'), CONFIG);
   writeFileSync(path.join(dir, 'app.log'), appLog());
+  // A project opsctl has worked in has its state dir, where the config cache lives (README, stateDir): the
+  // commands are timed there. first-run/ holds the same config beside no state dir, so every run there
+  // reads the YAML and validates it, as the first command in a new project does.
+  mkdirSync(path.join(dir, '.opsctl'));
+  mkdirSync(path.join(dir, 'first-run'));
+  writeFileSync(path.join(dir, 'first-run', 'opsctl.yaml'), CONFIG.replace('files: [app.log]', 'files: [../app.log]'));
   const env = {
     ...process.env,
     PM2_HOME: path.join(dir, 'pm2'),
     PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     NO_COLOR: '1',
   };
-  return { dir, env, config: path.join(dir, 'opsctl.yaml'), pm2: pm2Argv(root), daemonPid: undefined, appPids: [] };
+  return { dir, env, config: path.join(dir, 'opsctl.yaml'), firstRunConfig: path.join(dir, 'first-run', 'opsctl.yaml'), pm2: pm2Argv(root), daemonPid: undefined, appPids: [] };
 }
 
 /** Starts the app and waits until every instance is online. */
