@@ -89,7 +89,8 @@ export function callDaemon(socketPath: string, calls: readonly DaemonCall[], sig
       try {
         for (const args of reader(chunk)) {
           // The daemon answers each call when it is done (getReport at once, getMonitorData after pidusage): match by id.
-          const index = Number(String(args.at(-1)).slice(ID_PREFIX.length));
+          const id = String(args.at(-1));
+          const index = id.startsWith(ID_PREFIX) ? Number(id.slice(ID_PREFIX.length)) : -1;
           const call = calls[index];
           if (!call || answers.has(index)) throw new DaemonRpcError(`pm2's daemon answered a call opsctl did not make.`);
           answers.set(index, resultOf(args, call.method));
