@@ -78,7 +78,16 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     await waitFor(`${driver.name} ready on ${release.shortSha}`, async () => (await driver.sample(release)).ready, 60_000, 500);
   }
 
+  /**
+   * A sample says pm2 runs the instances on the release, not that they listen yet (in a deploy the gate's HTTP
+   * probes wait for that): wait for the port to answer. pm2's list comes from its socket in milliseconds now.
+   */
+  async function listening(port: number): Promise<void> {
+    await waitFor(`port ${port} answering`, () => getServed(port).then(() => true, () => false), 30_000, 100);
+  }
+
   async function servedMany(port: number, count: number): Promise<ServedBody[]> {
+    await listening(port);
     const bodies: ServedBody[] = [];
     for (let i = 0; i < count; i += 1) bodies.push(await getServed(port));
     for (const body of bodies) seenPids.add(body.pid);
@@ -174,6 +183,7 @@ describe.skipIf(!available)('pm2 deploy driver: real pm2, releases as git worktr
     await deployed(driver, 1);
     await deployed(driver, 2);
     expect(lines.join('\n')).toMatch(/single fork-mode instance: pm2 restarts it, with a short gap/);
+    await listening(port);
     expect((await getServed(port)).version).toBe('v2');
   }, 120_000);
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, writeConfig } from '../support/real-cli.js';
+import { cleanEnv, ensureBuilt, makeTempDir, parseJson, pathWithout, removeTempDirs, runCli, uniqueSuffix, writeConfig } from '../support/real-cli.js';
 import { daemonPid, killPm2, pathWithPm2, pm2, startClusterApp, writeServerScript, type Pm2Process } from '../support/real-pm2.js';
 import { requireTool } from '../support/real-tools.js';
 
@@ -51,6 +51,14 @@ describe.skipIf(!available)('status against a real pm2 daemon (own PM2_HOME)', (
       expect(instance.uptimeMs).toBeGreaterThanOrEqual(0);
       expect(instance.uptimeMs).toBeLessThanOrEqual(elapsed + 1000);
     }
+  });
+
+  it("reads the list from the daemon's socket: the same instances with no pm2 on PATH", async () => {
+    const result = await runCli(['status', '--json'], { cwd: dir, env: cleanEnv({ PM2_HOME: home, PATH: pathWithout(['pm2'], ['git']) }) });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const instances = parseJson(result.stdout).target.instances as Array<{ id: string; state: string }>;
+    expect(instances.map((i) => i.id).sort()).toEqual(started.map((p) => String(p.pid)).sort());
+    expect(instances.map((i) => i.state)).toEqual(['online', 'online']);
   });
 
   it('the human table (NO_COLOR) names both instances as online and counts 2/2 running', async () => {

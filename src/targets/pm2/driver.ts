@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseDuration } from '../../config/duration.js';
 import type { Pm2Target } from '../../config/schema.js';
-import { OpsError, TimeoutError, ToolMissingError, UsageError } from '../../errors.js';
+import { OpsError, ToolMissingError, UsageError } from '../../errors.js';
 import { installHint } from '../../process/tools.js';
-import { withDeadline } from '../../process/deadline.js';
 import { which } from '../../process/which.js';
 import { pm2DaemonPid } from './daemon.js';
-import { parseJlist, type Pm2Process } from './parse.js';
+import { JlistTimeout, listPm2Processes } from './daemon-list.js';
+import type { Pm2Process } from './parse.js';
 import type { DeployDriver, DriverDeps, PreparedRelease } from '../../deploy/types.js';
 import { planActivation, startOrReload, switchRelease } from './activate.js';
 import { pm2Commands } from './commands.js';
@@ -15,15 +15,6 @@ import { EcosystemError } from './ecosystem-read.js';
 import { appPaths, linkTarget, looksLikePath, safeRealpath } from './paths.js';
 import { appProcesses, desiredInstances, samplePm2 } from './sample.js';
 import { waitForInstances } from './wait.js';
-
-const JLIST_TIMEOUT_MS = 10_000;
-
-/** A look at pm2 that took too long (withDeadline: a timer of its own, see process/deadline.ts). */
-class JlistTimeout extends TimeoutError {}
-
-function jlistTimeout(): JlistTimeout {
-  return new JlistTimeout(`pm2 jlist did not answer within ${JLIST_TIMEOUT_MS / 1000}s.`, 'Check the pm2 daemon (pm2 ping); pm2 kill ends it and every app it runs.');
-}
 
 /**
  * Each release runs from its own folder: `<releasesDir>/current` links to it and pm2 runs the app through
@@ -38,13 +29,8 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
   /** The app's instances; none without asking pm2 when its daemon is down (any pm2 call would start it). */
   const list = async (signal?: AbortSignal): Promise<Pm2Process[]> => {
     if (pm2DaemonPid(deps.env) === undefined) return [];
-    // A stuck daemon must not stall the health gate: each look has its own deadline.
-    const result = await withDeadline(
-      JLIST_TIMEOUT_MS,
-      (deadline) => deps.runner.run({ ...pm2Commands.jlist(), env: homeEnv }, { signal: signal ? AbortSignal.any([deadline, signal]) : deadline }),
-      jlistTimeout,
-    );
-    return appProcesses(parseJlist(result.stdout), name);
+    // A stuck daemon must not stall the health gate: each look has its own deadline (listPm2Processes').
+    return appProcesses(await listPm2Processes(deps.runner, deps.env, signal), name);
   };
   const converge = async (count: number, signal: AbortSignal) => {
     if (deps.runner.dryRun) return;

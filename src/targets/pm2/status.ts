@@ -1,9 +1,9 @@
 import type { Pm2Target } from '../../config/schema.js';
 import type { Target, TargetDeps, TargetStatus } from '../types.js';
-import { pm2Commands } from './commands.js';
 import { pm2DaemonPid } from './daemon.js';
+import { listPm2Processes } from './daemon-list.js';
 import { untimedLogsNote } from './log-files.js';
-import { parseJlist, toInstances } from './parse.js';
+import { toInstances } from './parse.js';
 
 export function createPm2Target(config: Pm2Target, app: string, deps: TargetDeps): Target {
   const name = config.name ?? app;
@@ -15,8 +15,7 @@ export function createPm2Target(config: Pm2Target, app: string, deps: TargetDeps
       if (pm2DaemonPid(deps.env) === undefined) {
         return { kind: 'pm2', name, instances: [], desired, notes: ['pm2 daemon is not running (nothing started yet).'] };
       }
-      const result = await deps.runner.run(pm2Commands.jlist());
-      const processes = parseJlist(result.stdout);
+      const processes = await listPm2Processes(deps.runner, deps.env);
       const instances = toInstances(processes, name, (deps.now ?? Date.now)());
       const untimed = untimedLogsNote(processes, name);
       const notes = instances.length === 0 ? [`No pm2 process named ${name}.`] : untimed ? [untimed] : [];
