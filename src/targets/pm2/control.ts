@@ -3,13 +3,13 @@ import type { DriverDeps } from '../../deploy/types.js';
 import type { ServiceControl } from '../types.js';
 import { pm2Commands } from './commands.js';
 import { pm2DaemonPid } from './daemon.js';
-import { parseJlist } from './parse.js';
+import { listPm2Processes } from './daemon-list.js';
 import { appProcesses } from './sample.js';
 
 /** pm2: `pm2 reload` (a rolling restart in cluster mode), `pm2 stop` and `pm2 start` keep the app in pm2's list, its count and its release. */
 export function createPm2Control(name: string, deps: DriverDeps): ServiceControl {
   const homeEnv: Record<string, string> = deps.env.PM2_HOME ? { PM2_HOME: deps.env.PM2_HOME } : {};
-  const mine = async () => (pm2DaemonPid(deps.env) === undefined ? [] : appProcesses(parseJlist((await deps.runner.run({ ...pm2Commands.jlist(), env: homeEnv })).stdout), name));
+  const mine = async () => (pm2DaemonPid(deps.env) === undefined ? [] : appProcesses(await listPm2Processes(deps.runner, deps.env), name));
   const own = (service: string | undefined) => {
     if (service !== undefined && service !== name) throw new UsageError(`${deps.environment.name} runs the pm2 app ${name}, not ${service}.`, `Name no service, or ${name}.`);
   };

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Runner } from '../../process/runner.js';
-import { pm2Commands } from './commands.js';
+import { listPm2Processes } from './daemon-list.js';
 import { pm2DaemonPid, pm2Home } from './daemon.js';
-import { parseJlist, type Pm2Process } from './parse.js';
+import type { Pm2Process } from './parse.js';
 
 export interface Pm2LogFile {
   file: string;
@@ -26,7 +26,7 @@ const DISCARDED = new Set(['/dev/null', 'NULL', 'nul', '\\\\.\\NUL']);
  */
 export async function pm2LogFiles(runner: Runner, env: Readonly<Record<string, string | undefined>>, name: string): Promise<Pm2LogFile[]> {
   if (pm2DaemonPid(env) !== undefined) {
-    const processes = parseJlist((await runner.run(pm2Commands.jlist())).stdout) as Pm2LogPaths[];
+    const processes = (await listPm2Processes(runner, env)) as Pm2LogPaths[];
     const files = fromJlist(processes, name);
     if (files.length > 0) return files;
   }
