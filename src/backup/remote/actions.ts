@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { OpsError } from '../../errors.js';
 import { isSafety } from '../manifest.js';
 import { listSets } from '../sets.js';
-import { listRemote, type RemoteListing } from './listing.js';
+import { listRemote, type RemoteIo, type RemoteListing } from './listing.js';
 import { remotesOf } from './spec.js';
 import { passThrough, syncRemote, type Upload } from './upload.js';
 
@@ -73,4 +73,21 @@ export async function uploadToRemotes(ctx: Context, env: SelectedEnvironment, di
     );
   }
   return uploads;
+}
+
+/** status: the remotes holding a complete copy of set `id`; a remote that cannot be listed (or configured) shows as `<name>?`. */
+export async function remotesHolding(io: RemoteIo, env: SelectedEnvironment, id: string): Promise<string[]> {
+  const names = (env.config.backup?.remotes ?? []).map((r) => r.name);
+  const held = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const listing = await listRemote(io, remotesOf(env, name)[0]!);
+        return listing.sets.some((s) => s.id === id) ? [name] : [];
+      } catch (error) {
+        if (io.signal.aborted) throw error;
+        return [`${name}?`];
+      }
+    }),
+  );
+  return held.flat();
 }
