@@ -144,7 +144,7 @@ const TABLE = [
   {
     name: 'backup',
     args: '[action] [id]',
-    summary: 'Back up every database and file of the environment as one checksummed set; backup list, backup verify <id>, backup prune',
+    summary: 'Back up every database and file of the environment as one checksummed set, then ship it to backup.remotes; backup list, verify <id>, prune, upload, pull <id>',
     options: [
       { flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' },
       { flags: '--identity <file>', description: 'backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY)' },
