@@ -77,6 +77,10 @@ async function main() {
   const keyFile = path.join(tmp, 'age-key.txt');
   const recipient = spawnSync('age-keygen', ['-o', keyFile]).status === 0 ? execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim() : undefined;
   if (!recipient) console.warn('age-keygen not found: the encrypted variant is not measured');
+  // backup.remotes (issue 17): encrypted, then uploaded through rclone to a local-path remote (the upload pipeline without a network).
+  const shipping = recipient && spawnSync('rclone', ['version']).status === 0;
+  if (recipient && !shipping) console.warn('rclone not found: the encrypted + uploaded variant is not measured');
+  const offsite = path.join(tmp, 'offsite');
 
   for (const sizeMb of sizes) {
     const db = `bench_${sizeMb}`;
@@ -91,11 +95,14 @@ async function main() {
     const config = (extra) => `version: 1\napp: bench\nenvironments:\n  bench:\n    target: { pm2: { name: bench, script: app.js } }\n    databases: { main: { type: postgres, url: "\${DB_URL}" } }\n    backup: { databases: [main]${extra} }\n`;
     writeFileSync(path.join(app, 'opsctl.yaml'), config(''));
     writeFileSync(path.join(app, 'encrypted.yaml'), config(recipient ? `, encrypt: { recipients: [${recipient}] }` : ''));
+    writeFileSync(path.join(app, 'shipped.yaml'), config(recipient ? `, encrypt: { recipients: [${recipient}] }, remotes: [{ name: offsite, type: rclone, remote: "${offsite}" }]` : ''));
     const cliEnv = { ...process.env, DB_URL: `postgresql://postgres:${password}@127.0.0.1:${port}/${db}`, NO_COLOR: '1' };
     const opsctl = [process.execPath, cli, '-c', path.join(app, 'opsctl.yaml'), 'backup', '-e', 'bench', '--json'];
     const encrypted = [process.execPath, cli, '-c', path.join(app, 'encrypted.yaml'), 'backup', '-e', 'bench', '--json'];
+    const shipped = [process.execPath, cli, '-c', path.join(app, 'shipped.yaml'), 'backup', '-e', 'bench', '--json'];
     const raw = ['pg_dump', '-Fc', '-w', '-d', url(db), '-f', path.join(tmp, 'raw.pgdump')];
-    const times = { raw: [], opsctl: [], encrypted: [] };
+    const times = { raw: [], opsctl: [], encrypted: [], shipped: [] };
+    const clear = () => [path.join(app, 'backups'), offsite].forEach((p) => rmSync(p, { recursive: true, force: true }));
     let dumpBytes = 0;
     for (let round = 0; round < rounds; round++) {
       const r = await runOnce(raw, { env: pgEnv });
@@ -112,7 +119,14 @@ async function main() {
       if (e.code !== 0) throw new Error(`opsctl backup (encrypted) failed: ${e.stderr}`);
       times.encrypted.push(e.ms);
       rmSync(path.join(app, 'backups'), { recursive: true, force: true });
+      if (!shipping) continue;
+      const u = await runOnce(shipped, { env: cliEnv });
+      if (u.code !== 0) throw new Error(`opsctl backup (encrypted + uploaded) failed: ${u.stderr}`);
+      times.shipped.push(u.ms);
+      clear();
     }
+    const shipRss = timeBin && shipping ? await peakRssMb(timeBin, shipped, { env: cliEnv }, tmp) : undefined;
+    clear();
     const encRss = timeBin && recipient ? await peakRssMb(timeBin, encrypted, { env: cliEnv }, tmp) : undefined;
     rmSync(path.join(app, 'backups'), { recursive: true, force: true });
     const rss = timeBin ? await peakRssMb(timeBin, opsctl, { env: cliEnv }, tmp) : undefined;
@@ -120,19 +134,21 @@ async function main() {
     const rawMs = summarize(times.raw).median;
     const opsMs = summarize(times.opsctl).median;
     const encMs = recipient ? summarize(times.encrypted).median : undefined;
-    results.push({ sizeMb, onDiskMb: onDisk / 1048576, dumpMb: dumpBytes / 1048576, rawMs, opsMs, ratio: opsMs / rawMs, rssMb: rss, encMs, encRatio: encMs === undefined ? undefined : encMs / rawMs, encRssMb: encRss });
+    const shipMs = shipping ? summarize(times.shipped).median : undefined;
+    results.push({ shipMs, shipRatio: shipMs === undefined ? undefined : shipMs / rawMs, shipRssMb: shipRss, sizeMb, onDiskMb: onDisk / 1048576, dumpMb: dumpBytes / 1048576, rawMs, opsMs, ratio: opsMs / rawMs, rssMb: rss, encMs, encRatio: encMs === undefined ? undefined : encMs / rawMs, encRssMb: encRss });
     psql('postgres', `drop database ${db}`);
   }
 
   const fmt = (n, d = 1) => (n === undefined ? 'n/a' : n.toFixed(d));
   console.log(`\nopsctl backup vs pg_dump -Fc (median of ${rounds} rounds each, alternating), ${os.cpus().length} CPUs, PostgreSQL ${psql('postgres', 'show server_version')}\n`);
-  console.log('| database on disk | dump (-Fc) | pg_dump -Fc | opsctl backup | ratio | opsctl peak RSS | encrypted (age) | ratio | peak RSS |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of results) console.log(`| ${fmt(r.onDiskMb, 0)} MB | ${fmt(r.dumpMb, 0)} MB | ${fmt(r.rawMs / 1000, 2)} s | ${fmt(r.opsMs / 1000, 2)} s | ${fmt(r.ratio, 2)}x | ${fmt(r.rssMb)} MB | ${r.encMs === undefined ? 'n/a' : `${fmt(r.encMs / 1000, 2)} s`} | ${r.encRatio === undefined ? 'n/a' : `${fmt(r.encRatio, 2)}x`} | ${fmt(r.encRssMb)} MB |`);
+  console.log('| database on disk | dump (-Fc) | pg_dump -Fc | opsctl backup | ratio | opsctl peak RSS | encrypted (age) | ratio | peak RSS | encrypted + uploaded | ratio | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${fmt(r.onDiskMb, 0)} MB | ${fmt(r.dumpMb, 0)} MB | ${fmt(r.rawMs / 1000, 2)} s | ${fmt(r.opsMs / 1000, 2)} s | ${fmt(r.ratio, 2)}x | ${fmt(r.rssMb)} MB | ${r.encMs === undefined ? 'n/a' : `${fmt(r.encMs / 1000, 2)} s`} | ${r.encRatio === undefined ? 'n/a' : `${fmt(r.encRatio, 2)}x`} | ${fmt(r.encRssMb)} MB | ${r.shipMs === undefined ? 'n/a' : `${fmt(r.shipMs / 1000, 2)} s`} | ${r.shipRatio === undefined ? 'n/a' : `${fmt(r.shipRatio, 2)}x`} | ${fmt(r.shipRssMb)} MB |`);
   const largest = results.at(-1);
-  const rssValues = results.flatMap((r) => [r.rssMb, r.encRssMb]).filter((v) => v !== undefined);
+  const rssValues = results.flatMap((r) => [r.rssMb, r.encRssMb, r.shipRssMb]).filter((v) => v !== undefined);
   console.log(`\ngoal time: within 1.15x on the largest database: ${largest.ratio <= 1.15 ? 'met' : 'NOT met'} (${fmt(largest.ratio, 2)}x)`);
   if (largest.encRatio !== undefined) console.log(`goal time, encrypted: within 1.3x on the largest database: ${largest.encRatio <= 1.3 ? 'met' : 'NOT met'} (${fmt(largest.encRatio, 2)}x)`);
+  if (largest.shipRatio !== undefined) console.log(`goal time, encrypted + uploaded: within 1.3x on the largest database: ${largest.shipRatio <= 1.3 ? 'met' : 'NOT met'} (${fmt(largest.shipRatio, 2)}x)`);
   const memoryOk = rssValues.length === 0 || Math.max(...rssValues) < 150;
   if (rssValues.length > 0) console.log(`goal memory: flat and under 150 MB: ${memoryOk ? 'met' : 'NOT met'} (${rssValues.map((v) => fmt(v)).join(' MB, ')} MB)`);
   else console.log('goal memory: not measured (no GNU /usr/bin/time)');

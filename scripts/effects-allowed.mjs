@@ -10,6 +10,7 @@ export const ALLOWED = {
   'history/journal.ts': 'appends to the journal, which --dry-run never opens (nothing is journaled); to convert after merge',
   'history/lock.ts': 'the lock file: taken only when not --dry-run, and must be created exclusively (O_EXCL); to convert after merge',
   'history/lock-file.ts': 'the lock file\'s atomic create (link) and stale removal; to convert after merge',
+  'backup/remote/download.ts': 'downloads a remote set into a private partial folder in the backup folder, removed after use (restore --from also under --dry-run, to verify what it would restore), like create.ts',
   'backup/age.ts': 'writes an encrypted part (age\'s output) into the private partial folder of a backup being taken (never under --dry-run), like pack.ts',
   'cleanup/pinned-remove.ts': 'the race-free remover: unlinks relative to a folder opened and checked first, which no path-based effect can express; cleanup calls it only when applying its plan',
   'cleanup/pinned-tree.ts': 'removes a backup set entry by entry through pinned folders (same reason); only when cleanup applies its plan',

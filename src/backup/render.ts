@@ -17,6 +17,8 @@ export interface ListedSet {
   reason: string | null;
   /** The rules that keep it; [] without a policy; null when prune would remove it. */
   keptBy: string[] | null;
+  /** With backup.remotes: where complete copies are (`local` and each remote that holds it). */
+  copies?: string[];
 }
 
 export function renderCreated(data: { dryRun: boolean; set: CreatedSet | null; planned: string[]; environment: string }, style: Style): string {
@@ -41,8 +43,9 @@ export function renderList(data: { environment: string; dir: string; policy: Ret
       formatBytes(s.bytes),
       s.parts.join(', '),
       s.keptBy === null ? style.yellow('pruned next') : s.keptBy.length > 0 ? s.keptBy.join(', ') : style.dim('-'),
+      ...(s.copies ? [s.copies.join(', ')] : []),
     ]);
-    out.push(renderTable(style, ['id', 'created', 'age', 'size', 'parts', 'kept by'], rows));
+    out.push(renderTable(style, ['id', 'created', 'age', 'size', 'parts', 'kept by', ...(data.sets[0]?.copies ? ['copies'] : [])], rows));
     out.push(style.dim(data.policy ? `retention: ${describePolicy(data.policy)}` : 'no backup.retention: prune keeps everything until one is set'));
   }
   for (const item of data.incomplete) out.push(style.yellow(`not a complete set: ${item.name} (${item.problem})`));

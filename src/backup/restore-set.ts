@@ -16,6 +16,8 @@ export interface RestoreOptions {
   safetyBackup?: boolean;
   /** The age identity for encrypted parts (else OPSCTL_AGE_IDENTITY). */
   identity?: string;
+  /** restore --from <remote>: the set is downloaded from there first. */
+  from?: string;
 }
 
 export interface RestoreData {
@@ -31,7 +33,7 @@ export interface RestoreData {
  * Verifies set `id`, confirms, takes a safety backup of what will be overwritten, restores each part and
  * journals it. The caller holds the environment's lock (restore, rollback --restore-db).
  */
-export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
+export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions, safetyDir = dir): Promise<RestoreData> {
   const set = await findSet(dir, env.name, id, (message) => ctx.log.warn(message));
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const targets = planRestore(env, set, only, options.to);
@@ -56,7 +58,7 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   if (!ctx.dryRun) await confirm(ctx, env, set, targets);
 
   const work = async () => {
-    if (takeSafety) data.safetySet = await safetyBackup(ctx, env, dir, set, targets);
+    if (takeSafety) data.safetySet = await safetyBackup(ctx, env, safetyDir, set, targets);
     for (const target of targets) {
       const s = ctx.log.step(`${target.part.name}: restoring ${target.part.file}`);
       try {

@@ -17,11 +17,21 @@ import { isSafety } from '../backup/manifest.js';
 import { databaseAdapter } from '../databases/index.js';
 import { restoreTest, verifySet, type Verification } from '../backup/verify.js';
 import { renderCreated, renderList, renderPrune, renderVerification, type ListedSet } from '../backup/render.js';
+import { copiesByRemote, listRemotes, uploadToRemotes, type RemoteList } from '../backup/remote/actions.js';
+import { pullSet } from '../backup/remote/download.js';
+import { pruneRemote, type RemotePrune } from '../backup/remote/prune.js';
+import { renderPulled, renderRemoteList, renderRemotePrunes, renderUploads } from '../backup/remote/render.js';
+import { oneRemote, remotesOf } from '../backup/remote/spec.js';
+import type { Upload } from '../backup/remote/upload.js';
 import type { Style } from '../output/style.js';
 import { plural } from '../output/table.js';
 
 export interface BackupOptions {
   restoreTest?: boolean;
+  /** list/prune --remote [name]: the remotes instead of the local folder (true: every remote). */
+  remote?: string | boolean;
+  /** pull --from <remote>. */
+  from?: string;
   /** backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY). */
   identity?: string;
 }
@@ -30,20 +40,36 @@ export type BackupData =
   | { action: 'create'; environment: string; dryRun: boolean; set: CreatedSet | null; planned: string[] }
   | { action: 'list'; environment: string; dir: string; policy: RetentionPolicy | null; sets: ListedSet[]; incomplete: { name: string; problem: string }[] }
   | { action: 'verify'; environment: string; verification: Verification }
-  | { action: 'prune'; environment: string; dryRun: boolean; plan: PrunePlan; removed: string[] };
+  | { action: 'prune'; environment: string; dryRun: boolean; plan: PrunePlan; removed: string[] }
+  | { action: 'list-remote'; environment: string; remotes: RemoteList[] }
+  | { action: 'prune-remote'; environment: string; dryRun: boolean; remotes: RemotePrune[] }
+  | { action: 'pull'; environment: string; dryRun: boolean; id: string; remote: string }
+  | { action: 'upload'; environment: string; dryRun: boolean; uploads: Upload[] };
 
-const ACTIONS = ['list', 'verify', 'prune'];
+const ACTIONS = ['list', 'verify', 'prune', 'pull', 'upload'];
+const TAKES_ID = ['verify', 'pull'];
 
 export async function run(ctx: Context, options: BackupOptions, args: string[]): Promise<CommandResult<BackupData>> {
   const [action, id, ...rest] = args;
   if (action !== undefined && !ACTIONS.includes(action)) {
     throw new UsageError(`Unknown backup action "${action}".`, 'Use: opsctl backup, opsctl backup list, opsctl backup verify <id>, opsctl backup prune.');
   }
-  if (rest.length > 0 || (id !== undefined && action !== 'verify')) throw new UsageError(`Unexpected argument "${rest[0] ?? id}".`, 'Only backup verify takes an id.');
+  if (rest.length > 0 || (id !== undefined && !TAKES_ID.includes(action ?? ''))) throw new UsageError(`Unexpected argument "${rest[0] ?? id}".`, 'Only backup verify and backup pull take an id.');
   const env = ctx.environment();
   const dir = resolveFrom(env, env.config.backup?.dir ?? 'backups');
+  const remoteName = typeof options.remote === 'string' ? options.remote : undefined;
+  if (action === 'list' && options.remote) return { data: { action: 'list-remote', environment: env.name, remotes: await listRemotes(ctx, env, remoteName) } };
   if (action === 'list') return { data: await list(ctx, env, dir) };
+  if (action === 'prune' && options.remote) return { data: await pruneRemotes(ctx, env, remoteName) };
   if (action === 'prune') return { data: await prune(ctx, env, dir) };
+  if (action === 'upload') return { data: await upload(ctx, env, dir, remoteName) };
+  if (action === 'pull') {
+    if (!id) throw new UsageError('backup pull needs the id of a set on the remote.', 'Run opsctl backup list --remote to see them, or use latest.');
+    const remote = oneRemote(env, options.from);
+    const pull = () => pullSet(ctx, env, dir, remote, id);
+    const pulled = ctx.dryRun ? await pull() : await withLock(env.stateDir, env.name, `opsctl backup pull ${id}`, pull);
+    return { data: { action: 'pull', environment: env.name, dryRun: ctx.dryRun, id: pulled, remote: remote.name } };
+  }
   if (action === 'verify') {
     if (!id) throw new UsageError('backup verify needs the id of a set.', 'Run opsctl backup list to see them, or use latest.');
     const data = await verify(ctx, env, dir, id, options);
@@ -54,7 +80,7 @@ export async function run(ctx: Context, options: BackupOptions, args: string[]):
 
 /** Under cron nobody reads the exit code: once the environment is known, every failure (config, lock, run) pings /fail and alerts. */
 async function create(ctx: Context, env: SelectedEnvironment, dir: string): Promise<BackupData> {
-  if (ctx.dryRun) return { action: 'create', environment: env.name, dryRun: true, set: null, planned: await planOnly(ctx, planParts(env), dir) };
+  if (ctx.dryRun) return { action: 'create', environment: env.name, dryRun: true, set: null, planned: await planOnly(ctx, env, planParts(env), dir) };
   try {
     const parts = planParts(env);
     return await withLock(env.stateDir, env.name, 'opsctl backup', async () => {
@@ -64,6 +90,8 @@ async function create(ctx: Context, env: SelectedEnvironment, dir: string): Prom
         return { value: created, details: { id: created.id, dir: created.dir, bytes: created.manifest.bytes, parts: created.manifest.parts.map((p) => ({ name: p.name, kind: p.kind, bytes: p.bytes, sha256: p.sha256 })) } };
       });
       ctx.log.info(`backup ${set.id} of ${env.name} complete: ${plural(set.manifest.parts.length, 'part')} in ${set.dir}`);
+      // Off-site after the set is whole locally; a failed upload throws here, so it pings /fail and alerts below.
+      await uploadToRemotes(ctx, env, dir);
       await ping(ctx, env, 'success', `backup ${set.id} complete`);
       return { action: 'create', environment: env.name, dryRun: false, set, planned: [] };
     });
@@ -77,7 +105,7 @@ async function create(ctx: Context, env: SelectedEnvironment, dir: string): Prom
 }
 
 /** --dry-run: every check that reads only, then the commands that would write, as `would run:` lines. */
-async function planOnly(ctx: Context, parts: readonly PartPlan[], dir: string): Promise<string[]> {
+async function planOnly(ctx: Context, env: SelectedEnvironment, parts: readonly PartPlan[], dir: string): Promise<string[]> {
   await preflight(ctx, parts);
   const planned: string[] = [];
   for (const part of parts) {
@@ -86,6 +114,7 @@ async function planOnly(ctx: Context, parts: readonly PartPlan[], dir: string): 
     planned.push(`${part.name} -> ${part.file}`);
   }
   ctx.log.plan(`would write manifest.json last and publish the set in ${dir}`);
+  for (const remote of remotesOf(env)) ctx.log.plan(`would upload it to ${remote.name} (${remote.base}), file by file, manifest.json last`);
   return planned;
 }
 
@@ -93,6 +122,7 @@ async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promis
   const { sets, incomplete } = await listSets(dir, env.name);
   const policy = env.config.backup?.retention;
   const decisions = isEmptyPolicy(policy) ? undefined : new Map(applyRetention(datedSets(sets), policy!, ctx.now()).map((d) => [d.id, d]));
+  const copies = remotesOf(env).length > 0 ? await copiesByRemote(ctx, env) : undefined;
   const listed = sets.map((set): ListedSet => {
     const decision = decisions?.get(set.id);
     return {
@@ -104,6 +134,7 @@ async function list(ctx: Context, env: SelectedEnvironment, dir: string): Promis
       kind: isSafety(set.manifest) ? 'safety' : 'regular',
       reason: set.manifest.reason ?? null,
       keptBy: decision ? (decision.keep ? decision.reasons : null) : [],
+      ...(copies ? { copies: ['local', ...(copies.get(set.id) ?? [])] } : {}),
     };
   });
   return { action: 'list', environment: env.name, dir, policy: policy && !isEmptyPolicy(policy) ? policy : null, sets: listed, incomplete };
@@ -160,8 +191,40 @@ async function prune(ctx: Context, env: SelectedEnvironment, dir: string): Promi
   );
 }
 
+/** backup upload: what each remote lacks, sent now (the same step a backup ends with). */
+async function upload(ctx: Context, env: SelectedEnvironment, dir: string, name: string | undefined): Promise<BackupData> {
+  if (remotesOf(env, name).length === 0) throw new UsageError(`${env.name} has no backup.remotes: nothing to upload to.`, 'Add one under backup.remotes in opsctl.yaml (see README, "Off-site copies").');
+  const send = () => uploadToRemotes(ctx, env, dir, name);
+  const uploads = ctx.dryRun ? await send() : await withLock(env.stateDir, env.name, 'opsctl backup upload', send);
+  return { action: 'upload', environment: env.name, dryRun: ctx.dryRun, uploads };
+}
+
+async function pruneRemotes(ctx: Context, env: SelectedEnvironment, name: string | undefined): Promise<BackupData> {
+  const remotes = remotesOf(env, name);
+  const work = async () => {
+    const prunes: RemotePrune[] = [];
+    for (const remote of remotes) prunes.push(await pruneRemote(ctx, remote));
+    return prunes;
+  };
+  if (ctx.dryRun) return { action: 'prune-remote', environment: env.name, dryRun: true, remotes: await work() };
+  return withLock(env.stateDir, env.name, 'opsctl backup prune --remote', () =>
+    recordOperation(journalOf(ctx, env), 'backup-prune', async () => {
+      const prunes = await work();
+      return { value: { action: 'prune-remote' as const, environment: env.name, dryRun: false, remotes: prunes }, details: { remotes: prunes.map((p) => ({ remote: p.remote, removed: p.removed })) } };
+    }),
+  );
+}
+
 export function render(data: BackupData, style: Style): string {
   switch (data.action) {
+    case 'list-remote':
+      return renderRemoteList(data.remotes, style);
+    case 'prune-remote':
+      return renderRemotePrunes(data.remotes, data.dryRun, style);
+    case 'pull':
+      return renderPulled(data.id, data.remote, data.dryRun, style);
+    case 'upload':
+      return renderUploads(data.uploads, style);
     case 'create':
       return renderCreated(data, style);
     case 'list':

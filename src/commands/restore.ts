@@ -3,6 +3,7 @@ import type { CommandResult, Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { withLock } from '../history/lock.js';
 import { restoreSet, type RestoreData, type RestoreOptions } from '../backup/restore-set.js';
+import { restoreFromRemote } from '../backup/remote/restore-from.js';
 import type { Style } from '../output/style.js';
 import { renderTable } from '../output/table.js';
 
@@ -13,9 +14,10 @@ export async function run(ctx: Context, options: RestoreOptions, args: string[])
   if (!id || extra) throw new UsageError('restore takes one backup set id.', 'Run opsctl backup list to see them, or use latest.');
   const env = ctx.environment();
   const dir = resolveFrom(env, env.config.backup?.dir ?? 'backups');
-  if (ctx.dryRun) return { data: await restoreSet(ctx, env, dir, id, options) };
+  const restore = () => (options.from !== undefined ? restoreFromRemote(ctx, env, dir, id, options) : restoreSet(ctx, env, dir, id, options));
+  if (ctx.dryRun) return { data: await restore() };
   // The lock is taken before the set is looked up, verified and confirmed: a prune cannot remove it in between.
-  const done = await withLock(env.stateDir, env.name, `opsctl restore ${id}`, () => restoreSet(ctx, env, dir, id, options));
+  const done = await withLock(env.stateDir, env.name, `opsctl restore ${id}`, restore);
   return { data: done };
 }
 

@@ -74,7 +74,7 @@ export async function run(ctx: Context, options: { history?: string }): Promise<
     }),
     readLock(env.stateDir, env.name),
     readEntries(env.stateDir, { environment: env.name, limit }),
-    lastBackup(env, ctx.now()),
+    lastBackup(env, ctx.now(), ctx),
     deployedRelease(env.stateDir, env.name),
   ]);
   const own = targetStatus.instances.filter((i) => !targetStatus.service || i.service === targetStatus.service);

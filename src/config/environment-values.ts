@@ -23,5 +23,6 @@ export function registerSecrets(config: EnvironmentConfig): EnvironmentConfig {
   if (config.alerts?.webhook && !config.alerts.webhook.includes('${')) registerSecret(config.alerts.webhook);
   if (config.backup?.ping) registerUrlSecrets(config.backup.ping);
   for (const db of Object.values(config.databases)) registerUrlSecrets(db.url);
+  for (const remote of config.backup?.remotes ?? []) if (remote.type === 's3') [remote.accessKeyId, remote.secretAccessKey].filter((v) => !v.includes('${')).forEach(registerSecret);
   return config;
 }

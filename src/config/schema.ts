@@ -212,6 +212,8 @@ const health = z.strictObject({
   dns: z.array(dnsProbe).default([]),
   /** false: no host probes; absent: disk, memory and load with the manuals' thresholds. */
   host: z.union([z.literal(false), hostProbes]).optional(),
+  /** Freshness: the newest set (local, and on each remote) older than maxAge, or none, is degraded. */
+  backups: z.strictObject({ maxAge: duration }).optional(),
 });
 
 const database = z.strictObject({
@@ -237,8 +239,33 @@ const encrypt = z
   })
   .refine((e) => e.recipients.length > 0 || e.recipientsFile !== undefined, 'needs recipients or a recipientsFile');
 
+/**
+ * An off-site copy of every set: an S3-compatible bucket, or any rclone remote (`name:path`, `:sftp,...:path`,
+ * a local path). Both run through rclone. S3 credentials are ${VAR} references only, handed to rclone in its environment.
+ */
+// Written as ${VAR} (the value lives in the environment or .env); interpolated before this schema sees it.
+const secretRef = z.string().min(1);
+const remoteCommon = { name, retention: retention.optional() };
+const remote = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...remoteCommon,
+    type: z.literal('s3'),
+    endpoint: z.string().min(1).optional(),
+    bucket: z.string().min(3),
+    prefix: z.string().default(''),
+    region: z.string().min(1).optional(),
+    accessKeyId: secretRef,
+    secretAccessKey: secretRef,
+  }),
+  z.strictObject({ ...remoteCommon, type: z.literal('rclone'), remote: z.string().min(1) }),
+]);
+
 const backup = z.strictObject({
   dir: z.string().default('backups'),
+  remotes: z
+    .array(remote)
+    .default([])
+    .refine((list) => new Set(list.map((r) => r.name)).size === list.length, 'name the same remote twice'),
   encrypt: encrypt.optional(),
   databases: z.array(z.string()).default([]),
   files: z.array(z.string()).default([]),

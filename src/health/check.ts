@@ -9,6 +9,7 @@ import { delay } from '../process/delay.js';
 import { redact } from '../process/redact.js';
 import type { Runner } from '../process/runner.js';
 import { isDatabaseKind } from '../databases/kinds.js';
+import { freshnessProbes } from './backup-freshness.js';
 import { databaseProbe, probeDatabase } from './database.js';
 import { HOST_DEFAULTS, probeDisk, probeLoad, probeMemory } from './host.js';
 import { probeHttp, type Attempt } from './http.js';
@@ -66,7 +67,7 @@ export function planProbes(env: SelectedEnvironment, deps: ProbeDeps, only?: rea
       },
     };
   });
-  const host = hostProbes(env).map((probe): ProbeSpec => ({ name: probe.name, kind: probe.kind, build: () => probe }));
+  const host = [...hostProbes(env), ...freshnessProbes(env, deps)].map((probe): ProbeSpec => ({ name: probe.name, kind: probe.kind, build: () => probe }));
   return selectProbes([...endpoints, ...networkProbes(env, defaultTimeout), ...databases, ...host], only).map((spec) => spec.build());
 }
 
@@ -74,7 +75,8 @@ export function planProbes(env: SelectedEnvironment, deps: ProbeDeps, only?: rea
 export function probeNames(env: SelectedEnvironment): Set<string> {
   const { health } = env.config;
   const network = [...health.metrics, ...health.tcp, ...health.dns].map((p) => p.name);
-  return new Set([...health.endpoints.map((e) => e.name), ...network, ...health.databases, ...hostProbes(env).map((p) => p.name)]);
+  const backups = health.backups && env.config.backup ? ['backup:local', ...(env.config.backup.remotes ?? []).map((r) => `backup:${r.name}`)] : [];
+  return new Set([...health.endpoints.map((e) => e.name), ...network, ...health.databases, ...hostProbes(env).map((p) => p.name), ...backups]);
 }
 
 function hostProbes(env: SelectedEnvironment): PlannedProbe[] {
@@ -125,6 +127,7 @@ export function selectProbes<P extends Pick<PlannedProbe, 'name' | 'kind'>>(prob
     endpoints: (p) => ['http', 'metrics', 'tcp', 'dns'].includes(p.kind),
     databases: (p) => isDatabaseKind(p.kind),
     host: (p) => ['disk', 'memory', 'load'].includes(p.kind),
+    backups: (p) => p.kind === 'backup',
   };
   const unknown = only.filter((word) => !groups[word] && !probes.some((p) => matches(p, word)));
   if (unknown.length > 0) {

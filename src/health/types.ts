@@ -3,7 +3,7 @@ import type { DatabaseKind } from '../databases/kinds.js';
 /** A probe's verdict. `unknown`: it could not be checked (a client tool is missing), which is not the same as down. */
 export type HealthState = 'healthy' | 'degraded' | 'unknown' | 'unhealthy';
 
-export type ProbeKind = 'http' | 'metrics' | 'tcp' | 'dns' | DatabaseKind | 'disk' | 'memory' | 'load' | 'log-rule' | 'schedule';
+export type ProbeKind = 'http' | 'metrics' | 'tcp' | 'dns' | DatabaseKind | 'disk' | 'memory' | 'load' | 'log-rule' | 'schedule' | 'backup';
 
 export interface ProbeResult {
   name: string;

@@ -27,6 +27,7 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'mongorestore', versionCommand: probe('mongorestore', ['--version']), install: MONGO_HINT },
   { name: 'mongosh', versionCommand: probe('mongosh', ['--version']), install: 'Install the MongoDB Shell (https://www.mongodb.com/try/download/shell) and put mongosh on PATH.' },
   { name: 'age', versionCommand: probe('age', ['--version']), install: 'Install age (Debian/Ubuntu: apt-get install age; Windows: the release from https://github.com/FiloSottile/age/releases) and put it on PATH.' },
+  { name: 'rclone', versionCommand: probe('rclone', ['version']), install: 'Install rclone (Debian/Ubuntu: apt-get install rclone; others: https://rclone.org/install/) and put it on PATH.' },
   { name: 'redis-cli', versionCommand: probe('redis-cli', ['--version']), install: 'Install the Redis command-line client (Debian/Ubuntu: apt-get install redis-tools; Windows: Memurai or WSL).' },
 ];
 

@@ -144,17 +144,22 @@ const TABLE = [
   {
     name: 'backup',
     args: '[action] [id]',
-    summary: 'Back up every database and file of the environment as one checksummed set; backup list, backup verify <id>, backup prune',
+    summary: 'Back up every database and file of the environment as one checksummed set, then ship it to backup.remotes; backup list, verify <id>, prune, upload, pull <id>',
     options: [
       { flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' },
       { flags: '--identity <file>', description: 'backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY)' },
+      { flags: '--remote [name]', description: 'backup list / prune: the sets on backup.remotes (all, or this one) instead of the local folder' },
+      { flags: '--from <remote>', description: 'backup pull: the remote to download the set from (needed when there are several)' },
     ],
-    actions: ['list', 'verify', 'prune'],
+    actions: ['list', 'verify', 'prune', 'pull', 'upload'],
     examples: [
       'opsctl backup -e production',
       'opsctl backup list -e production',
       'opsctl backup verify latest -e production --restore-test',
       'opsctl backup prune -e production --dry-run',
+      'opsctl backup list --remote -e production',
+      'opsctl backup pull latest --from offsite -e production',
+      'opsctl backup prune --remote offsite -e production',
       '0 2 * * * cd /srv/app && opsctl backup -e production >>/var/log/opsctl-backup.log 2>&1  # from cron',
     ],
   },
@@ -167,11 +172,13 @@ const TABLE = [
       { flags: '--to <database>', description: 'restore the one database part into another database: a name under databases, or a URL' },
       { flags: '--no-safety-backup', description: 'do not back up the current state first' },
       { flags: '--identity <file>', description: 'the age identity that decrypts an encrypted set (else OPSCTL_AGE_IDENTITY)' },
+      { flags: '--from <remote>', description: 'download the set from this backup.remotes entry first (when the local copy is gone)' },
     ],
     examples: [
       'opsctl restore latest -e production',
       'opsctl restore 20261123T020000Z -e production --only files --yes',
       'opsctl restore latest -e production --only main --to staging_main   # production\'s data into staging',
+      'opsctl restore latest -e production --from offsite --identity ~/keys/backup.age',
     ],
   },
   {

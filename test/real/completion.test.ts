@@ -52,7 +52,7 @@ describe.skipIf(!hasBash)('bash completion (real bash, the script sourced)', () 
     expect(complete('opsctl -e production sch')).toEqual(['schedule']);
   });
   it('completes a command\'s options and the global ones', () => {
-    expect(complete('opsctl backup --re')).toEqual(['--restore-test']);
+    expect(complete('opsctl backup --re')).toEqual(['--restore-test', '--remote']);
     expect(complete('opsctl schedule --da')).toEqual(['--daily']);
     expect(complete('opsctl status --dr')).toEqual(['--dry-run']);
     expect(complete('opsctl --js')).toEqual(['--json']);
@@ -72,7 +72,7 @@ describe.skipIf(!hasBash)('bash completion (real bash, the script sourced)', () 
     expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
   });
   it('completes the actions of backup, runbook, lock and schedule, and runbook names after show and run', () => {
-    expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune']);
+    expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune', 'pull', 'upload']);
     expect(complete('opsctl -e production lock r')).toEqual(['release']);
     expect(complete('opsctl schedule ')).toEqual(['list', 'remove']);
     expect(complete('opsctl runbook ')).toEqual(['list', 'show', 'run']);
@@ -139,7 +139,7 @@ describe.skipIf(!hasZsh)('zsh completion script', () => {
     expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
   });
   it('offers actions, runbook names and --help once', () => {
-    expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune']);
+    expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune', 'pull', 'upload']);
     expect(complete('opsctl runbook run ')).toEqual(expect.arrayContaining(['dr-drill', 'morning-check']));
     expect(complete('opsctl deploy --').filter((o) => o === '--help')).toEqual(['--help']);
   });

@@ -30,7 +30,7 @@ export function filesBackupApp(label: string): FilesApp {
 }
 
 /** opsctl.yaml of app `shop` whose production backs up database `main` (URL from DB_URL) with `backup`'s other keys. */
-export function writePostgresBackupConfig(dir: string, backup: Record<string, unknown>): void {
+export function writePostgresBackupConfig(dir: string, backup: Record<string, unknown>, more: Record<string, unknown> = {}): void {
   writeConfig(dir, {
     version: 1,
     app: 'shop',
@@ -39,6 +39,7 @@ export function writePostgresBackupConfig(dir: string, backup: Record<string, un
         target: { pm2: { name: 'shop', script: 'app.js' } },
         databases: { main: { type: 'postgres', url: '${DB_URL}' } },
         backup: { dir: 'backups', databases: ['main'], ...backup },
+        ...more,
       },
     },
   });
