@@ -3,7 +3,7 @@
 // The signal lands inside a step by a marker, never a sleep: the build runs a script that writes
 // `<step>.reached` and blocks when told to; the gate probes an endpoint of this test that holds its answer.
 // The switch itself is covered by service-control-pm2.test.ts.
-import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,26 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, isAlive, makeTempDir, parseJson, removeTempDirs, runCli, startCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
 import { freePort, getOnce, jlist, killPm2, makeReleaseRepo, pathWithPm2, type ReleaseRepo } from '../support/real-pm2.js';
 import { requireTools } from '../support/real-tools.js';
+import { stepBlocker, type StepBlocker } from '../support/step-blocker.js';
 
 const available = requireTools('pm2', 'git', 'posix-signals');
-
-/** Exits 0 unless `<control>/stop-at` names its step: then it says so in `<step>.reached` and blocks until killed. */
-const BLOCKER = `const fs = require('node:fs');
-const path = require('node:path');
-const [control, step] = process.argv.slice(2);
-let stopAt = '';
-try { stopAt = fs.readFileSync(path.join(control, 'stop-at'), 'utf8').trim(); } catch {}
-if (stopAt !== step) process.exit(0);
-fs.writeFileSync(path.join(control, step + '.reached'), String(process.pid));
-setInterval(() => {}, 1 << 30);
-`;
 
 interface Listed { pid: number; name: string; pm2_env: { status: string; env?: Record<string, string> } }
 
 describe.skipIf(!available)('Ctrl-C at each step of a deploy, then status and another deploy (built CLI, real pm2, real git)', () => {
   const name = `opsctl-int-${uniqueSuffix()}`;
   let dir: string;
-  let control: string;
+  let blocker: StepBlocker;
   let home: string;
   let app: string;
   let port: number;
@@ -43,10 +33,8 @@ describe.skipIf(!available)('Ctrl-C at each step of a deploy, then status and an
   beforeAll(async () => {
     await ensureBuilt();
     dir = makeTempDir('deploy-interrupt');
-    control = makeTempDir('interrupt-control');
+    blocker = stepBlocker(makeTempDir('interrupt-control'));
     home = path.join(dir, 'pm2-home');
-    const blocker = path.join(control, 'block.cjs');
-    writeFileSync(blocker, BLOCKER);
     gate = http.createServer((req, res) => {
       if (!holdGate) return void res.end('ok');
       held.push(res);
@@ -62,7 +50,7 @@ describe.skipIf(!available)('Ctrl-C at each step of a deploy, then status and an
       environments: {
         prod: {
           stateDir: path.join(dir, 'state'),
-          source: { repo: '..', ref: 'main', build: [`${process.execPath} ${blocker} ${control} build`] },
+          source: { repo: '..', ref: 'main', build: [blocker.line('build')] },
           target: { pm2: { name, script: 'server.cjs', instances: 2, env: { PORT: String(port) } } },
           deploy: { gate: { passes: 2, interval: '500ms', settle: '1s', timeout: '90s' } },
           health: {
@@ -86,7 +74,7 @@ describe.skipIf(!available)('Ctrl-C at each step of a deploy, then status and an
   const env = () => cleanEnv({ PM2_HOME: home, PATH: pathWithPm2() });
   const cli = (...args: string[]) => runCli([...args, '-e', 'prod'], { cwd: app, env: env(), timeoutMs: 240_000 });
   const start = (...args: string[]) => startCli([...args, '-e', 'prod'], { cwd: app, env: env(), timeoutMs: 240_000 });
-  const stopAt = (step: string) => writeFileSync(path.join(control, 'stop-at'), step);
+  const stopAt = (step: string) => blocker.stopAt(step);
   const link = () => path.basename(readlinkSync(path.join(dir, 'state', 'releases', 'prod', 'current')));
 
   /** What runs, as pm2, the app and the link say: pids and release of each instance, the served release, the link. */
@@ -128,8 +116,7 @@ describe.skipIf(!available)('Ctrl-C at each step of a deploy, then status and an
     stopAt('build');
     const a = start('deploy', '--ref', v2, '--json');
     const aErr = stderrOf(a);
-    await waitFor('the build to block', () => existsSync(path.join(control, 'build.reached')), 120_000, 50);
-    const builder = Number(readFileSync(path.join(control, 'build.reached'), 'utf8'));
+    const builder = await waitFor('the build to block', () => blocker.reached('build'), 120_000, 50);
     const b = start('deploy', '--ref', v2, '--lock-wait', '10m', '--json');
     const bErr = stderrOf(b);
     await waitFor('B to wait for the lock', () => bErr.text.includes('--lock-wait'), 60_000, 50);
