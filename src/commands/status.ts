@@ -121,6 +121,9 @@ export function render(data: StatusData, style: Style): string {
   ]);
   const parts = [header];
   if (target.instances.length > 0) parts.push(renderInstances(target, style));
+  if (target.instances.some((i) => i.restartsSince === 'lifetime')) {
+    parts.push(style.dim("restarts: pm2's counts over the app's life (lifetime), as opsctl recorded none at a switch to the release these instances run (started or reloaded by hand, or under another pm2 daemon); the next deploy counts from its switch."));
+  }
   for (const note of target.notes) parts.push(style.yellow(note));
   parts.push(data.history.length > 0 ? renderHistory(data.history, style) : style.dim('No operations recorded yet.'));
   return parts.join('\n\n');

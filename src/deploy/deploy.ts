@@ -77,6 +77,11 @@ async function needsDeploy(session: SourceSession, ref: ResolvedRef, force: bool
     throw new UsageError(`Release ${ref.shortSha} failed its health gate on ${env.name}${when ? ` (${when})` : ''} and was marked bad.`, 'Deploy a fixed commit, or this one again with --force.');
   }
   if (ledger.current !== ref.sha) return true;
+  // Interrupted during its gate, the release runs unverified: this deploy holds it to the gate again.
+  if (!ledger.good.includes(ref.sha)) {
+    ctx.log.warn(`${ref.shortSha} runs on ${env.name} but never passed the health gate (an interrupted deploy): deploying it again`);
+    return true;
+  }
   const sample = await session.driver.sample(preparedAt(session.layout, ref, imageFor(env, ref.sha)));
   if (!sample.ready) ctx.log.warn(`${ref.shortSha} is the deployed release, but ${session.driver.name} is not up on it (${sample.problems.join('; ') || sample.summary}): deploying it again`);
   return !sample.ready;

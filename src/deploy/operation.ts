@@ -5,7 +5,7 @@ import { journalOf, recordOperation } from '../history/journal.js';
 import { withLock } from '../history/lock.js';
 import { foldersBeyond, linkedFolder, listReleaseFolders, releaseFolder, removeReleaseFolder } from './releases.js';
 import { journalDetailsOf, journalResultOf, type DeployResult } from './result.js';
-import { settleInterrupted } from './interrupted.js';
+import { settleInterrupted, stoppedBeforeSwitch } from './interrupted.js';
 import { openSession, type DriverFactory, type Session, type SourceSession } from './session.js';
 import { Steps } from './steps.js';
 
@@ -27,14 +27,16 @@ type Body = (session: Session, result: DeployResult) => Promise<void>;
 export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: OperationSpec, body: Body): Promise<DeployResult> {
   const steps = new Steps(ctx.log, () => ctx.now(), ctx.dryRun);
   const started = ctx.now();
+  let began = false;
   const attempt = async (): Promise<DeployResult> => {
+    began = true;
     const session = await openSession(ctx, env, spec.makeDriver, steps);
     const result = emptyResult(session, spec.operation);
     try {
       await body(session, result);
     } catch (error) {
       const switched = result.running !== result.previous;
-      if (ctx.signal.aborted && !switched && !ctx.dryRun) ctx.log.warn(`${spec.operation} stopped before the switch: ${env.name} was not changed.`);
+      if (ctx.signal.aborted && !switched && !ctx.dryRun) ctx.log.warn(stoppedBeforeSwitch(session, result));
       if (ctx.signal.aborted && switched) result.outcome = 'interrupted';
       else if (ctx.signal.aborted || toOpsError(error).exitCode !== 1) throw error;
       else result.outcome = 'failed';
@@ -52,7 +54,11 @@ export async function withRelease(ctx: Context, env: SelectedEnvironment, spec: 
       const value = await attempt();
       return { value, result: journalResultOf(value), details: value.release ? journalDetailsOf(value) : { outcome: value.outcome, error: value.error } };
     }),
-  );
+  ).catch((error: unknown) => {
+    // Stopped while --lock-wait waited: nothing of this run started, so nothing is left to clean up.
+    if (ctx.signal.aborted && !began) ctx.log.warn(`${spec.operation} stopped while waiting for the lock: nothing was started on ${env.name}.`);
+    throw error;
+  });
   if (result.outcome === 'interrupted') {
     // The JSON result says what runs now; the exit code stays the interruption's.
     ctx.log.error(`${spec.operation} interrupted after the switch on ${env.name}: ${result.hint}`);

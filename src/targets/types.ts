@@ -17,6 +17,8 @@ export interface Instance {
   id?: string;
   state: string;
   restarts: number;
+  /** pm2: `restarts` count since the release was switched to, or over the app's life when opsctl recorded nothing. */
+  restartsSince?: 'release' | 'lifetime';
   cpuPercent?: number;
   memoryBytes?: number;
   startedAt?: string;

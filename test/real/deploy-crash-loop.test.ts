@@ -1,11 +1,9 @@
 // Issue 14 part 2 as reported: a release that crashes 3 s after it starts stayed live for two minutes.
 // The built CLI, a real pm2 daemon (its own PM2_HOME), a real git repository and the default gate.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, writeConfig } from '../support/real-cli.js';
-import { freePort, getOnce, jlist, killPm2, pathWithPm2 } from '../support/real-pm2.js';
+import { cleanEnv, ensureBuilt, parseJson, removeTempDirs, runCli, uniqueSuffix } from '../support/real-cli.js';
+import { getOnce, jlist, killPm2, pathWithPm2 } from '../support/real-pm2.js';
+import { pm2AppFixture } from '../support/pm2-script-repo.js';
 import { requireTools } from '../support/real-tools.js';
 
 const available = requireTools('pm2', 'git');
@@ -18,40 +16,14 @@ ${crash ? `setTimeout(() => { throw new Error('boom from ${version}: the databas
 
 describe.skipIf(!available)('a crash-looping release is rolled back within seconds, with its own last lines (built CLI, real pm2, default gate)', () => {
   const name = `opsctl-crash-${uniqueSuffix()}`;
-  let dir: string;
   let home: string;
   let app: string;
   let port: number;
-  const shas: string[] = [];
+  let shas: string[] = [];
 
   beforeAll(async () => {
     await ensureBuilt();
-    dir = makeTempDir('deploy-crash-loop');
-    home = path.join(dir, 'pm2-home');
-    const repo = path.join(dir, 'repo');
-    app = path.join(repo, 'app');
-    port = await freePort();
-    mkdirSync(app, { recursive: true });
-    const git = (...args: string[]) => execa('git', ['-C', repo, ...args], { env: cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' }), extendEnv: false });
-    await git('init', '-q', '-b', 'main');
-    writeConfig(app, {
-      version: 1,
-      app: 'crashy',
-      environments: {
-        prod: {
-          stateDir: path.join(dir, 'state'),
-          source: { repo: '..', ref: 'main' },
-          target: { pm2: { name, script: 'server.cjs', instances: 2, env: { PORT: String(port) } } },
-          health: { endpoints: [{ name: 'web', url: `http://127.0.0.1:${port}/` }] },
-        },
-      },
-    });
-    for (const [version, crash] of [['v1', false], ['v2', true]] as const) {
-      writeFileSync(path.join(app, 'server.cjs'), server(version, crash));
-      await git('add', '-A');
-      await git('commit', '-q', '-m', version);
-      shas.push((await git('rev-parse', 'HEAD')).stdout.trim());
-    }
+    ({ home, app, port, shas } = await pm2AppFixture('deploy-crash-loop', name, () => [server('v1', false), server('v2', true)]));
   }, 120_000);
 
   afterAll(async () => {

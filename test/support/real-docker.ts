@@ -66,6 +66,8 @@ export interface ReleaseSpec {
   healthy?: boolean;
   /** The container exits at once with this code (a release that crashes). */
   exitCode?: number;
+  /** The container serves, then after `seconds` writes `message` to stderr and exits 3 (a release that crash-loops). */
+  crashAfter?: { seconds: number; message: string };
 }
 
 /**
@@ -96,7 +98,10 @@ export async function makeReleaseRepo(dir: string, releases: readonly ReleaseSpe
 }
 
 function dockerfile(release: ReleaseSpec): string {
-  const cmd = release.exitCode === undefined ? '["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]' : `["/bin/busybox", "sh", "-c", "exit ${release.exitCode}"]`;
+  const crash = release.crashAfter && `/bin/busybox httpd -p 8080 -h /www; /bin/busybox sleep ${release.crashAfter.seconds}; echo '${release.crashAfter.message}' >&2; exit 3`;
+  const cmd = crash
+    ? JSON.stringify(['/bin/busybox', 'sh', '-c', crash])
+    : release.exitCode === undefined ? '["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]' : `["/bin/busybox", "sh", "-c", "exit ${release.exitCode}"]`;
   return [
     'FROM scratch',
     'COPY app/ /',

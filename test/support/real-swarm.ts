@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { isAlive, waitFor } from './real-cli.js';
-import { docker } from './real-docker.js';
+import { containersWithLabel, docker } from './real-docker.js';
 import { probeCommand, requireTool } from './real-tools.js';
 
 const LEASE = path.join(os.tmpdir(), 'opsctl-real-swarm.lease');
@@ -146,4 +146,15 @@ export async function startOverlayLoad(options: { network: string; image: string
 export async function removeLoadClients(network: string): Promise<void> {
   const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${LOAD_LABEL}=${network}`])).split(/\s+/).filter(Boolean);
   if (ids.length > 0) await docker(['rm', '-f', ...ids], { allowFailure: true });
+}
+
+/** Removes a stack and waits for its containers, then its network, so nothing outlives the test file. */
+export async function removeStack(stack: string): Promise<void> {
+  await removeLoadClients(`${stack}_default`);
+  await docker(['stack', 'rm', stack], { allowFailure: true });
+  const label = `com.docker.stack.namespace=${stack}`;
+  await waitFor(`the containers of ${stack} to go`, async () => (await containersWithLabel(label)).length === 0, 60_000, 500).catch(async () =>
+    docker(['rm', '-f', ...(await containersWithLabel(label))], { allowFailure: true }),
+  );
+  await waitFor(`the network of ${stack} to go`, async () => (await docker(['network', 'ls', '-q', '--filter', `label=${label}`])).trim() === '', 30_000, 500).catch(() => undefined);
 }

@@ -10,6 +10,7 @@ import { createPm2Driver } from './driver.js';
 import { pm2LogFiles } from './log-files.js';
 import { markPm2Logs } from './log-mark.js';
 import { createPm2Target } from './status.js';
+import { releasesDirOf } from '../../deploy/releases.js';
 
 /** pm2: one app (fork or cluster mode) run from the release folder's `current` link. */
 export const pm2Kind: TargetKindModule<'pm2'> = {
@@ -21,7 +22,7 @@ export const pm2Kind: TargetKindModule<'pm2'> = {
     return {
       kind: 'pm2',
       name,
-      status: (deps) => createPm2Target(config, env.app, deps),
+      status: (deps) => createPm2Target(config, env.app, deps, releasesDirOf(env)),
       driver: (deps) => ({ ...createPm2Driver(config, deps), markLogs: () => markPm2Logs(deps.runner, deps.env, name) }),
       control: (deps) => createPm2Control(name, deps),
       logs: (deps) => ({

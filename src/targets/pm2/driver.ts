@@ -15,6 +15,7 @@ import { EcosystemError } from './ecosystem-read.js';
 import { appPaths, linkTarget, looksLikePath, safeRealpath } from './paths.js';
 import { appProcesses, desiredInstances, samplePm2 } from './sample.js';
 import { waitForInstances } from './wait.js';
+import { baselineEffect, takeBaseline } from './restart-baseline.js';
 
 /**
  * Each release runs from its own folder: `<releasesDir>/current` links to it and pm2 runs the app through
@@ -65,7 +66,11 @@ export function createPm2Driver(config: Pm2Target, deps: DriverDeps): DeployDriv
         await deps.runner.run(pm2Commands.scale(name, desired, homeEnv), { signal });
         await converge(desired, signal);
       }
-      if (!deps.runner.dryRun) baseline = new Map((await list(signal)).map((p) => [p.pm_id ?? -1, p.pm2_env?.restart_time ?? 0]));
+      if (deps.runner.dryRun) return;
+      // Restarts count from here: the gate's crash loop and status's restarts (restart-baseline.ts).
+      const taken = takeBaseline(release.sha, pm2DaemonPid(deps.env) ?? 0, await list(signal));
+      baseline = new Map(Object.entries(taken.restarts).map(([id, count]) => [Number(id), count]));
+      await deps.effects.apply(baselineEffect(deps.releasesDir, taken));
     },
     async sample(release) {
       const paths = appPaths(config, deps.releasesDir, release);
