@@ -33,8 +33,8 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
   const correlationFields = [...DEFAULT_CORRELATION_FIELDS, ...(env.config.logs?.correlationFields ?? [])];
   const criteria = { ...options.criteria, correlationFields };
   const matchers = new Map<string, Matcher>();
-  // --count-by reads a record's fields; --json alone writes records as they are, unparsed.
-  const matcherOptions = { parse: !ctx.json || options.countBy !== undefined, context: options.context };
+  // --count-by reads a record's fields; --json alone writes records as they are, unparsed, and --count writes none.
+  const matcherOptions = { parse: (!ctx.json && !options.count) || options.countBy !== undefined, context: options.context };
   const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label, matcherOptions)).get(label)!;
   const unread = new Set<string>();
   const deps = { criteria, matcherFor, runner: ctx.runner, env: ctx.env, signal: ctx.signal, warn: ctx.log.warn, debug: ctx.log.debug, now: ctx.now, unread: (name: string) => unread.add(name) };

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
 import { followFile, type FollowStart } from './file-follow.js';
 import { timeRange } from './file-offsets.js';
-import { openLogFile, readBackward, readForward } from './file-read.js';
+import { openLogFile, readBackward, readChunks } from './file-read.js';
 import { jsonTime, looksLikeJson } from './line.js';
 import type { LogEntry } from './entry.js';
 import type { Matcher } from './matcher.js';
@@ -38,7 +38,8 @@ export function fileSource(file: string, label: string, deps: SourceDeps): LogSo
         matcher.prime(await fileFormat(handle, end));
         // A range that starts after the file's start may open with the lines of a record before it.
         matcher.reset(range.start > 0 ? 'skip' : 'own');
-        for await (const read of readForward(handle, range.start, range.end, !follow)) yield matcher.push(read.lines);
+        // Bytes go to the matcher undecoded: it decodes only the lines that may match.
+        for await (const chunk of readChunks(handle, range.start, range.end, !follow)) yield chunk.cut === undefined ? matcher.pushBytes(chunk.buffer, 0, chunk.end) : matcher.push([chunk.cut]);
         yield matcher.flush();
       } finally {
         if (!keep) await handle.close();
