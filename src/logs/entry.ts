@@ -17,6 +17,8 @@ export interface LogEntry {
   record?: Record<string, unknown>;
   /** Shown only as context (-A/-B/-C) of a record that matched. */
   context?: boolean;
+  /** Context shown before the match that comes right after it (-B): a tail (-n) that keeps the match keeps it. */
+  leads?: boolean;
 }
 
 /** -B and -A: how many records before and after each match to show with it. */

@@ -1,5 +1,6 @@
 import type { ContextSize, Criteria, LogEntry } from './entry.js';
-import { checkRecord, contextEntry, type Facts, type RecordText } from './record-check.js';
+import { withContext } from './context-records.js';
+import { checkRecord, type Facts, type RecordText } from './record-check.js';
 import { splitLines } from './file-read.js';
 import { levelGate, NOT_EXACT } from './level-gate.js';
 import { jsonTime } from './line.js';
@@ -22,6 +23,8 @@ export interface Matcher {
   reset(orphans: 'skip' | 'own'): void;
   /** Records left out by --since/--until because no time could be found for them. */
   readonly untimed: number;
+  /** -B: a match comes with records before it, which a read backwards could cut off at a chunk's edge. */
+  readonly holdsBefore: boolean;
 }
 
 export const DEFAULT_CORRELATION_FIELDS = ['corr.correlationId', 'correlationId', 'requestId', 'reqId', 'req.id', 'req_id', 'traceId', 'trace_id', 'traceparent', 'req.headers.traceparent', 'req.headers.x-request-id'];
@@ -98,6 +101,7 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
     get untimed() {
       return counts.untimed;
     },
+    holdsBefore: (options.context?.before ?? 0) > 0,
     isHead: (line) => isHead(line, format),
     prime(next) {
       format = next;
@@ -159,30 +163,4 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
 function indexOfNewline(buffer: Buffer, from: number, end: number): number {
   const at = buffer.indexOf(10, from);
   return at < 0 || at > end ? end : at;
-}
-
-/** grep's -B/-A over records: the ones before a match are held (at most -B), the ones after it counted down. */
-function withContext(size: ContextSize) {
-  let held: LogEntry[] = [];
-  let afterLeft = 0;
-  return {
-    add(entry: LogEntry | undefined, record: RecordText, out: LogEntry[], source: string) {
-      if (entry) {
-        out.push(...held, entry);
-        held = [];
-        afterLeft = size.after;
-        return;
-      }
-      if (afterLeft === 0 && size.before === 0) return;
-      const shown = contextEntry(record, source);
-      if (afterLeft > 0) {
-        afterLeft -= 1;
-        out.push(shown);
-      } else if (held.push(shown) > size.before) held.shift();
-    },
-    clear() {
-      held = [];
-      afterLeft = 0;
-    },
-  };
 }
