@@ -1,5 +1,7 @@
+import { splitLines } from './file-read.js';
 import { rankIn, type LevelMap } from './levels.js';
-import type { ContextSize, Criteria } from './entry.js';
+import { jsonTime } from './line.js';
+import type { ContextSize, Criteria, LogEntry } from './entry.js';
 
 // A byte test of a JSON line's level before it is decoded: most lines of a big log fail --level, and
 // decoding and testing them as text is most of the time a run takes. It answers only where it is
@@ -54,6 +56,49 @@ export function rankOfLine(buffer: Buffer, start: number, end: number, levels?: 
   for (i = from; i < last && isWordByte(buffer[i]!); i += 1);
   if (buffer[i] !== QUOTE || (buffer[i + 1] !== COMMA && i + 1 !== last)) return NOT_EXACT;
   return rankIn(buffer.toString('latin1', from, i), levels);
+}
+
+/**
+ * A record the gate passed, kept as bytes: `raw` is set by keepBytes before the entry leaves the
+ * matcher. Its text and time are decoded only when something reads them (a merge of several sources).
+ */
+export function rawEntry(source: string, level: number): LogEntry & { raw: Buffer } {
+  let text: string | undefined;
+  let time: number | undefined | null = null;
+  return {
+    source,
+    raw: EMPTY,
+    json: true,
+    level,
+    get text() {
+      return (text ??= splitLines(this.raw, 0, this.raw.length)[0]!);
+    },
+    get time() {
+      if (time === null) time = jsonTime(this.text);
+      return time;
+    },
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A line the gate gave out, by where it is in the reader's buffer. */
+export interface KeptLine {
+  entry: { raw: Buffer };
+  start: number;
+  end: number;
+}
+
+/** Copies the lines [start, end) of the entries out of the reader's buffer (it is reused) into one new buffer: one allocation a chunk, not one a record. */
+export function keepBytes(buffer: Buffer, kept: readonly KeptLine[]): void {
+  const ends = kept.map(({ start, end }) => (buffer[end - 1] === CR ? end - 1 : end));
+  const store = Buffer.allocUnsafeSlow(kept.reduce((sum, k, i) => sum + ends[i]! - k.start, 0));
+  let at = 0;
+  kept.forEach(({ entry, start }, i) => {
+    const length = buffer.copy(store, at, start, ends[i]!);
+    entry.raw = store.subarray(at, at + length);
+    at += length;
+  });
 }
 
 function isDigit(code: number): boolean {

@@ -2,8 +2,7 @@ import type { ContextSize, Criteria, LogEntry } from './entry.js';
 import { withContext } from './context-records.js';
 import { checkRecord, type Facts, type RecordText } from './record-check.js';
 import { splitLines } from './file-read.js';
-import { levelGate, NOT_EXACT } from './level-gate.js';
-import { jsonTime } from './line.js';
+import { keepBytes, levelGate, NOT_EXACT, rawEntry, type KeptLine } from './level-gate.js';
 import { braceBalance, closesOnItsLine, formatOfLine, isHead, type RecordFormat } from './record-heads.js';
 
 export interface Matcher {
@@ -89,14 +88,6 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
     }
   };
 
-  // A record the gate passed: its text is decoded now, and only its time read from it.
-  const giveOut = (buffer: Buffer, start: number, end: number, level: number, out: LogEntry[]): Facts => {
-    const text = splitLines(buffer, start, end)[0]!;
-    const time = jsonTime(text);
-    out.push({ source, text, json: true, level, time });
-    return { passed: true, level, time };
-  };
-
   return {
     get untimed() {
       return counts.untimed;
@@ -124,6 +115,7 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
         for (const line of splitLines(buffer, start, end)) step(line, undefined, out);
         return out;
       }
+      const kept: KeptLine[] = [];
       // Lines from `run` on are not handled yet: decoded together, as push would, when a line is not the gate's.
       let run = start;
       for (let at = start; at < end; ) {
@@ -138,13 +130,20 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
           if (!open && (!passes || gate.passesWithoutParse)) {
             finish(out);
             format = formatOfLine('{', format);
-            last = passes ? giveOut(buffer, at, newline, rank, out) : { passed: false };
+            if (passes) {
+              const entry = rawEntry(source, rank);
+              kept.push({ entry, start: at, end: newline });
+              out.push(entry);
+            }
+            // No line continues it: the next one starts a record.
+            last = { passed: passes, level: rank };
             run = newline + 1;
           }
         }
         at = newline + 1;
       }
       if (run < end) for (const line of splitLines(buffer, run, end)) step(line, undefined, out);
+      if (kept.length > 0) keepBytes(buffer, kept);
       return out;
     },
     flush() {
