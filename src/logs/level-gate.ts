@@ -14,6 +14,7 @@ const QUOTE = 34;
 const COMMA = 44;
 const CR = 13;
 const LEVEL_FIRST = Buffer.from('{"level":');
+const EMPTY = Buffer.alloc(0);
 
 /** The line's rank when its level is its first key; undefined when it has none that ranks; NOT_EXACT otherwise. */
 export const NOT_EXACT = -Infinity;
@@ -44,7 +45,7 @@ export function rankOfLine(buffer: Buffer, start: number, end: number, levels?: 
   let last = end - 1;
   if (buffer[last] === CR) last -= 1;
   if (buffer[start] !== OPEN_BRACE || buffer[last] !== CLOSE_BRACE || last - start < LEVEL_FIRST.length + 1) return NOT_EXACT;
-  if (buffer.compare(LEVEL_FIRST, 0, LEVEL_FIRST.length, start, start + LEVEL_FIRST.length) !== 0) return NOT_EXACT;
+  for (let k = 1; k < LEVEL_FIRST.length; k += 1) if (buffer[start + k] !== LEVEL_FIRST[k]) return NOT_EXACT;
   let i = start + LEVEL_FIRST.length;
   if (isDigit(buffer[i]!)) {
     let value = 0;
@@ -63,24 +64,30 @@ export function rankOfLine(buffer: Buffer, start: number, end: number, levels?: 
  * matcher. Its text and time are decoded only when something reads them (a merge of several sources).
  */
 export function rawEntry(source: string, level: number): LogEntry & { raw: Buffer } {
-  let text: string | undefined;
-  let time: number | undefined | null = null;
-  return {
-    source,
-    raw: EMPTY,
-    json: true,
-    level,
-    get text() {
-      return (text ??= splitLines(this.raw, 0, this.raw.length)[0]!);
-    },
-    get time() {
-      if (time === null) time = jsonTime(this.text);
-      return time;
-    },
-  };
+  return new RawEntry(source, level);
 }
 
-const EMPTY = Buffer.alloc(0);
+// A class, not an object with getters: its getters live once on the prototype, not in closures a record.
+class RawEntry implements LogEntry {
+  raw = EMPTY;
+  readonly json = true;
+  #text: string | undefined;
+  #time: number | undefined | null = null;
+  constructor(
+    readonly source: string,
+    readonly level: number,
+  ) {}
+
+  get text(): string {
+    return (this.#text ??= splitLines(this.raw, 0, this.raw.length)[0]!);
+  }
+
+  get time(): number | undefined {
+    if (this.#time === null) this.#time = jsonTime(this.text);
+    return this.#time;
+  }
+}
+
 
 /** A line the gate gave out, by where it is in the reader's buffer. */
 export interface KeptLine {
