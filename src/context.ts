@@ -31,7 +31,7 @@ export interface Context {
    * stdout for a command that streams its data as it goes (logs) instead of returning it: secrets are
    * masked, and the promise resolves when more may be written (backpressure). Such a command returns `streamed: true`.
    */
-  out(text: string): Promise<void>;
+  out(text: string | Buffer): Promise<void>;
   /** Colours for what goes through `out`: none unless stdout is a terminal (and NO_COLOR / --no-color allow). */
   outStyle: Style;
   /** Another command's module by name (a runbook step's renderer), through cli/'s static loaders; undefined for no command. */

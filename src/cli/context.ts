@@ -7,6 +7,7 @@ import { createLogger } from '../output/logger.js';
 import type { Style } from '../output/style.js';
 import { createEffects } from '../process/effects.js';
 import { redact } from '../process/redact.js';
+import { redactBytes } from '../process/redact-bytes.js';
 import { createRunner } from '../process/runner.js';
 import type { GlobalOptions } from '../registry/program.js';
 import { loadCommand } from './loaders.js';
@@ -88,9 +89,9 @@ async function configLoader(options: LoadOptions): Promise<() => LoadedConfig> {
 }
 
 /** Resolves once stdout takes more: a slow reader (a pager, a pipe) slows the producer instead of filling memory. */
-function writeOut(text: string): Promise<void> {
+function writeOut(text: string | Buffer): Promise<void> {
   return new Promise((resolve) => {
-    if (process.stdout.write(redact(text))) resolve();
+    if (process.stdout.write(typeof text === 'string' ? redact(text) : redactBytes(text))) resolve();
     else process.stdout.once('drain', () => resolve());
   });
 }

@@ -2,10 +2,11 @@ import type { CommandResult, Context } from '../context.js';
 import { ConfigError, TimeoutError } from '../errors.js';
 import { createTally, renderTally } from '../logs/count-by.js';
 import { levelMap, LEVEL_NAMES, type LevelMap } from '../logs/levels.js';
-import { formatHumanLine, formatJsonLine } from '../logs/format.js';
+import { formatHumanLine, formatJsonLine, jsonLineBytes } from '../logs/format.js';
 import type { LogEntry } from '../logs/entry.js';
 import { createMatcher, DEFAULT_CORRELATION_FIELDS, type Matcher } from '../logs/matcher.js';
 import { parseLogsOptions, type LogsOptions } from '../logs/options.js';
+import { createOutput } from '../logs/output.js';
 import { resolveSources } from '../logs/sources.js';
 import { streamLogs } from '../logs/stream.js';
 import type { Style } from '../output/style.js';
@@ -17,9 +18,6 @@ export interface LogsData {
   /** Follow mode ended by Ctrl-C, SIGTERM or --timeout. */
   stopped: boolean;
 }
-
-/** Text is handed to stdout in pieces of about this size: one write per line would be slow on big files. */
-const FLUSH_AT = 64 * 1024;
 
 /**
  * Streams matching lines to stdout as it finds them (ndjson with --json), so the result carries only a
@@ -33,31 +31,29 @@ export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult
   const correlationFields = [...DEFAULT_CORRELATION_FIELDS, ...(env.config.logs?.correlationFields ?? [])];
   const criteria = { ...options.criteria, correlationFields };
   const matchers = new Map<string, Matcher>();
-  // --count-by reads a record's fields; --json alone writes records as they are, unparsed.
-  const matcherOptions = { parse: !ctx.json || options.countBy !== undefined, context: options.context };
+  // --count-by reads a record's fields; --json alone writes records as they are, unparsed, and --count writes none.
+  const matcherOptions = { parse: (!ctx.json && !options.count) || options.countBy !== undefined, context: options.context };
   const matcherFor = (label: string) => matchers.get(label) ?? matchers.set(label, createMatcher(criteria, label, matcherOptions)).get(label)!;
   const unread = new Set<string>();
   const deps = { criteria, matcherFor, runner: ctx.runner, env: ctx.env, signal: ctx.signal, warn: ctx.log.warn, debug: ctx.log.debug, now: ctx.now, unread: (name: string) => unread.add(name) };
   const sources = await resolveSources(env, deps, options.sources);
   if (options.follow) ctx.log.info(`Following ${sources.map((s) => s.name).join(', ')}. Ctrl-C stops.`);
 
-  let pending = '';
-  const flush = async () => {
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    await ctx.out(text);
-  };
+  const output = createOutput((piece) => ctx.out(piece));
   const format = ctx.json ? formatJsonLine : (entry: LogEntry) => formatHumanLine(entry, ctx.outStyle);
   const tally = options.countBy ? createTally(options.countBy.field) : undefined;
   const emit = async (entries: LogEntry[]) => {
     if (tally) return tally.add(entries);
     if (options.count) return;
-    for (const entry of entries) pending += `${format(entry)}\n`;
+    for (const entry of entries) {
+      // A record the level test passed as bytes is printed as bytes (--json only: the readable format parses).
+      if (ctx.json && entry.raw) output.bytes(jsonLineBytes(entry as LogEntry & { raw: Buffer }));
+      else output.text(`${format(entry)}\n`);
+    }
     // Following, each line shows as soon as it is found.
-    if (options.follow || pending.length >= FLUSH_AT) await flush();
+    await output.flushIf(options.follow);
   };
-  const outcome = await streamLogs({ sources, tail: options.tail, follow: options.follow }, emit, ctx.signal).finally(flush);
+  const outcome = await streamLogs({ sources, tail: options.tail, follow: options.follow }, emit, ctx.signal).finally(output.flush);
 
   for (const [label, matcher] of matchers) {
     if (matcher.untimed > 0) ctx.log.warn(`${label}: ${matcher.untimed} line(s) carry no time, so --since/--until left them out.`);

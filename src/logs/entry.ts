@@ -15,8 +15,12 @@ export interface LogEntry {
   json?: boolean;
   /** ... and this is it parsed (not needed for --json output without filters to check). */
   record?: Record<string, unknown>;
+  /** The record's one line as written, when --level's byte test passed it undecoded (see level-gate.ts). */
+  raw?: Buffer;
   /** Shown only as context (-A/-B/-C) of a record that matched. */
   context?: boolean;
+  /** Context shown before the match that comes right after it (-B): a tail (-n) that keeps the match keeps it. */
+  leads?: boolean;
 }
 
 /** -B and -A: how many records before and after each match to show with it. */

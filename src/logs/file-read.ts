@@ -48,10 +48,24 @@ export interface ForwardRead {
 }
 
 /**
- * The complete lines in [start, end), a batch per chunk. A last line without its newline is included
- * only with `partialLast` (no follow comes after): a writer may be half way through it.
+ * Complete lines as bytes: `buffer` up to `end` (no newline after the last), valid only until the
+ * next one is asked for (the buffer is reused); a line cut at 1 MiB comes alone, decoded, as `cut`.
  */
+export type ForwardChunk = { buffer: Buffer; end: number; next: number; cut?: undefined } | { cut: string; next: number };
+
+/** The complete lines in [start, end), a batch per chunk, decoded (see readChunks). */
 export async function* readForward(handle: FileHandle, start: number, end: number, partialLast = true): AsyncGenerator<ForwardRead> {
+  for await (const chunk of readChunks(handle, start, end, partialLast)) {
+    yield { lines: chunk.cut === undefined ? splitLines(chunk.buffer, 0, chunk.end) : [chunk.cut], next: chunk.next };
+  }
+}
+
+/**
+ * The complete lines in [start, end), a chunk of bytes at a time: a reader that tests bytes first
+ * decodes only the lines it keeps. A last line without its newline is included only with
+ * `partialLast` (no follow comes after): a writer may be half way through it.
+ */
+export async function* readChunks(handle: FileHandle, start: number, end: number, partialLast = true): AsyncGenerator<ForwardChunk> {
   const buffer = Buffer.alloc(CHUNK);
   let carry = 0;
   let skipping = false;
@@ -59,7 +73,7 @@ export async function* readForward(handle: FileHandle, start: number, end: numbe
   while (position < end) {
     if (carry === buffer.length) {
       // A line longer than the buffer: its first MiB, then the rest up to its newline is skipped.
-      yield { lines: [splitLines(buffer, 0, carry)[0]! + CUT_MARK], next: position };
+      yield { cut: splitLines(buffer, 0, carry)[0]! + CUT_MARK, next: position };
       carry = 0;
       skipping = true;
     }
@@ -82,12 +96,11 @@ export async function* readForward(handle: FileHandle, start: number, end: numbe
       carry = filled;
       continue;
     }
-    const lines = splitLines(buffer, 0, last);
+    yield { buffer, end: last, next: position - (filled - last - 1) };
     buffer.copy(buffer, 0, last + 1, filled);
     carry = filled - last - 1;
-    yield { lines, next: position - carry };
   }
-  if (carry > 0 && partialLast) yield { lines: splitLines(buffer, 0, carry), next: position };
+  if (carry > 0 && partialLast) yield { buffer, end: carry, next: position };
 }
 
 /**

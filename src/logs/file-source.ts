@@ -2,12 +2,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
 import { followFile, type FollowStart } from './file-follow.js';
 import { timeRange } from './file-offsets.js';
-import { openLogFile, readBackward, readForward } from './file-read.js';
+import { openLogFile, readBackward, readChunks } from './file-read.js';
 import { jsonTime, looksLikeJson } from './line.js';
 import type { LogEntry } from './entry.js';
 import type { Matcher } from './matcher.js';
 import { sniffFormat, type RecordFormat } from './record-heads.js';
-import { lastMatchesOf } from './merge.js';
+import { lastMatchesOf, lastOf } from './merge.js';
 import { matchLines, type LogSource, type SourceDeps } from './source.js';
 import { leadingTime } from './when.js';
 
@@ -30,16 +30,17 @@ export function fileSource(file: string, label: string, deps: SourceDeps): LogSo
         if (tail === 0) return;
         const { since, until } = deps.criteria;
         const range = await timeRange(handle, end, timeOfLine, since, until);
-        if (tail !== undefined) {
-          matcher.prime(await fileFormat(handle, end));
+        matcher.prime(await fileFormat(handle, end));
+        // -n reads backwards from the end, unless -B wants the records before a match (a chunk's edge could cut them off).
+        if (tail !== undefined && !matcher.holdsBefore) {
           yield await lastMatches(handle, range, matcher, tail);
           return;
         }
-        matcher.prime(await fileFormat(handle, end));
         // A range that starts after the file's start may open with the lines of a record before it.
         matcher.reset(range.start > 0 ? 'skip' : 'own');
-        for await (const read of readForward(handle, range.start, range.end, !follow)) yield matcher.push(read.lines);
-        yield matcher.flush();
+        const batches = readMatches(handle, range, matcher, !follow);
+        if (tail === undefined) yield* batches;
+        else yield await lastOf(batches, tail);
       } finally {
         if (!keep) await handle.close();
       }
@@ -71,6 +72,12 @@ async function openLog(file: string, deps: SourceDeps, follow: boolean): Promise
     if (code === 'EISDIR') throw new OpsError(`${file} is a folder, not a log file.`, 'List the log files themselves under logs.files.');
     throw error;
   }
+}
+
+async function* readMatches(handle: FileHandle, range: { start: number; end: number }, matcher: Matcher, partialLast: boolean): AsyncGenerator<LogEntry[]> {
+  // Bytes go to the matcher undecoded: it decodes only the lines that may match.
+  for await (const chunk of readChunks(handle, range.start, range.end, partialLast)) yield chunk.cut === undefined ? matcher.pushBytes(chunk.buffer, 0, chunk.end) : matcher.push([chunk.cut]);
+  yield matcher.flush();
 }
 
 /** The last `count` matches of the range, reading from its end backwards until they are found. */

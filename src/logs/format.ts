@@ -33,6 +33,16 @@ export function formatJsonLine(entry: LogEntry): string {
   });
 }
 
+const NEWLINE = Buffer.from('\n');
+const added = new Map<string, Buffer>();
+
+/** formatJsonLine and its newline for a record kept as bytes (a one-line object as the app wrote it): the same bytes, never decoded. */
+export function jsonLineBytes(entry: LogEntry & { raw: Buffer }): Buffer[] {
+  let start = added.get(entry.source);
+  if (!start) added.set(entry.source, (start = Buffer.from(`{"${SOURCE_FIELD}":${JSON.stringify(entry.source)},`)));
+  return [start, entry.raw.subarray(1), NEWLINE];
+}
+
 /** One readable line: source, time, level, message, then the record's other fields; a stack under it. */
 export function formatHumanLine(entry: LogEntry, style: Style): string {
   const source = style.cyan(entry.source);

@@ -1,10 +1,15 @@
 import type { ContextSize, Criteria, LogEntry } from './entry.js';
-import { checkRecord, contextEntry, type Facts, type RecordText } from './record-check.js';
+import { withContext } from './context-records.js';
+import { checkRecord, type Facts, type RecordText } from './record-check.js';
+import { splitLines } from './file-read.js';
+import { keepBytes, levelGate, NOT_EXACT, rawEntry, type KeptLine } from './level-gate.js';
 import { braceBalance, closesOnItsLine, formatOfLine, isHead, type RecordFormat } from './record-heads.js';
 
 export interface Matcher {
   /** The records among these lines (in their source's order) that pass; the last one stays open for the next call. */
   push(lines: readonly string[], transportTime?: number): LogEntry[];
+  /** As push, for the lines of buffer [start, end) (newline-separated bytes): lines that cannot match are not decoded. */
+  pushBytes(buffer: Buffer, start: number, end: number): LogEntry[];
   /** The record still open, if it passes. */
   flush(): LogEntry[];
   /** One line that is all there is for now (docker's lines, a test): push and flush. */
@@ -17,6 +22,8 @@ export interface Matcher {
   reset(orphans: 'skip' | 'own'): void;
   /** Records left out by --since/--until because no time could be found for them. */
   readonly untimed: number;
+  /** -B: a match comes with records before it, which a read backwards could cut off at a chunk's edge. */
+  readonly holdsBefore: boolean;
 }
 
 export const DEFAULT_CORRELATION_FIELDS = ['corr.correlationId', 'correlationId', 'requestId', 'reqId', 'req.id', 'req_id', 'traceId', 'trace_id', 'traceparent', 'req.headers.traceparent', 'req.headers.x-request-id'];
@@ -40,6 +47,7 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
   const record: RecordText = {};
   const check = (record: RecordText) => checkRecord(record, criteria, source, options.parse !== false, last, counts);
   const context = options.context && (options.context.before > 0 || options.context.after > 0) ? withContext(options.context) : undefined;
+  const gate = levelGate(criteria, options.parse !== false, options.context);
 
   const finish = (out: LogEntry[]) => {
     if (head === undefined && more === undefined) return;
@@ -56,10 +64,35 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
     open = undefined;
   };
 
+  // One line of the source, in order: it continues the open record or starts the next.
+  const step = (line: string, transportTime: number | undefined, out: LogEntry[]) => {
+    if (line === '' || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+    if (open) {
+      (more ??= []).push(line);
+      const balance = braceBalance(line, open.inString);
+      const depth = open.depth + balance.depth;
+      open = depth > 0 ? { depth, inString: balance.inString } : undefined;
+      return;
+    }
+    format = formatOfLine(line, format);
+    if (!isHead(line, format)) {
+      (more ??= []).push(line);
+      return;
+    }
+    finish(out);
+    head = line;
+    transport = transportTime;
+    if (line.charCodeAt(0) === 123 && !closesOnItsLine(line)) {
+      const balance = braceBalance(line);
+      if (balance.depth > 0) open = balance;
+    }
+  };
+
   return {
     get untimed() {
       return counts.untimed;
     },
+    holdsBefore: (options.context?.before ?? 0) > 0,
     isHead: (line) => isHead(line, format),
     prime(next) {
       format = next;
@@ -73,28 +106,44 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
     },
     push(lines, transportTime) {
       const out: LogEntry[] = [];
-      for (const line of lines) {
-        if (line === '' || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
-        if (open) {
-          (more ??= []).push(line);
-          const balance = braceBalance(line, open.inString);
-          const depth = open.depth + balance.depth;
-          open = depth > 0 ? { depth, inString: balance.inString } : undefined;
-          continue;
-        }
-        format = formatOfLine(line, format);
-        if (!isHead(line, format)) {
-          (more ??= []).push(line);
-          continue;
-        }
-        finish(out);
-        head = line;
-        transport = transportTime;
-        if (line.charCodeAt(0) === 123 && !closesOnItsLine(line)) {
-          const balance = braceBalance(line);
-          if (balance.depth > 0) open = balance;
-        }
+      for (const line of lines) step(line, transportTime, out);
+      return out;
+    },
+    pushBytes(buffer, start, end) {
+      const out: LogEntry[] = [];
+      if (!gate) {
+        for (const line of splitLines(buffer, start, end)) step(line, undefined, out);
+        return out;
       }
+      const kept: KeptLine[] = [];
+      // Lines from `run` on are not handled yet: decoded together, as push would, when a line is not the gate's.
+      let run = start;
+      for (let at = start; at < end; ) {
+        const newline = Math.min(end, indexOfNewline(buffer, at, end));
+        // The gate's lines are whole one-line records: a '{' line after them (any format's head) says nothing continues them.
+        const rank = newline + 1 < end && buffer[newline + 1] === 123 ? gate.rankOf(buffer, at, newline) : NOT_EXACT;
+        if (rank !== NOT_EXACT) {
+          if (run < at) for (const line of splitLines(buffer, run, at - 1)) step(line, undefined, out);
+          run = at;
+          // Inside a pretty-printed object the line would continue it: not the gate's to judge.
+          const passes = rank !== undefined && rank >= gate.minLevel;
+          if (!open && (!passes || gate.passesWithoutParse)) {
+            finish(out);
+            format = formatOfLine('{', format);
+            if (passes) {
+              const entry = rawEntry(source, rank);
+              kept.push({ entry, start: at, end: newline });
+              out.push(entry);
+            }
+            // No line continues it: the next one starts a record.
+            last = { passed: passes, level: rank };
+            run = newline + 1;
+          }
+        }
+        at = newline + 1;
+      }
+      if (run < end) for (const line of splitLines(buffer, run, end)) step(line, undefined, out);
+      if (kept.length > 0) keepBytes(buffer, kept);
       return out;
     },
     flush() {
@@ -110,28 +159,7 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
   };
 }
 
-/** grep's -B/-A over records: the ones before a match are held (at most -B), the ones after it counted down. */
-function withContext(size: ContextSize) {
-  let held: LogEntry[] = [];
-  let afterLeft = 0;
-  return {
-    add(entry: LogEntry | undefined, record: RecordText, out: LogEntry[], source: string) {
-      if (entry) {
-        out.push(...held, entry);
-        held = [];
-        afterLeft = size.after;
-        return;
-      }
-      if (afterLeft === 0 && size.before === 0) return;
-      const shown = contextEntry(record, source);
-      if (afterLeft > 0) {
-        afterLeft -= 1;
-        out.push(shown);
-      } else if (held.push(shown) > size.before) held.shift();
-    },
-    clear() {
-      held = [];
-      afterLeft = 0;
-    },
-  };
+function indexOfNewline(buffer: Buffer, from: number, end: number): number {
+  const at = buffer.indexOf(10, from);
+  return at < 0 || at > end ? end : at;
 }

@@ -114,12 +114,14 @@ export async function lastOf(input: Batches, count: number): Promise<LogEntry[]>
   return count === 0 ? [] : lastMatchesOf(kept, count);
 }
 
-/** From the count-th match from the end on: -A/-B context records ride along without counting. */
+/** From the count-th match from the end on, with the -B records before it: context records ride along without counting. */
 export function lastMatchesOf(entries: LogEntry[], count: number): LogEntry[] {
   if (count === 0) return [];
   let found = 0;
   for (let i = entries.length - 1; i >= 0; i -= 1) {
-    if (!entries[i]!.context && ++found === count) return entries.slice(i);
+    if (entries[i]!.context || ++found < count) continue;
+    while (i > 0 && entries[i - 1]!.leads) i -= 1;
+    return entries.slice(i);
   }
   return entries;
 }

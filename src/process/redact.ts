@@ -18,6 +18,11 @@ export function registerUrlSecrets(url: string): void {
   }
 }
 
+/** The secrets registered so far (redact-bytes.ts looks for them in bytes). */
+export function registeredSecrets(): ReadonlySet<string> {
+  return secrets;
+}
+
 export function redact(text: string): string {
   let out = maskUrlPasswords(text).replace(QUERY_SECRET, '$1***');
   for (const secret of secrets) {

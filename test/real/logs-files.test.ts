@@ -45,12 +45,16 @@ describe('opsctl logs over generated log files (built CLI)', () => {
     writeFileSync(path.join(dir, 'app.log'), `${Array.from({ length: LINES }, (_, i) => pinoLine(i)).join('\n')}\n`);
     writeFileSync(path.join(dir, 'manual.log'), `${Array.from({ length: 2000 }, (_, i) => manualLine(i)).join('\n')}\n`);
     writeFileSync(path.join(dir, 'plain.log'), 'boot INFO listening on 8080\nWARN slow query 1200ms\nERROR connection refused\n    at connect (db.js:10:3)\n');
+    // Errors carrying a URL password and a query token between one-line records: the byte path prints them.
+    const leaky = [pinoLine(1), '{"level":50,"db":"postgres://app:pw-in-url@db:5432/x","msg":"connect failed"}', '{"level":50,"url":"/cb?token=tok-in-query","msg":"callback"}', pinoLine(20), pinoLine(2)];
+    writeFileSync(path.join(dir, 'secrets.log'), `${leaky.join('\n')}\n`);
     writeConfig(dir, {
       version: 1,
       app: 'reallogs',
       environments: {
         production: { target: { pm2: { name: 'reallogs', script: 'app.js' } }, logs: { files: ['app.log', 'manual.log', 'plain.log'], pm2: false } },
         live: { target: { pm2: { name: 'reallogs', script: 'app.js' } }, logs: { files: ['live.log'], pm2: false } },
+        secrets: { target: { pm2: { name: 'reallogs', script: 'app.js' } }, logs: { files: ['secrets.log'], pm2: false } },
       },
     });
   }, 120_000);
@@ -69,6 +73,18 @@ describe('opsctl logs over generated log files (built CLI)', () => {
     // Written as the app wrote them, the source added first.
     expect(lines).toContain(sourced(pinoLine(99), 'app.log'));
     expect(lines).toContain(sourced(manualLine(4), 'manual.log'));
+  });
+
+  it('--level --json masks URL passwords and query secrets in the records it prints as written', async () => {
+    const result = await cli(['--level', 'error', '--json'], { OPSCTL_ENV: 'secrets' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(sourced('{"level":50,"db":"postgres://app:***@db:5432/x","msg":"connect failed"}', 'secrets.log'));
+    // A query secret is masked to the end of its word, as redact() masks any text.
+    expect(lines[1]).toMatch(/^\{"opsctl.source":"secrets.log","level":50,"url":"\/cb\?token=\*\*\*/);
+    expect(result.stdout).not.toMatch(/pw-in-url|tok-in-query/);
+    expect(lines[2]).toBe(sourced(pinoLine(20), 'secrets.log'));
   });
 
   it('--count replaces grep | wc -l; nothing matching exits 1 like grep, with an empty stdout', async () => {

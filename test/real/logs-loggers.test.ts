@@ -76,6 +76,16 @@ describe.each(LOGGERS)('opsctl logs over a real %s file (built CLI, independent 
     expect(rows.map((row) => [row.value, row.count])).toEqual(tally(truth.filter(atLeast('warn')).map(valueOf), 5));
   });
 
+  it('-n with -B/-A: the last N matches, each with the records before and after it', async () => {
+    const error = atLeast('error');
+    const matches = truth.flatMap((r, i) => (error(r) ? [i] : []));
+    // The records before the 5th match from the end, back to -B of them but not past the match before it.
+    const start = Math.max(matches.at(-5)! - 2, matches.at(-6)! + 1);
+    const expected = withContext(truth.map((r, i) => ({ r, i })), ({ r }) => error(r), 2, 1).filter(({ i }) => i >= start).map(({ r }) => r.key);
+    const result = await cli(['--level', 'error', '-n', '5', '-B', '2', '-A', '1', '--json']);
+    expect(keys(result.stdout)).toEqual(expected);
+  });
+
   it('-A/-B/-C show the records around each match; --exclude leaves out records with a matching line', async () => {
     const error = atLeast('error');
     const around = await cli(['--level', 'error', '-C', '1', '--json']);

@@ -92,7 +92,7 @@ export function createTestContext(options: TestContextOptions): TestContext {
     environmentIfChosen: () => (chosenEnvironmentName(config(), options.environment, env.OPSCTL_ENV) ? environment() : undefined),
     now: options.now ?? (() => Date.now()),
     out: async (text) => {
-      stdout.push(text);
+      stdout.push(typeof text === 'string' ? text : text.toString('utf8'));
     },
     outStyle: createStyle(false),
     loadCommand,

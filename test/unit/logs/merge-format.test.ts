@@ -39,6 +39,12 @@ describe('merging sources', () => {
     expect((await lastOf(batches(many.slice(0, 20), many.slice(20)), 3)).map((e) => e.time)).toEqual([47, 48, 49]);
     expect(await lastOf(batches(many), 0)).toEqual([]);
   });
+
+  it('lastOf keeps the -B records leading the first match it keeps, not other context', async () => {
+    const context = (time: number, leads?: boolean) => ({ ...entry('a', time), context: true, leads });
+    const input = [entry('a', 1), context(2), context(3, true), context(4, true), entry('a', 5), context(6), entry('a', 7)];
+    expect((await lastOf(batches(input.slice(0, 3), input.slice(3)), 2)).map((e) => e.time)).toEqual([3, 4, 5, 6, 7]);
+  });
 });
 
 describe('formatting', () => {
