@@ -5,13 +5,15 @@ import { journalOf, recordOperation } from '../history/journal.js';
 import { confirmByTyping } from '../output/confirm.js';
 import { identityFor } from './age.js';
 import { createSet } from './create.js';
-import { planRestore, restorePart, safetyParts, type RestoreTarget } from './restore.js';
+import { planRestore, restorePart, safetyParts, selectTables, type RestoreTarget } from './restore.js';
 import { findSet, type BackupSet } from './sets.js';
 import { verifySet, type Verification } from './verify.js';
 
 export interface RestoreOptions {
   only?: string;
   to?: string;
+  /** Tables of the one database part (--only), comma-separated: `users,audit.events`. */
+  tables?: string;
   /** commander's --no-safety-backup. */
   safetyBackup?: boolean;
   /** The age identity for encrypted parts (else OPSCTL_AGE_IDENTITY). */
@@ -24,7 +26,7 @@ export interface RestoreData {
   dryRun: boolean;
   verification: Verification;
   safetySet: string | null;
-  restored: { name: string; kind: string; into: string }[];
+  restored: { name: string; kind: string; into: string; tables?: string[] }[];
 }
 
 /**
@@ -33,17 +35,18 @@ export interface RestoreData {
  */
 export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
   const set = await findSet(dir, env.name, id, (message) => ctx.log.warn(message));
-  const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  const targets = planRestore(env, set, only, options.to);
+  const only = listOf(options.only);
+  const tables = listOf(options.tables);
+  const planned = planRestore(env, set, only, options.to, tables);
   const takeSafety = options.safetyBackup !== false && options.to === undefined;
   // A safety set of another database filed among this environment's sets would be restored over
   // this environment's own database by a later `restore latest`: with --to there is none.
   if (options.to !== undefined && options.safetyBackup !== false) {
-    ctx.log.warn(`--to: NO safety backup of ${targets.map((t) => (t.into.kind === 'files' ? t.into.cwd : t.into.conn.safeUrl)).join(', ')} is taken; back it up yourself first if it holds data you need`);
+    ctx.log.warn(`--to: NO safety backup of ${planned.map((t) => (t.into.kind === 'files' ? t.into.cwd : t.into.conn.safeUrl)).join(', ')} is taken; back it up yourself first if it holds data you need`);
   }
 
   // Encrypted parts: the identity is checked before anything, and verification decrypts each part once.
-  const identity = identityFor(options.identity, targets.map((t) => t.part));
+  const identity = identityFor(options.identity, planned.map((t) => t.part));
   const step = ctx.log.step(`verifying ${set.id} before restoring it`);
   const verification = await verifySet(ctx, env, set, only, identity);
   if (!verification.ok) {
@@ -52,6 +55,8 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
     throw new OpsError(`Set ${set.id} failed verification, nothing was restored: ${problems}.`, 'Pick another set (opsctl backup list) and verify it: opsctl backup verify <id>.');
   }
   step.done(`${set.id} verified`);
+  // --tables: a table the dump lacks is an error before anything is confirmed or touched.
+  const targets = tables ? await Promise.all(planned.map((t) => selectTables(ctx, set, t, identity, tables))) : planned;
   const data: RestoreData = { environment: env.name, id: set.id, dryRun: ctx.dryRun, verification, safetySet: null, restored: [] };
   if (!ctx.dryRun) await confirm(ctx, env, set, targets);
 
@@ -60,7 +65,8 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
     for (const target of targets) {
       const s = ctx.log.step(`${target.part.name}: restoring ${target.part.file}`);
       try {
-        data.restored.push({ name: target.part.name, kind: target.part.kind, into: await restorePart(ctx, set, target, identity) });
+        const into = await restorePart(ctx, set, target, identity);
+        data.restored.push({ name: target.part.name, kind: target.part.kind, into, ...(target.selection ? { tables: [...target.selection.tables] } : {}) });
         s.done(`${target.part.name}: restored`);
       } catch (error) {
         s.fail(`${target.part.name}: restore failed${data.safetySet ? `; the state before is in set ${data.safetySet}` : ''}`);
@@ -76,9 +82,13 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   });
 }
 
+function listOf(value: string | undefined): string[] | undefined {
+  return value?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 async function confirm(ctx: Context, env: SelectedEnvironment, set: BackupSet, targets: readonly RestoreTarget[]): Promise<void> {
   if (ctx.assumeYes) return;
-  const what = targets.map((t) => `${t.part.name} -> ${t.into.kind === 'files' ? t.into.paths.join(', ') : t.into.conn.safeUrl}`).join('; ');
+  const what = targets.map((t) => `${t.part.name}${t.selection ? ` (tables ${t.selection.tables.join(', ')})` : ''} -> ${t.into.kind === 'files' ? t.into.paths.join(', ') : t.into.conn.safeUrl}`).join('; ');
   if (!ctx.interactive) {
     throw new UsageError(`restore replaces the current data of ${env.name} (${what}) and needs confirmation.`, 'Pass --yes to confirm without a terminal.');
   }

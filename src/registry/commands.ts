@@ -165,6 +165,7 @@ const TABLE = [
     options: [
       { flags: '--only <parts>', description: 'only these parts, comma-separated (database names, files)' },
       { flags: '--to <database>', description: 'restore the one database part into another database: a name under databases, or a URL' },
+      { flags: '--tables <tables>', description: 'only these tables of the one --only PostgreSQL part, comma-separated (schema.table where a name is in several schemas), with their indexes, constraints and sequences; other tables stay as they are' },
       { flags: '--no-safety-backup', description: 'do not back up the current state first' },
       { flags: '--identity <file>', description: 'the age identity that decrypts an encrypted set (else OPSCTL_AGE_IDENTITY)' },
     ],
@@ -172,6 +173,7 @@ const TABLE = [
       'opsctl restore latest -e production',
       'opsctl restore 20261123T020000Z -e production --only files --yes',
       'opsctl restore latest -e production --only main --to staging_main   # production\'s data into staging',
+      'opsctl restore latest -e production --only main --tables users,user_sessions',
     ],
   },
   {

@@ -5,6 +5,7 @@ import type { Connection } from '../connection.js';
 import { connectSeconds, parseWithSecrets } from '../parse.js';
 import type { DatabaseAdapter, DatabaseProbe, PreparedDump } from '../types.js';
 import { countTables, parseServerVersion, parseToolMajor, pgDumpCommand, pgDumpVersionCommand, pgRestoreCommand, pgRestoreListCommand, psqlCommand, serverVersionCommand } from './commands.js';
+import { selectTables } from './restore-tables.js';
 import { openScratch } from './scratch.js';
 import { postgresStats } from './stats.js';
 
@@ -48,6 +49,7 @@ export const postgres: DatabaseAdapter = {
       await ctx.runner.run(pgRestoreCommand(conn, dump));
       await ctx.runner.run(psqlCommand(conn, 'ANALYZE', { readOnly: false }));
     },
+    selectTables,
     scratch: openScratch,
   },
 };
