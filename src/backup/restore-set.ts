@@ -18,10 +18,20 @@ export interface RestoreOptions {
   safetyBackup?: boolean;
   /** The age identity for encrypted parts (else OPSCTL_AGE_IDENTITY). */
   identity?: string;
+  /** --from-env: the environment whose set is restored (into this one's databases). */
+  fromEnv?: string;
+}
+
+/** Where the set is looked up: this environment's sets, or another's (--from-env). */
+export interface SetSource {
+  environment: string;
+  dir: string;
 }
 
 export interface RestoreData {
   environment: string;
+  /** The environment whose set it was, when another one's (--from-env). */
+  from?: string;
   id: string;
   dryRun: boolean;
   verification: Verification;
@@ -33,9 +43,11 @@ export interface RestoreData {
  * Verifies set `id`, confirms, takes a safety backup of what will be overwritten, restores each part and
  * journals it. The caller holds the environment's lock (restore, rollback --restore-db).
  */
-export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions): Promise<RestoreData> {
-  const set = await findSet(dir, env.name, id, (message) => ctx.log.warn(message));
-  const only = listOf(options.only);
+export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: string, id: string, options: RestoreOptions, from?: SetSource): Promise<RestoreData> {
+  const source = from ?? { environment: env.name, dir };
+  const set = await findSet(source.dir, source.environment, id, (message) => ctx.log.warn(message));
+  const crossing = source.environment !== env.name;
+  const only = listOf(options.only) ?? (crossing ? crossingParts(ctx, set, env.name) : undefined);
   const tables = listOf(options.tables);
   const planned = planRestore(env, set, only, options.to, tables);
   const takeSafety = options.safetyBackup !== false && options.to === undefined;
@@ -57,7 +69,7 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   step.done(`${set.id} verified`);
   // --tables: a table the dump lacks is an error before anything is confirmed or touched.
   const targets = tables ? await Promise.all(planned.map((t) => selectTables(ctx, set, t, identity, tables))) : planned;
-  const data: RestoreData = { environment: env.name, id: set.id, dryRun: ctx.dryRun, verification, safetySet: null, restored: [] };
+  const data: RestoreData = { environment: env.name, ...(crossing ? { from: source.environment } : {}), id: set.id, dryRun: ctx.dryRun, verification, safetySet: null, restored: [] };
   if (!ctx.dryRun) await confirm(ctx, env, set, targets);
 
   const work = async () => {
@@ -78,8 +90,16 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   if (ctx.dryRun) return work();
   return recordOperation(journalOf(ctx, env), 'restore', async () => {
     const result = await work();
-    return { value: result, details: { id: set.id, safetySet: result.safetySet, restored: result.restored } };
+    return { value: result, details: { id: set.id, ...(crossing ? { from: source.environment } : {}), safetySet: result.safetySet, restored: result.restored } };
   });
+}
+
+/** Another environment's set: its databases only; its files (its .env among them) only when --only names them. */
+function crossingParts(ctx: Context, set: BackupSet, into: string): string[] {
+  const databases = set.manifest.parts.filter((p) => p.kind !== 'files').map((p) => p.name);
+  if (databases.length === 0) throw new UsageError(`Set ${set.id} of ${set.manifest.environment} holds no database.`, `Restore its files into ${into} with --only ${set.manifest.parts.map((p) => p.name).join(',')}.`);
+  if (databases.length < set.manifest.parts.length) ctx.log.info(`the files of ${set.manifest.environment}'s set are left out; name them with --only to restore them into ${into}`);
+  return databases;
 }
 
 function listOf(value: string | undefined): string[] | undefined {
@@ -92,7 +112,8 @@ async function confirm(ctx: Context, env: SelectedEnvironment, set: BackupSet, t
   if (!ctx.interactive) {
     throw new UsageError(`restore replaces the current data of ${env.name} (${what}) and needs confirmation.`, 'Pass --yes to confirm without a terminal.');
   }
-  await confirmByTyping(`Restore set ${set.id} (${set.manifest.createdAt}) over ${env.name}: ${what}.`, env.name, 'nothing was restored', ctx.signal);
+  const of = set.manifest.environment === env.name ? '' : ` of ${set.manifest.environment}`;
+  await confirmByTyping(`Restore set ${set.id}${of} (${set.manifest.createdAt}) over ${env.name}: ${what}.`, env.name, 'nothing was restored', ctx.signal);
 }
 
 async function safetyBackup(ctx: Context, env: SelectedEnvironment, dir: string, set: BackupSet, targets: readonly RestoreTarget[]): Promise<string | null> {

@@ -67,7 +67,11 @@ function destination(env: SelectedEnvironment, part: PartManifest, to: string | 
     if (paths.length === 0) throw new UsageError(`Part ${part.name} holds files, but backup.files of ${env.name} is empty: opsctl restores files only inside those paths.`, 'List the paths under backup.files in opsctl.yaml, or leave the part out with --only.');
     return { kind: 'files', name: part.name, file: part.file, paths, cwd: env.dir };
   }
-  if (to === undefined) return databasePart(env, part.name);
+  if (to === undefined) {
+    // A set of another environment (--from-env), or of a config since changed: its part names a database this one may lack.
+    if (!env.config.databases[part.name]) throw new UsageError(`Part ${part.name} has no database of that name in ${env.name}.`, `Define databases.${part.name} under ${env.name} in opsctl.yaml, or restore it elsewhere: --only ${part.name} --to <database>.`);
+    return databasePart(env, part.name);
+  }
   // --to names a database of the config (its URL stays out of argv and shell history) or is a URL.
   const named = env.config.databases[to];
   const url = named ? requireResolved(named.url, `databases.${to}.url`, env.envFile) : to;
