@@ -6,6 +6,7 @@ import { confirmByTyping } from '../output/confirm.js';
 import { identityFor } from './age.js';
 import { createSet } from './create.js';
 import { planRestore, restorePart, safetyParts, selectTables, type RestoreTarget } from './restore.js';
+import { isGlobalsPart } from './parts.js';
 import { findSet, type BackupSet } from './sets.js';
 import { verifySet, type Verification } from './verify.js';
 
@@ -50,6 +51,8 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   const only = listOf(options.only) ?? (crossing ? crossingParts(ctx, set, env.name) : undefined);
   const tables = listOf(options.tables);
   const planned = planRestore(env, set, only, options.to, tables);
+  const globals = set.manifest.parts.filter((p) => isGlobalsPart(p.name) && !only?.includes(p.name)).map((p) => p.name);
+  if (globals.length > 0) ctx.log.info(`cluster globals (roles) are restored only when named: --only ${globals.join(',')}`);
   const takeSafety = options.safetyBackup !== false && options.to === undefined;
   // A safety set of another database filed among this environment's sets would be restored over
   // this environment's own database by a later `restore latest`: with --to there is none.
@@ -96,7 +99,7 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
 
 /** Another environment's set: its databases only; its files (its .env among them) only when --only names them. */
 function crossingParts(ctx: Context, set: BackupSet, into: string): string[] {
-  const databases = set.manifest.parts.filter((p) => p.kind !== 'files').map((p) => p.name);
+  const databases = set.manifest.parts.filter((p) => p.kind !== 'files' && !isGlobalsPart(p.name)).map((p) => p.name);
   if (databases.length === 0) throw new UsageError(`Set ${set.id} of ${set.manifest.environment} holds no database.`, `Restore its files into ${into} with --only ${set.manifest.parts.map((p) => p.name).join(',')}.`);
   if (databases.length < set.manifest.parts.length) ctx.log.info(`the files of ${set.manifest.environment}'s set are left out; name them with --only to restore them into ${into}`);
   return databases;

@@ -8,7 +8,7 @@ import { partSource } from './part-source.js';
 import type { DumpInput, DumpReader, TableSelection } from '../databases/types.js';
 import type { PartManifest } from './manifest.js';
 import { adapterForUrl } from '../databases/index.js';
-import { databasePart, FILES_PART, partFor, type PartPlan } from './parts.js';
+import { databasePart, FILES_PART, isGlobalsPart, partDatabase, partFor, type PartPlan } from './parts.js';
 import type { BackupSet } from './sets.js';
 import { requireResolved } from '../config/interpolate.js';
 import { existsSync } from 'node:fs';
@@ -26,7 +26,8 @@ export function planRestore(env: SelectedEnvironment, set: BackupSet, only: read
   const names = set.manifest.parts.map((p) => p.name);
   const unknown = (only ?? []).filter((name) => !names.includes(name));
   if (unknown.length > 0) throw new UsageError(`Set ${set.id} has no part ${unknown.join(', ')}.`, `Its parts: ${names.join(', ')}.`);
-  const parts = set.manifest.parts.filter((p) => !only || only.includes(p.name));
+  // Cluster globals (roles) are restored only when named: they change the whole server, not one database.
+  const parts = set.manifest.parts.filter((p) => (only ? only.includes(p.name) : !isGlobalsPart(p.name)));
   if (to !== undefined) {
     const databases = parts.filter((p) => p.kind !== 'files');
     if (databases.length !== 1 || parts.length !== 1) {
@@ -69,9 +70,10 @@ function destination(env: SelectedEnvironment, part: PartManifest, to: string | 
   }
   if (to === undefined) {
     // A set of another environment (--from-env), or of a config since changed: its part names a database this one may lack.
-    if (!env.config.databases[part.name]) throw new UsageError(`Part ${part.name} has no database of that name in ${env.name}.`, `Define databases.${part.name} under ${env.name} in opsctl.yaml, or restore it elsewhere: --only ${part.name} --to <database>.`);
+    if (!env.config.databases[partDatabase(env, part.name)]) throw new UsageError(`Part ${part.name} has no database of that name in ${env.name}.`, `Define databases.${partDatabase(env, part.name)} under ${env.name} in opsctl.yaml, or restore it elsewhere: --only ${part.name} --to <database>.`);
     return databasePart(env, part.name);
   }
+  if (isGlobalsPart(part.name)) throw new UsageError(`--to restores a database dump; part ${part.name} holds the cluster's roles.`, `Restore it into the server of a configured database: --only ${part.name} without --to.`);
   // --to names a database of the config (its URL stays out of argv and shell history) or is a URL.
   const named = env.config.databases[to];
   const url = named ? requireResolved(named.url, `databases.${to}.url`, env.envFile) : to;

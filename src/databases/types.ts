@@ -27,6 +27,8 @@ export interface DatabaseAdapter {
   probe(conn: Connection, url: string, timeoutMs: number): DatabaseProbe;
   /** Dump, check and restore; absent for a kind opsctl does not back up (redis). */
   readonly backup?: BackupSupport;
+  /** The cluster-wide part beside a database's (databases.<name>.globals): roles, for a restore onto a fresh server. */
+  globals?(passwords: boolean): DatabaseAdapter & { readonly backup: BackupSupport };
   /** `db stats` (every kind), and for postgres `db terminate` and `db maintain`. */
   readonly stats: StatsSupport;
 }

@@ -163,7 +163,7 @@ const TABLE = [
     args: '<id>',
     summary: 'Restore a backup set (or latest): verify it, confirm, take a safety backup, put every part back',
     options: [
-      { flags: '--only <parts>', description: 'only these parts, comma-separated (database names, files)' },
+      { flags: '--only <parts>', description: 'only these parts, comma-separated (database names, files; <database>.globals, the cluster roles of databases.<database>.globals, is restored only when named here)' },
       { flags: '--to <database>', description: 'restore the one database part into another database: a name under databases, or a URL' },
       { flags: '--tables <tables>', description: 'only these tables of the one --only PostgreSQL part, comma-separated (schema.table where a name is in several schemas), with their indexes, constraints and sequences; other tables stay as they are' },
       { flags: '--from-env <environment>', description: 'restore a set of that environment (its databases; its files only when --only names them) into the databases of the one chosen with -e, with that one\'s confirmation, safety backup and lock' },
@@ -176,6 +176,7 @@ const TABLE = [
       'opsctl restore latest -e production --only main --to staging_main   # production\'s data into staging',
       'opsctl restore latest -e production --only main --tables users,user_sessions',
       'opsctl restore latest -e staging --from-env production   # production\'s latest set into staging\'s databases',
+      'opsctl restore latest -e rebuilt --from-env production --only main.globals --yes   # the roles onto a fresh server first',
     ],
   },
   {
