@@ -16,4 +16,5 @@ export const ALLOWED = {
   'history/journal-file.ts': 'opens the journal for append, with a newline first after a torn line; --dry-run never journals',
   'targets/pm2/cleanup-logs.ts': 'truncates a pm2 log through O_NOFOLLOW, which no effect expresses; only when cleanup applies its plan',
   'databases/mongo.ts': 'the 0600 secret file for mongodump\'s --config, gone again before the command returns',
+  'databases/postgres/restore-tables.ts': 'the 0600 pg_restore -L list of restore --tables (object names, no rows) in a private temp folder, gone again when pg_restore returns; never under --dry-run',
 };
