@@ -48,11 +48,7 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
   const source = from ?? { environment: env.name, dir };
   const set = await findSet(source.dir, source.environment, id, (message) => ctx.log.warn(message));
   const crossing = source.environment !== env.name;
-  const only = listOf(options.only) ?? (crossing ? crossingParts(ctx, set, env.name) : undefined);
-  const tables = listOf(options.tables);
-  const planned = planRestore(env, set, only, options.to, tables);
-  const globals = set.manifest.parts.filter((p) => isGlobalsPart(p.name) && !only?.includes(p.name)).map((p) => p.name);
-  if (globals.length > 0) ctx.log.info(`cluster globals (roles) are restored only when named: --only ${globals.join(',')}`);
+  const { only, tables, planned } = planParts(ctx, env, set, options, crossing);
   const takeSafety = options.safetyBackup !== false && options.to === undefined;
   // A safety set of another database filed among this environment's sets would be restored over
   // this environment's own database by a later `restore latest`: with --to there is none.
@@ -95,6 +91,16 @@ export async function restoreSet(ctx: Context, env: SelectedEnvironment, dir: st
     const result = await work();
     return { value: result, details: { id: set.id, ...(crossing ? { from: source.environment } : {}), safetySet: result.safetySet, restored: result.restored } };
   });
+}
+
+/** The parts to restore and where to: --only, else every part but globals (and, from another environment, its databases only). */
+function planParts(ctx: Context, env: SelectedEnvironment, set: BackupSet, options: RestoreOptions, crossing: boolean) {
+  const only = listOf(options.only) ?? (crossing ? crossingParts(ctx, set, env.name) : undefined);
+  const tables = listOf(options.tables);
+  const planned = planRestore(env, set, only, options.to, tables);
+  const globals = set.manifest.parts.filter((p) => isGlobalsPart(p.name) && !only?.includes(p.name)).map((p) => p.name);
+  if (globals.length > 0) ctx.log.info(`cluster globals (roles) are restored only when named: --only ${globals.join(',')}`);
+  return { only, tables, planned };
 }
 
 /** Another environment's set: its databases only; its files (its .env among them) only when --only names them. */
