@@ -18,4 +18,5 @@ export const ALLOWED = {
   'targets/pm2/cleanup-logs.ts': 'truncates a pm2 log through O_NOFOLLOW, which no effect expresses; only when cleanup applies its plan',
   'config/cache.ts': 'the config cache in the state dir: housekeeping no user asked for, so nothing to show as a plan; never written under --dry-run (cli/context.ts) nor into a state dir that does not exist',
   'databases/mongo.ts': 'the 0600 secret file for mongodump\'s --config, gone again before the command returns',
+  'databases/postgres/restore-tables.ts': 'the 0600 pg_restore -L list of restore --tables (object names, no rows) in a private temp folder, gone again when pg_restore returns; never under --dry-run',
 };

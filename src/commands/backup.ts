@@ -7,7 +7,7 @@ import { createSet, type CreatedSet } from '../backup/create.js';
 import { abortedOr } from '../backup/abort.js';
 import { discard } from '../backup/digest.js';
 import { alertFailure, ping } from '../backup/notify.js';
-import { planParts, type PartPlan } from '../backup/parts.js';
+import { isGlobalsPart, planParts, type PartPlan } from '../backup/parts.js';
 import { preflight } from '../backup/preflight.js';
 import { datedSets, deleteSet, planPrune, type PrunePlan } from '../backup/prune.js';
 import { applyRetention, isEmptyPolicy, type RetentionPolicy } from '../backup/retention.js';
@@ -154,7 +154,7 @@ async function verify(ctx: Context, env: SelectedEnvironment, dir: string, id: s
 
 async function runRestoreTests(ctx: Context, env: SelectedEnvironment, set: BackupSet, verification: Verification, identity: string | undefined): Promise<void> {
   // Only a kind with scratch databases (PostgreSQL) can be restore-tested.
-  const pgParts = set.manifest.parts.filter((p) => p.kind !== 'files' && databaseAdapter(p.kind).backup?.scratch);
+  const pgParts = set.manifest.parts.filter((p) => p.kind !== 'files' && databaseAdapter(p.kind).backup?.scratch && !isGlobalsPart(p.name));
   if (pgParts.length === 0) ctx.log.warn(`${set.id} has no PostgreSQL part: nothing to restore-test`);
   for (const part of pgParts) {
     const test = await restoreTest(ctx, env, set, part, identity);

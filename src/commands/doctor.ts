@@ -6,6 +6,7 @@ import { checkDisk } from '../health/disk.js';
 import { needsOf } from '../doctor/needs.js';
 import { portChecks } from '../doctor/ports.js';
 import { requiredEnvCheck } from '../doctor/required-env.js';
+import { identityCheck } from '../doctor/identity.js';
 import { checkDockerEngine, COMPOSE, DOCKER_ENGINE } from '../targets/docker/doctor.js';
 import { kindModule } from '../targets/registry.js';
 import { ConfigError } from '../errors.js';
@@ -35,7 +36,8 @@ export async function run(ctx: Context): Promise<CommandResult<DoctorData>> {
   const variables = scope.map((env) => variablesCheck(env, scope.length > 1)).filter((c) => c !== undefined);
   const required = (await Promise.all(scope.map((env) => requiredEnvCheck(env, ctx.runner, ctx.env, scope.length > 1)))).filter((c) => c !== undefined);
   const ports = (await Promise.all(scope.map((env) => portChecks(env, ctx.runner, scope.length > 1)))).flat();
-  const checks = [configCheck, ...variables, ...required, ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks, ...ports];
+  const identity = identityCheck(scope, ctx.env);
+  const checks = [configCheck, ...variables, ...required, ...(identity ? [identity] : []), ...markRequired(tools, needs), ...markRequired(daemons.filter((d) => d !== undefined), needs), ...disks, ...ports];
   if (needs.has(DOCKER_ENGINE) && !dockerFound) {
     checks.push({ name: DOCKER_ENGINE, kind: 'daemon', required: true, status: 'missing', detail: 'docker is not installed' });
   }

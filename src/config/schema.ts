@@ -216,10 +216,14 @@ const health = z.strictObject({
   backups: z.strictObject({ maxAge: duration }).optional(),
 });
 
-const database = z.strictObject({
-  type: z.enum(DATABASE_KINDS),
-  url: z.string().min(1),
-});
+const database = z
+  .strictObject({
+    type: z.enum(DATABASE_KINDS),
+    url: z.string().min(1),
+    /** PostgreSQL: also back up the cluster's roles (pg_dumpall --globals-only) as part `<name>.globals`; passwords only when asked. */
+    globals: z.union([z.boolean(), z.strictObject({ passwords: z.boolean().default(false) })]).optional(),
+  })
+  .refine((db) => !db.globals || db.type === 'postgres', { message: 'globals is for postgres databases (pg_dumpall --globals-only)', path: ['globals'] });
 
 const retention = z.strictObject({
   daily: z.int().min(0).optional(),

@@ -9,6 +9,9 @@ import type { StatsSupport } from './stats.js';
 /** A dump to restore: its file, or its bytes as a stream (decrypted on the fly), fed to the client's stdin. */
 export type DumpInput = string | Readable;
 
+/** Opens the dump afresh for each call of `use` (a stream is read once) and closes it after. */
+export type DumpReader = <T>(use: (dump: DumpInput) => Promise<T>) => Promise<T>;
+
 /** What backup, restore, health-check, deploy's preflight and doctor need of one kind of database. */
 export interface DatabaseAdapter {
   readonly kind: DatabaseKind;
@@ -24,6 +27,8 @@ export interface DatabaseAdapter {
   probe(conn: Connection, url: string, timeoutMs: number): DatabaseProbe;
   /** Dump, check and restore; absent for a kind opsctl does not back up (redis). */
   readonly backup?: BackupSupport;
+  /** The cluster-wide part beside a database's (databases.<name>.globals): roles, for a restore onto a fresh server. */
+  globals?(passwords: boolean): DatabaseAdapter & { readonly backup: BackupSupport };
   /** `db stats` (every kind), and for postgres `db terminate` and `db maintain`. */
   readonly stats: StatsSupport;
 }
@@ -66,8 +71,19 @@ export interface BackupSupport {
   check(file: string, runner: Runner, signal: AbortSignal): Promise<DumpCheck>;
   /** Puts the dump back into the connection's database; `source` is the safe URL the dump was taken from. */
   restore(ctx: Context, conn: Connection, dump: DumpInput, source: string): Promise<void>;
+  /**
+   * restore --tables, before confirmation: reads the dump's listing and returns how to restore only those
+   * tables (and what depends on them); a table the dump lacks is a UsageError. Absent for kinds without tables.
+   */
+  selectTables?(ctx: Context, read: DumpReader, tables: readonly string[], part: string): Promise<TableSelection>;
   /** backup verify --restore-test: a scratch database on the same server, for kinds that have one. */
   scratch?(ctx: Context, conn: Connection, label: string, key: string): ScratchDatabase;
+}
+
+/** What restore --tables puts back: `tables` as the dump names them, restored by `restore`. */
+export interface TableSelection {
+  readonly tables: readonly string[];
+  restore(ctx: Context, conn: Connection, read: DumpReader): Promise<void>;
 }
 
 /** A database created only to restore a dump into and count what came back, then dropped. */

@@ -1,5 +1,6 @@
 // The shipped dr-drill runbook against a throwaway PostgreSQL cluster: production's latest backup is
-// restored into staging's database and staging is health-checked, each step the built opsctl again.
+// restored into staging's database (restore --from-env, in staging) and staging is health-checked, each
+// step the built opsctl again.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, writeConfig } from '../support/real-cli.js';
@@ -31,7 +32,7 @@ describe.skipIf(!requireTools('postgres', 'pm2'))('dr-drill runbook: production\
         production: {
           target,
           health,
-          databases: { main: { type: 'postgres', url: '${PROD_URL}' }, staging_main: { type: 'postgres', url: '${STAGING_URL}' } },
+          databases: { main: { type: 'postgres', url: '${PROD_URL}' } },
           backup: { databases: ['main'] },
         },
         staging: { target, health, databases: { main: { type: 'postgres', url: '${STAGING_URL}' } } },
@@ -54,7 +55,7 @@ describe.skipIf(!requireTools('postgres', 'pm2'))('dr-drill runbook: production\
     expect(steps.map((s) => s.argv.join(' '))).toEqual([
       'opsctl -e production status --history 0',
       'opsctl -e production backup verify latest',
-      'opsctl -e production restore latest --only main --to staging_main',
+      'opsctl -e staging restore latest --only main --from-env production',
       'opsctl -e staging health-check',
     ]);
     expect(await pg.psql('select count(*) from items', 'shop_staging')).toBe('1');
@@ -67,10 +68,15 @@ describe.skipIf(!requireTools('postgres', 'pm2'))('dr-drill runbook: production\
     expect(data.steps.map((s: { name: string; result: string }) => [s.name, s.result])).toEqual([
       ['latest production backup is recent', 'passed'],
       ['verify the production backup', 'passed'],
-      ['restore it into staging_main', 'passed'],
+      ['restore it into staging', 'passed'],
       ['health-check staging', 'passed'],
     ]);
     expect(data.steps[2].output.restored).toEqual([{ name: 'main', kind: 'postgres', into: pg.urlFor('shop_staging', { password: false }) }]);
+    // Staging's own rules: its data before the drill is a safety set of staging, none is filed among production's.
+    expect(data.steps[2].output).toMatchObject({ environment: 'staging', from: 'production' });
+    const stagingSets = parseJson((await cli(['backup', 'list', '-e', 'staging', '--json'])).stdout).sets;
+    expect(stagingSets.map((s: { id: string; kind: string }) => [s.id, s.kind])).toEqual([[data.steps[2].output.safetySet, 'safety']]);
+    expect(parseJson((await cli(['backup', 'list', '-e', 'production', '--json'])).stdout).sets.map((s: { kind: string }) => s.kind)).toEqual(['regular']);
     expect(await pg.psql('select count(*) from items', 'shop_staging')).toBe('250');
     expect(await pg.psql('select count(*) from items', 'shop')).toBe('250');
     // The password reached the children through the environment, never the JSON.

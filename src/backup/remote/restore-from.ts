@@ -14,6 +14,6 @@ export async function restoreFromRemote(ctx: Context, env: SelectedEnvironment, 
   const set = await findRemoteSet(ctx, remote, id);
   return withScratch(env, dir, `from-${remote.name}-${set.id}`, async (scratch) => {
     await downloadSet(ctx, remote, set, scratch);
-    return restoreSet(ctx, env, scratch, set.id, options, dir);
+    return restoreSet(ctx, env, dir, set.id, options, { environment: env.name, dir: scratch });
   });
 }

@@ -40,16 +40,19 @@ export function pgDumpCommand(conn: Connection): Command {
   return command('pg_dump', ['-Fc', '-w', '-d', conn.safeUrl], { readOnly: false, env: pgEnv(conn) });
 }
 
-export function pgRestoreListCommand(file: string): Command {
-  return command('pg_restore', ['--list', file], { readOnly: true });
+/** The dump's table of contents; --verbose adds each entry's dependencies (what --tables follows). */
+export function pgRestoreListCommand(dump: DumpInput, verbose = false): Command {
+  const args = ['--list', ...(verbose ? ['--verbose'] : [])];
+  return command('pg_restore', typeof dump === 'string' ? [...args, dump] : args, { readOnly: true, ...(typeof dump === 'string' ? {} : { stdin: dump }) });
 }
 
 /**
  * One transaction with --exit-on-error: a restore that fails part-way rolls back and leaves the
  * database as it was, instead of half old, half new.
  */
-export function pgRestoreCommand(conn: Connection, dump: DumpInput, database = conn.database): Command {
-  const args = ['--clean', '--if-exists', '--no-owner', '--exit-on-error', '--single-transaction', '-w', '-d', urlFor(conn, database)];
+export function pgRestoreCommand(conn: Connection, dump: DumpInput, database = conn.database, listFile?: string): Command {
+  // -L: only the entries of the list (restore --tables), in the archive's order.
+  const args = ['--clean', '--if-exists', '--no-owner', '--exit-on-error', '--single-transaction', ...(listFile ? ['-L', listFile] : []), '-w', '-d', urlFor(conn, database)];
   // A stream (decrypted on the fly) is read from stdin: custom format restores sequentially from a pipe.
   return command('pg_restore', typeof dump === 'string' ? [...args, dump] : args, {
     readOnly: false,

@@ -3,8 +3,12 @@ import { OpsError } from '../../errors.js';
 import { redact } from '../../process/redact.js';
 import type { Connection } from '../connection.js';
 import { connectSeconds, parseWithSecrets } from '../parse.js';
-import type { DatabaseAdapter, DatabaseProbe, PreparedDump } from '../types.js';
+import type { BackupSupport, DatabaseAdapter, DatabaseProbe, PreparedDump } from '../types.js';
+
+type BackupAdapter = DatabaseAdapter & { readonly backup: BackupSupport };
 import { countTables, parseServerVersion, parseToolMajor, pgDumpCommand, pgDumpVersionCommand, pgRestoreCommand, pgRestoreListCommand, psqlCommand, serverVersionCommand } from './commands.js';
+import { checkGlobals, globalsAdapter, isCustomFormat } from './globals.js';
+import { selectTables } from './restore-tables.js';
 import { openScratch } from './scratch.js';
 import { postgresStats } from './stats.js';
 
@@ -20,6 +24,7 @@ export const postgres: DatabaseAdapter = {
   tools: { backup: ['pg_dump', 'pg_restore', 'psql'], probe: ['psql'] },
   parse: (url, key) => parseWithSecrets(url, key, PROTOCOLS),
   stats: postgresStats,
+  globals: (passwords) => globalsAdapter(postgres as BackupAdapter, passwords),
   probe: (conn, _url, timeoutMs): DatabaseProbe => ({
     target: conn.safeUrl,
     command: psqlCommand(conn, PING_SQL, { readOnly: true, connectTimeout: connectSeconds(timeoutMs), stopOnError: false }),
@@ -38,7 +43,9 @@ export const postgres: DatabaseAdapter = {
     dump: async (ctx, conn, sink) => {
       await ctx.runner.stream(pgDumpCommand(conn), sink);
     },
+    // A globals part (main.globals) is read back by its own check: the manifest names its kind postgres.
     check: async (file, runner) => {
+      if (!(await isCustomFormat(file))) return checkGlobals(file);
       const listed = await runner.run(pgRestoreListCommand(file), { allowFailure: true });
       if (listed.exitCode !== 0) throw new OpsError(`pg_restore cannot read ${file}: ${listed.stderr.trim().split(/\r?\n/).pop() ?? `exit ${listed.exitCode}`}.`, 'The dump is damaged; take a new backup.');
       return { entries: countTables(listed.stdout), checked: 'pg_restore --list reads it' };
@@ -48,6 +55,7 @@ export const postgres: DatabaseAdapter = {
       await ctx.runner.run(pgRestoreCommand(conn, dump));
       await ctx.runner.run(psqlCommand(conn, 'ANALYZE', { readOnly: false }));
     },
+    selectTables,
     scratch: openScratch,
   },
 };
