@@ -17,6 +17,8 @@ const ready =
   requireTool('age', () => probeCommand('age', ['--version']).problem) &&
   requireTool('s3rver', s3rverProblem);
 
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
 describe.skipIf(!ready)('off-site backup copies (real rclone, real s3rver, real PostgreSQL)', () => {
   let pg: PostgresServer;
   let s3: S3Server;
@@ -26,8 +28,8 @@ describe.skipIf(!ready)('off-site backup copies (real rclone, real s3rver, real 
   let key: string;
   let recipient: string;
 
-  // Debian's rclone 1.60 cannot build an S3 client while AWS_CA_BUNDLE is set (the CI image sets it).
-  const env = (extra: Record<string, string> = {}) => cleanEnv({ DB_URL: pg.urlFor('shop'), S3_KEY_ID: S3_KEY.accessKeyId, S3_SECRET: S3_KEY.secretAccessKey, AWS_CA_BUNDLE: undefined, PM2_HOME: path.join(dir, 'no-pm2'), ...extra });
+  // AWS_CA_BUNDLE set, as on many hosts: Debian's rclone 1.60 cannot build an S3 client with it, so opsctl hands rclone the bundle as RCLONE_CA_CERT instead.
+  const env = (extra: Record<string, string> = {}) => cleanEnv({ DB_URL: pg.urlFor('shop'), S3_KEY_ID: S3_KEY.accessKeyId, S3_SECRET: S3_KEY.secretAccessKey, AWS_CA_BUNDLE: CA_BUNDLE, PM2_HOME: path.join(dir, 'no-pm2'), ...extra });
   const cli = (args: string[], extra: Record<string, string> = {}) => runCli([...args, '-e', 'production'], { cwd: dir, env: env(extra), timeoutMs: 120_000 });
   const localSets = () => readdirSync(path.join(dir, 'backups')).filter((n) => !n.startsWith('.')).sort();
   const remoteSetDir = (id: string) => path.join(offsite, 'production', id);

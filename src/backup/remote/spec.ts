@@ -48,8 +48,18 @@ function specOf(env: SelectedEnvironment, remote: RemoteConfig, index: number): 
     RCLONE_S3_SECRET_ACCESS_KEY: requireResolved(remote.secretAccessKey, `${key}.secretAccessKey`, env.envFile),
     ...(endpoint ? { RCLONE_S3_ENDPOINT: endpoint } : {}),
     ...(remote.region ? { RCLONE_S3_REGION: remote.region } : {}),
+    ...caBundle(process.env.AWS_CA_BUNDLE),
   };
   return { name: remote.name, base: join(`:s3:${remote.bucket}`, remote.prefix, env.name), env: vars, retention };
+}
+
+/**
+ * AWS_CA_BUNDLE (a custom CA for S3, set on many hosts) makes the AWS SDK inside rclone up to at least
+ * 1.60 (Debian 12's) refuse to build its S3 client ("unable to use custom CA bundle with custom
+ * HTTP client"). rclone's own --ca-cert, as RCLONE_CA_CERT, trusts the same bundle without it.
+ */
+function caBundle(bundle: string | undefined): Record<string, string> {
+  return bundle ? { RCLONE_CA_CERT: bundle, AWS_CA_BUNDLE: '' } : {};
 }
 
 /** Joins remote path segments with "/": a remote's root (`name:`) takes no separator after its colon. */
