@@ -93,19 +93,23 @@ describe('a source with a log_date_format', () => {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'opsctl-date-format-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const read = async (options: { dateFormat?: string }, since: number, warnings: string[] = []) => {
+  const read = async (options: { dateFormat?: string }, since: number | undefined, warnings: string[] = [], tail?: number) => {
     const file = path.join(dir, 'api-out.log');
     writeFileSync(file, `${LINES.join('\n')}\n`);
     const extra = criteria({ since });
     const deps = { criteria: extra, matcherFor: (label: string) => createMatcher(extra, label), warn: (m: string) => warnings.push(m), unread: () => {}, debug: () => {} } as unknown as SourceDeps;
     const entries: LogEntry[] = [];
-    for await (const batch of fileSource(file, 'api/out', deps, options).history({ follow: false })) entries.push(...batch);
-    return entries.map((e) => e.text.split('\n')[0]!.slice(21));
+    for await (const batch of fileSource(file, 'api/out', deps, options).history({ follow: false, tail })) entries.push(...batch);
+    return entries.map((e) => e.text.split('\n').map((line) => line.slice(21)).join('\n'));
   };
 
   it('--since reads the file from the first line at or after it', async () => {
     expect(await read({ dateFormat: FORMAT }, at(15))).toEqual(['WARN slow', 'done']);
-    expect(await read({ dateFormat: FORMAT }, at(5))).toEqual(['Error: boom', 'WARN slow', 'done']);
+    expect(await read({ dateFormat: FORMAT }, at(5))).toEqual(['Error: boom\n    at f (a.js:1:1)', 'WARN slow', 'done']);
+  });
+
+  it('-n reads backwards from the end, aligned on the stamped heads: a stamped stack line is not a record', async () => {
+    expect(await read({ dateFormat: FORMAT }, undefined, [], 3)).toEqual(['Error: boom\n    at f (a.js:1:1)', 'WARN slow', 'done']);
   });
 
   it('a format opsctl cannot read: said once, and --since leaves the untimed lines out', async () => {
