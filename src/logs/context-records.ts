@@ -1,5 +1,6 @@
 import type { ContextSize, LogEntry } from './entry.js';
 import { contextEntry, type RecordText } from './record-check.js';
+import type { LineClock } from './when.js';
 
 /**
  * grep's -B/-A over records: the ones before a match are held (at most -B), the ones after it counted
@@ -14,7 +15,7 @@ export function withContext(size: ContextSize) {
     if (recent.push(shown) > size.before) recent.shift();
   };
   return {
-    add(entry: LogEntry | undefined, record: RecordText, out: LogEntry[], source: string) {
+    add(entry: LogEntry | undefined, record: RecordText, out: LogEntry[], source: string, clock?: LineClock) {
       if (entry) {
         for (const before of recent) before.leads = true;
         out.push(...held, entry);
@@ -24,7 +25,7 @@ export function withContext(size: ContextSize) {
         return;
       }
       if (afterLeft === 0 && size.before === 0) return;
-      const shown = contextEntry(record, source);
+      const shown = contextEntry(record, source, clock);
       remember(shown);
       if (afterLeft > 0) {
         afterLeft -= 1;

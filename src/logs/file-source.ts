@@ -9,11 +9,19 @@ import type { Matcher } from './matcher.js';
 import { sniffFormat, type RecordFormat } from './record-heads.js';
 import { lastMatchesOf, lastOf } from './merge.js';
 import { matchLines, type LogSource, type SourceDeps } from './source.js';
-import { leadingTime } from './when.js';
+import { compileDateFormat, unreadableFormatNote } from './date-format.js';
+import { PLAIN_CLOCK, stampClock, type LineClock } from './when.js';
+
+export interface FileSourceOptions {
+  /** pm2's log_date_format of the app that writes the file: the stamp before each line. */
+  dateFormat?: string;
+}
 
 /** A log file: history by byte ranges (binary search for --since, read backwards for -n), then `tail -F`. */
-export function fileSource(file: string, label: string, deps: SourceDeps): LogSource {
+export function fileSource(file: string, label: string, deps: SourceDeps, options: FileSourceOptions = {}): LogSource {
   const matcher = deps.matcherFor(label);
+  const clock = clockOf(options.dateFormat, label, deps);
+  matcher.useClock(clock);
   let followFrom: FollowStart = { position: 0 };
   return {
     name: file,
@@ -29,8 +37,8 @@ export function fileSource(file: string, label: string, deps: SourceDeps): LogSo
         keep = follow;
         if (tail === 0) return;
         const { since, until } = deps.criteria;
-        const range = await timeRange(handle, end, timeOfLine, since, until);
-        matcher.prime(await fileFormat(handle, end));
+        const range = await timeRange(handle, end, (line) => timeOfLine(line, clock), since, until);
+        matcher.prime(await fileFormat(handle, end, clock));
         // -n reads backwards from the end, unless -B wants the records before a match (a chunk's edge could cut them off).
         if (tail !== undefined && !matcher.holdsBefore) {
           yield await lastMatches(handle, range, matcher, tail);
@@ -54,8 +62,22 @@ export function fileSource(file: string, label: string, deps: SourceDeps): LogSo
   };
 }
 
-export function timeOfLine(line: string): number | undefined {
-  return looksLikeJson(line) ? jsonTime(line) : leadingTime(line);
+export function timeOfLine(line: string, clock: LineClock = PLAIN_CLOCK): number | undefined {
+  return looksLikeJson(line) ? jsonTime(line) : clock.timeOf(line);
+}
+
+// The formats already said per run (deps): an app's instances share one, and it is said once.
+const warned = new WeakMap<SourceDeps, Set<string>>();
+
+/** The clock of a pm2 app's log_date_format; one opsctl cannot read is said, and its lines stay untimed. */
+function clockOf(dateFormat: string | undefined, label: string, deps: SourceDeps): LineClock {
+  if (dateFormat === undefined || dateFormat === '') return PLAIN_CLOCK;
+  const compiled = compileDateFormat(dateFormat);
+  if ('stamp' in compiled) return stampClock(compiled.stamp);
+  const said = warned.get(deps) ?? warned.set(deps, new Set()).get(deps)!;
+  if (!said.has(dateFormat)) deps.warn(unreadableFormatNote(label.replace(/(#[^/]*)?\/(out|err)$/, ''), dateFormat, compiled.unreadable));
+  said.add(dateFormat);
+  return PLAIN_CLOCK;
 }
 
 async function openLog(file: string, deps: SourceDeps, follow: boolean): Promise<FileHandle | undefined> {
@@ -95,10 +117,10 @@ async function lastMatches(handle: FileHandle, range: { start: number; end: numb
 }
 
 /** The record format the file's first 64 KB show. */
-async function fileFormat(handle: FileHandle, size: number): Promise<RecordFormat> {
+async function fileFormat(handle: FileHandle, size: number, clock: LineClock): Promise<RecordFormat> {
   const buffer = Buffer.alloc(Math.min(size, 64 * 1024));
   const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-  return sniffFormat(buffer.toString('utf8', 0, bytesRead).split('\n'));
+  return sniffFormat(buffer.toString('utf8', 0, bytesRead).split('\n'), clock);
 }
 
 /** The end of the last complete line (a writer may be half way through the one after it). */

@@ -3,6 +3,7 @@ import { withContext } from './context-records.js';
 import { checkRecord, type Facts, type RecordText } from './record-check.js';
 import { splitLines } from './file-read.js';
 import { keepBytes, levelGate, NOT_EXACT, rawEntry, type KeptLine } from './level-gate.js';
+import { PLAIN_CLOCK, type LineClock } from './when.js';
 import { braceBalance, closesOnItsLine, formatOfLine, isHead, type RecordFormat } from './record-heads.js';
 
 export interface Matcher {
@@ -18,6 +19,8 @@ export interface Matcher {
   isHead(line: string): boolean;
   /** Sets the format from a file's first lines before reading it from elsewhere than its start. */
   prime(format: RecordFormat): void;
+  /** How this source's plain lines carry their time (pm2's log_date_format); the usual stamps unless told. */
+  useClock(clock: LineClock): void;
   /** Reading starts elsewhere: lines before the first head continue a record before the read (left out with `skip`), else they are a record of their own. */
   reset(orphans: 'skip' | 'own'): void;
   /** Records left out by --since/--until because no time could be found for them. */
@@ -35,6 +38,7 @@ export const DEFAULT_CORRELATION_FIELDS = ['corr.correlationId', 'correlationId'
  */
 export function createMatcher(criteria: Criteria, source: string, options: { parse?: boolean; context?: ContextSize } = {}): Matcher {
   let format: RecordFormat = 'plain';
+  let clock: LineClock = PLAIN_CLOCK;
   let head: string | undefined;
   let more: string[] | undefined;
   let transport: number | undefined;
@@ -45,7 +49,7 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
   const counts = { untimed: 0 };
   // One object reused for every record: checkRecord reads it and keeps nothing of it.
   const record: RecordText = {};
-  const check = (record: RecordText) => checkRecord(record, criteria, source, options.parse !== false, last, counts);
+  const check = (record: RecordText) => checkRecord(record, criteria, source, options.parse !== false, last, counts, clock);
   const context = options.context && (options.context.before > 0 || options.context.after > 0) ? withContext(options.context) : undefined;
   const gate = levelGate(criteria, options.parse !== false, options.context);
 
@@ -57,7 +61,7 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
     record.transportTime = transport;
     const result = check(record);
     last = result.facts;
-    if (context) context.add(result.entry, { ...record }, out, source);
+    if (context) context.add(result.entry, { ...record }, out, source, clock);
     else if (result.entry) out.push(result.entry);
     head = undefined;
     more = undefined;
@@ -74,8 +78,8 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
       open = depth > 0 ? { depth, inString: balance.inString } : undefined;
       return;
     }
-    format = formatOfLine(line, format);
-    if (!isHead(line, format)) {
+    format = formatOfLine(line, format, clock);
+    if (!isHead(line, format, clock)) {
       (more ??= []).push(line);
       return;
     }
@@ -93,9 +97,12 @@ export function createMatcher(criteria: Criteria, source: string, options: { par
       return counts.untimed;
     },
     holdsBefore: (options.context?.before ?? 0) > 0,
-    isHead: (line) => isHead(line, format),
+    isHead: (line) => isHead(line, format, clock),
     prime(next) {
       format = next;
+    },
+    useClock(next) {
+      clock = next;
     },
     reset(orphans) {
       head = undefined;

@@ -2,7 +2,7 @@ import { plainLevel, rankIn } from './levels.js';
 import { jsonLevel, jsonTime, valueAt } from './line.js';
 import type { Criteria, LogEntry } from './entry.js';
 import { closesOnItsLine } from './record-heads.js';
-import { leadingTime, timeValue } from './when.js';
+import { PLAIN_CLOCK, timeValue, type LineClock } from './when.js';
 
 /** A record's lines: its head (undefined when the lines continue a record given out before) and the rest. */
 export interface RecordText {
@@ -27,7 +27,7 @@ const REJECTED: { entry?: LogEntry; facts: Facts } = Object.freeze({ facts: FAIL
  * the record's own top-level keys (or a plain head's level word and leading time), then JSON.parse
  * for the JSON records that passed (the correlation id is a field's value, not text anywhere).
  */
-export function checkRecord(r: RecordText, criteria: Criteria, source: string, parse: boolean, last: Facts | undefined, counts: { untimed: number }): { entry?: LogEntry; facts: Facts } {
+export function checkRecord(r: RecordText, criteria: Criteria, source: string, parse: boolean, last: Facts | undefined, counts: { untimed: number }, clock: LineClock = PLAIN_CLOCK): { entry?: LogEntry; facts: Facts } {
   const lines = r.head === undefined ? r.more! : r.more ? [r.head, ...r.more] : undefined;
   const text = lines ? lines.join('\n') : r.head!;
   if (criteria.grep && !(lines ? lines.some((l) => criteria.grep!.test(l)) : criteria.grep.test(text))) return REJECTED;
@@ -41,10 +41,10 @@ export function checkRecord(r: RecordText, criteria: Criteria, source: string, p
   const json = r.head.charCodeAt(0) === 123;
   // A JSON head with indented lines after it (a stack printed under it): the object is the head alone.
   const jsonText = json && r.more && closesOnItsLine(r.head) ? r.head : text;
-  const level = json ? jsonLevel(jsonText, criteria.levels) : plainLevel(r.head, criteria.levels);
+  const level = json ? jsonLevel(jsonText, criteria.levels) : plainLevel(plainBody(r.head, clock), criteria.levels);
   if (criteria.minLevel !== undefined && (level === undefined || level < criteria.minLevel)) return REJECTED;
   const byTime = criteria.since !== undefined || criteria.until !== undefined;
-  const time = (json ? jsonTime(jsonText) : leadingTime(r.head)) ?? r.transportTime;
+  const time = (json ? jsonTime(jsonText) : clock.timeOf(r.head)) ?? r.transportTime;
   if (byTime && time === undefined) {
     counts.untimed += 1;
     return REJECTED;
@@ -90,12 +90,17 @@ function hasCorrelationId(record: Record<string, unknown>, fields: readonly stri
 }
 
 /** A record that did not match, shown as context: its time and level as the head says. */
-export function contextEntry(r: RecordText, source: string): LogEntry {
+export function contextEntry(r: RecordText, source: string, clock: LineClock = PLAIN_CLOCK): LogEntry {
   const text = r.head === undefined ? r.more!.join('\n') : r.more ? [r.head, ...r.more].join('\n') : r.head;
   const head = r.head ?? '';
   const json = head.charCodeAt(0) === 123;
-  const time = (json ? jsonTime(head) : leadingTime(head)) ?? r.transportTime;
+  const time = (json ? jsonTime(head) : clock.timeOf(head)) ?? r.transportTime;
   // Parsed like a match, so the readable format shows it the same way (context records are few).
   const record = json ? parseObject(text) : undefined;
-  return { source, text, time, level: json ? jsonLevel(head) : plainLevel(head), context: true, ...(record ? { json: true, record } : {}) };
+  return { source, text, time, level: json ? jsonLevel(head) : plainLevel(plainBody(head, clock)), context: true, ...(record ? { json: true, record } : {}) };
+}
+
+/** The head a level word is looked for in: plainLevel already skips pm2's --time stamp; a log_date_format's stamp is cut here. */
+function plainBody(head: string, clock: LineClock): string {
+  return clock === PLAIN_CLOCK ? head : clock.body(head);
 }

@@ -1,5 +1,5 @@
 import { looksLikeJson } from './line.js';
-import { leadingTime, withoutPm2Stamp } from './when.js';
+import { PLAIN_CLOCK, type LineClock } from './when.js';
 
 /**
  * How a source's lines group into records, decided by what its records start with, not by a
@@ -13,27 +13,28 @@ import { leadingTime, withoutPm2Stamp } from './when.js';
 export type RecordFormat = 'plain' | 'timed' | 'json';
 
 /** The format of the first line that says one; plain while none has. */
-export function formatOfLine(line: string, current: RecordFormat): RecordFormat {
+export function formatOfLine(line: string, current: RecordFormat, clock: LineClock = PLAIN_CLOCK): RecordFormat {
   if (current !== 'plain') return current;
   if (line.charCodeAt(0) === 123) return 'json';
-  return leadingTime(line) === undefined ? 'plain' : 'timed';
+  return clock.timeOf(line) === undefined ? 'plain' : 'timed';
 }
 
 /** The format the first lines of a file show (a few KB are enough: logs are uniform). */
-export function sniffFormat(lines: readonly string[]): RecordFormat {
+export function sniffFormat(lines: readonly string[], clock: LineClock = PLAIN_CLOCK): RecordFormat {
   let format: RecordFormat = 'plain';
   for (const line of lines) {
-    format = formatOfLine(line, format);
+    format = formatOfLine(line, format, clock);
     if (format !== 'plain') break;
   }
   return format;
 }
 
 /** Whether a line starts a record in a source of this format (outside an open pretty-printed object). */
-export function isHead(line: string, format: RecordFormat): boolean {
+export function isHead(line: string, format: RecordFormat, clock: LineClock = PLAIN_CLOCK): boolean {
   const first = line.charCodeAt(0);
   if (first === 123) return true; // '{' at column 0: a JSON record in any format
-  if (format === 'timed') return isDigitOrBracket(first) && leadingTime(line) !== undefined && !isIndented(withoutPm2Stamp(line));
+  // The usual stamps start with a digit or "[": a cheap test before the pattern (a log_date_format may start with anything).
+  if (format === 'timed') return (clock !== PLAIN_CLOCK || isDigitOrBracket(first)) && clock.timeOf(line) !== undefined && !isIndented(clock.body(line));
   if (first === 32 || first === 9 || Number.isNaN(first)) return looksLikeJson(line);
   // JSON files: a line closing a pretty-printed object or array continues it.
   return !(format === 'json' && (first === 125 || first === 93));

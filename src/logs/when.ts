@@ -1,4 +1,5 @@
 import { parseDuration } from '../config/duration.js';
+import type { DateStamp } from './date-format.js';
 
 /** `--since 30m` / `--until 2024-01-15T10:00:00Z`: a duration back from now, or a date and time. Epoch ms, or undefined. */
 export function parseWhen(text: string, now: number): number | undefined {
@@ -36,4 +37,25 @@ const PM2_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}: /;
 /** The line without pm2's per-line stamp: a stack line pm2 stamped still continues its error. */
 export function withoutPm2Stamp(text: string): string {
   return PM2_STAMP.test(text) ? text.slice(21) : text;
+}
+
+/** How a source's plain-text lines carry their time: the usual leading stamps, or pm2's log_date_format. */
+export interface LineClock {
+  /** The time a plain-text line starts with, if it starts with one. */
+  timeOf(text: string): number | undefined;
+  /** The line without the stamp pm2 put before it. */
+  body(text: string): string;
+}
+
+export const PLAIN_CLOCK: LineClock = { timeOf: leadingTime, body: withoutPm2Stamp };
+
+/** A pm2 source with its own log_date_format; lines written before it was set (or with --time) are still read. */
+export function stampClock(stamp: DateStamp): LineClock {
+  return {
+    timeOf: (text) => stamp.read(text)?.time ?? leadingTime(text),
+    body: (text) => {
+      const read = stamp.read(text);
+      return read ? text.slice(read.length) : withoutPm2Stamp(text);
+    },
+  };
 }

@@ -27,7 +27,7 @@ export const pm2Kind: TargetKindModule<'pm2'> = {
       control: (deps) => createPm2Control(name, deps),
       logs: (deps) => ({
         names: [name],
-        open: async () => (await pm2LogFiles(deps.runner, deps.env, name)).map((f) => fileSource(f.file, f.label, deps)),
+        open: async () => (await pm2LogFiles(deps.runner, deps.env, name)).map((f) => fileSource(f.file, f.label, deps, f)),
       }),
       cleanup: { pm2Logs: (ctx, maxSizeMB) => planPm2Logs(ctx, name, maxSizeMB) },
     };

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { compileDateFormat, unreadableFormatNote } from '../../logs/date-format.js';
 import type { Runner } from '../../process/runner.js';
 import { listPm2Processes } from './daemon-list.js';
 import { pm2DaemonPid, pm2Home } from './daemon.js';
@@ -9,12 +10,14 @@ export interface Pm2LogFile {
   file: string;
   /** "api#0/out", "api#1/err"; "api/out" when pm2 merges the instances' logs into one file. */
   label: string;
+  /** The app's log_date_format: pm2 writes "<formatted date>: " before each line. */
+  dateFormat?: string;
 }
 
 interface Pm2LogPaths {
   name?: string;
   pm_id?: number;
-  pm2_env?: { pm_out_log_path?: string; pm_err_log_path?: string };
+  pm2_env?: { pm_out_log_path?: string; pm_err_log_path?: string; log_date_format?: string; log_type?: string };
 }
 
 /** Files pm2 sends nothing to. */
@@ -43,7 +46,10 @@ export function fromJlist(processes: readonly Pm2LogPaths[], name: string): Pm2L
       if (!file || DISCARDED.has(file) || files.some((f) => f.file === file)) return;
       // Instances that share one file (merge_logs) are one source.
       const shared = paths.filter((other) => other === file).length > 1;
-      files.push({ file, label: `${shared ? name : `${name}#${p.pm_id ?? '?'}`}/${stream}` });
+      const label = `${shared ? name : `${name}#${p.pm_id ?? '?'}`}/${stream}`;
+      // With log_type json pm2 writes the stamp into each object's timestamp instead: not a line prefix.
+      const dateFormat = p.pm2_env?.log_type === 'json' ? undefined : p.pm2_env?.log_date_format || undefined;
+      files.push({ file, label, ...(dateFormat ? { dateFormat } : {}) });
     });
   }
   return files;
@@ -65,8 +71,16 @@ export async function fromLogsFolder(folder: string, name: string): Promise<Pm2L
     .map(({ file, label }) => ({ file, label }));
 }
 
-/** For status: pm2 writes the app's lines without a time unless told to, so `opsctl logs` cannot window or order them. */
+/**
+ * For status: pm2 writes the app's lines without a time unless told to, or with a log_date_format
+ * opsctl cannot read back; either way `opsctl logs` cannot window or order them.
+ */
 export function untimedLogsNote(processes: readonly Pm2Process[], name: string): string | undefined {
-  const untimed = processes.some((p) => p.name === name && !p.pm2_env?.log_date_format && p.pm2_env?.log_type !== 'json');
+  const mine = processes.filter((p) => p.name === name && p.pm2_env?.log_type !== 'json');
+  for (const format of new Set(mine.map((p) => p.pm2_env?.log_date_format).filter(Boolean))) {
+    const compiled = compileDateFormat(format!);
+    if ('unreadable' in compiled) return unreadableFormatNote(name, format!, compiled.unreadable);
+  }
+  const untimed = mine.some((p) => !p.pm2_env?.log_date_format);
   return untimed ? `pm2 writes ${name}'s logs without timestamps: opsctl logs cannot apply --since to them or merge them in time order. Start it with --time, or set log_date_format: "YYYY-MM-DDTHH:mm:ss" in the ecosystem file.` : undefined;
 }
