@@ -6,23 +6,12 @@ import { createSwarmDriver } from '../../src/targets/swarm/driver.js';
 import type { DeployDriver, PreparedRelease } from '../../src/deploy/types.js';
 import { OpsError } from '../../src/errors.js';
 import { cleanEnv, ensureBuilt, makeTempDir, parseJson, removeTempDirs, runCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
-import { buildRelease, containersWithLabel, docker, fetchText, freePortRange, imageTags, makeReleaseRepo, realDriverDeps, removeImage, startHttpLoad } from '../support/real-docker.js';
-import { removeLoadClients, requireRoutingMesh, requireSwarm, startOverlayLoad, takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
+import { buildRelease, docker, fetchText, freePortRange, imageTags, makeReleaseRepo, realDriverDeps, removeImage, startHttpLoad } from '../support/real-docker.js';
+import { removeStack, requireRoutingMesh, requireSwarm, startOverlayLoad, takeSwarmLease, type SwarmLease } from '../support/real-swarm.js';
 import { requireTools } from '../support/real-tools.js';
 
 const available = requireSwarm() && requireTools('busybox', 'git');
 const never = new AbortController().signal;
-
-/** Removes the stack and waits for its containers, then its network, so nothing outlives the file. */
-async function removeStack(stack: string): Promise<void> {
-  await removeLoadClients(`${stack}_default`);
-  await docker(['stack', 'rm', stack], { allowFailure: true });
-  const label = `com.docker.stack.namespace=${stack}`;
-  await waitFor(`the containers of ${stack} to go`, async () => (await containersWithLabel(label)).length === 0, 60_000, 500).catch(async () =>
-    docker(['rm', '-f', ...(await containersWithLabel(label))], { allowFailure: true }),
-  );
-  await waitFor(`the network of ${stack} to go`, async () => (await docker(['network', 'ls', '-q', '--filter', `label=${label}`])).trim() === '', 30_000, 500).catch(() => undefined);
-}
 
 describe.skipIf(!available)('swarm deploy driver against a real swarm', () => {
   const suffix = uniqueSuffix();
