@@ -79,7 +79,28 @@ export function assertNoImportMeta(result) {
   throw new Error(`import.meta that the bundle cannot provide:\n${where}`);
 }
 
+/**
+ * commander requires node:child_process at load (about 7 ms of every start: it pulls in net and stream) only
+ * to spawn a subcommand's own executable, which opsctl never defines. Its copy gets a `spawn` that loads the
+ * module on first call; the build fails should commander ever use more of it.
+ */
+export function lazyCommanderChildProcess(root) {
+  const command = path.join(root, 'node_modules', 'commander', 'lib', 'command.js');
+  return {
+    name: 'lazy-commander-child-process',
+    setup(build) {
+      build.onResolve({ filter: /^node:child_process$/ }, (args) => {
+        if (path.resolve(args.importer) !== command) return undefined;
+        const used = new Set([...readFileSync(command, 'utf8').matchAll(/childProcess\.(\w+)/g)].map((m) => m[1]));
+        if ([...used].some((name) => name !== 'spawn')) return { errors: [{ text: `commander uses child_process.${[...used].join(', ')}; scripts/build/plugins.mjs gives it spawn alone: update lazyCommanderChildProcess()` }] };
+        return { path: 'commander-child-process', namespace: 'opsctl-lazy' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'opsctl-lazy' }, () => ({ contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };\n", loader: 'js' }));
+    },
+  };
+}
+
 /** The esbuild options both bundles share: all of src/ and its dependencies, for Node, with the plugins above. */
 export function baseOptions(root, version) {
-  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), inlineCodeId(root, version), moduleUrls(root)], legalComments: 'none', metafile: true, logLevel: 'silent' };
+  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), inlineCodeId(root, version), moduleUrls(root), lazyCommanderChildProcess(root)], legalComments: 'none', metafile: true, logLevel: 'silent' };
 }

@@ -10,8 +10,8 @@ import type { GlobalOptions } from '../registry/program.js';
 import { createContext } from './context.js';
 import { errorDocument } from './error-document.js';
 import { loadCommand } from './loaders.js';
-import { setLockWait } from '../history/lock.js';
-import { startHeartbeat, type Heartbeat } from '../schedule/heartbeat.js';
+import type { Heartbeat } from '../schedule/heartbeat.js';
+import { heartbeatOfThisRun } from '../schedule/this-run.js';
 
 /** A command that ignores its abort signal gets this long to clean up before the process exits anyway. */
 const ABORT_GRACE_MS = 5000;
@@ -31,10 +31,11 @@ export async function executeCommand(name: CommandName, globals: GlobalOptions, 
     const ctx = await createContext({ globals, signal: controller.signal, style: errStyle, outStyle });
     if (globals.lockWait !== undefined) {
       const ms = durationOption('--lock-wait', globals.lockWait);
+      const { setLockWait } = await import('../history/lock.js');
       setLockWait({ ms, signal: controller.signal, onWait: (locked) => ctx.log.warn(`${locked.message} Waiting up to ${globals.lockWait} for it (--lock-wait).`) });
     }
     // A run started by a schedule journals itself (and pings), so monitor can tell a missed run.
-    heartbeat = await startHeartbeat(ctx, name);
+    heartbeat = await heartbeatOfThisRun(ctx, name);
     const module = (await loadCommand(name))!;
     const result = await untilAbortedTooLong(module.run(ctx, options, args), controller.signal);
     clearTimeout(timer);

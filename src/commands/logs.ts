@@ -6,6 +6,7 @@ import { formatHumanLine, formatJsonLine, jsonLineBytes } from '../logs/format.j
 import type { LogEntry } from '../logs/entry.js';
 import { createMatcher, DEFAULT_CORRELATION_FIELDS, type Matcher } from '../logs/matcher.js';
 import { parseLogsOptions, type LogsOptions } from '../logs/options.js';
+import { loadLinearRegex } from '../process/linear-regex.js';
 import { createOutput } from '../logs/output.js';
 import { resolveSources } from '../logs/sources.js';
 import { streamLogs } from '../logs/stream.js';
@@ -26,6 +27,7 @@ export interface LogsData {
  */
 export async function run(ctx: Context, raw: LogsOptions): Promise<CommandResult<LogsData>> {
   const env = ctx.environment();
+  if (raw.grep !== undefined || raw.exclude !== undefined) await loadLinearRegex();
   const options = parseLogsOptions(raw, ctx.now(), houseLevels(env.name, env.config.logs?.levels));
   // The usual loggers' id fields, then the house's own.
   const correlationFields = [...DEFAULT_CORRELATION_FIELDS, ...(env.config.logs?.correlationFields ?? [])];

@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { CommandResult, Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Style } from '../output/style.js';
+import { loadLinearRegex } from '../process/linear-regex.js';
 import { selfArgv } from '../process/self.js';
 import { loadRunbooks, SHIPPED_DIR } from '../runbook/load.js';
 import { resolveParams } from '../runbook/params.js';
@@ -39,6 +40,8 @@ async function runBook(ctx: Context, book: Runbook, settings: RunSettings): Prom
     throw new UsageError(`Runbook ${book.name} runs ${MAX_DEPTH} runbooks deep: a runbook probably runs itself.`, 'Check the opsctl steps that run opsctl runbook run.');
   }
   const steps = planSteps(book, settings);
+  // A step's `matches` checks compile the runbook's regexes.
+  await loadLinearRegex();
   const asks = steps.filter((s) => s.step.confirm !== false);
   if (asks.length > 0 && !ctx.dryRun && !settings.yes && !ctx.interactive) {
     throw new UsageError(

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { EndpointConfig } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
 import { withDeadline } from '../process/deadline.js';
+import { loadLinearRegex } from '../process/linear-regex.js';
 import { VERSION } from '../version.js';
 import { checkJsonExpectations, isHealthJson, readHealthJson } from './expect.js';
 import { checkHeaders, checkStatusMap, requestHeaders } from './http-checks.js';
@@ -51,7 +52,10 @@ export async function probeHttp(endpoint: HttpEndpoint, signal: AbortSignal, now
     details.certValidTo = response.certValidTo.toISOString();
     if (daysLeft < endpoint.certWarnDays) verdicts.push({ state: 'degraded', reason: `certificate expires in ${daysLeft} days (${response.certValidTo.toISOString().slice(0, 10)})` });
   }
-  if (endpoint.expect?.headers) verdicts.push(checkHeaders(response.headers, endpoint.expect.headers));
+  if (endpoint.expect?.headers) {
+    await loadLinearRegex();
+    verdicts.push(checkHeaders(response.headers, endpoint.expect.headers));
+  }
   verdicts.push(...checkBody(response, endpoint, details));
   const state = worst(verdicts.map((v) => v.state));
   const reasons = verdicts.filter((v) => v.state === state && v.reason).map((v) => v.reason);

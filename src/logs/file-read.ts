@@ -4,6 +4,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { OpsError } from '../errors.js';
 
 const CHUNK = 1024 * 1024;
+/** Reading backwards starts small and doubles up to CHUNK: `-n 20` of a big log checks a few hundred lines, not a MiB's worth. */
+const FIRST_BACKWARD_CHUNK = 16 * 1024;
 const NEWLINE = 10;
 const MAX_HELD = 10_000;
 /**
@@ -112,8 +114,10 @@ export async function* readBackward(handle: FileHandle, start: number, end: numb
   let later: string[] = [];
   let tailBytes = Buffer.alloc(0);
   let cut = false;
+  let step = FIRST_BACKWARD_CHUNK;
   while (position > start) {
-    const size = Math.min(CHUNK, position - start);
+    const size = Math.min(step, position - start);
+    step = Math.min(step * 2, CHUNK);
     position -= size;
     const chunk = Buffer.alloc(size);
     await readFully(handle, chunk, position);

@@ -1,5 +1,6 @@
 import type { SelectedEnvironment } from '../config/select.js';
 import { planProbes, probeNames, type PlannedProbe, type ProbeDeps } from '../health/check.js';
+import { loadLinearRegex } from '../process/linear-regex.js';
 import { logRuleProbes, type RuleDeps } from './log-rules.js';
 import { scheduleProbes, schedulesOf, type ScheduleWatchDeps } from './missed-schedules.js';
 
@@ -19,6 +20,7 @@ export interface MonitorPlan {
  */
 export async function planMonitor(env: SelectedEnvironment, deps: ProbeDeps & RuleDeps & ScheduleWatchDeps, only: readonly string[] | undefined): Promise<MonitorPlan> {
   const schedules = await schedulesOf(env, deps.runner);
+  if ((env.config.alerts?.rules ?? []).some((rule) => rule.grep !== undefined)) await loadLinearRegex();
   const watches = [...logRuleProbes(env, deps), ...scheduleProbes(env, schedules, deps)];
   const configured = new Set([...probeNames(env), ...watches.map((w) => w.name)]);
   if (!only || only.length === 0) return { probes: [...planProbes(env, deps), ...watches], configured };

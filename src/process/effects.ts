@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { redact } from './redact.js';
@@ -96,9 +95,9 @@ function byteLength(data: string | Uint8Array): number {
   return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 
-/** A sibling temp name: same folder, so the rename stays on one filesystem. */
+/** A sibling temp name: same folder, so the rename stays on one filesystem; pid and a random part keep writers apart. */
 function tempBeside(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(path.dirname(file), `.${path.basename(file)}-${process.pid}-${Math.random().toString(16).slice(2, 10)}`);
 }
 
 async function writeAtomic(file: string, data: string | Uint8Array, mode: number | undefined): Promise<void> {

@@ -1,5 +1,4 @@
-import v8 from 'node:v8';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 
 /** What the callers of a user's regex need of it. */
 export interface TextTest {
@@ -9,7 +8,20 @@ export interface TextTest {
 /** The pattern is valid JavaScript but needs backtracking (a backreference, a lookaround). */
 export class NotLinearError extends Error {}
 
-let fallbackEnabled = false;
+let engine: { RE2JS: typeof RE2JS } | undefined;
+
+/**
+ * Sets V8's fallback flags and loads RE2JS (274 KB, a tenth of what `logs -n 20` would otherwise compile),
+ * so commands that compile no user regex do not pay for it. Await it before compileLinear().
+ */
+export async function loadLinearRegex(): Promise<void> {
+  if (engine) return;
+  const [{ setFlagsFromString }, re2js] = await Promise.all([import('node:v8'), import('re2js')]);
+  // Flags read when a regex is compiled and run: set before the first user pattern is made.
+  setFlagsFromString('--enable-experimental-regexp-engine');
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  engine = re2js;
+}
 
 /**
  * A regex from the user (--grep, a runbook's `matches`) that runs in time linear in the text, so one
@@ -25,7 +37,8 @@ let fallbackEnabled = false;
  * Throws SyntaxError for a pattern that is not a valid JavaScript regex.
  */
 export function compileLinear(source: string, ignoreCase = false): TextTest {
-  enableFallback();
+  if (!engine) throw new Error('compileLinear() ran before loadLinearRegex() was awaited: the fallback flags are not set.');
+  const { RE2JS } = engine;
   const native = new RegExp(source, ignoreCase ? 'i' : '');
   if (!ignoreCase && runsLinearInV8(source)) return native;
   let re2: RE2JS;
@@ -35,14 +48,6 @@ export function compileLinear(source: string, ignoreCase = false): TextTest {
     throw new NotLinearError('it needs backtracking (a backreference such as \\1, a lookahead or a lookbehind), which can take exponential time on one line');
   }
   return { test: (text) => re2.test(text) };
-}
-
-function enableFallback(): void {
-  if (fallbackEnabled) return;
-  // Flags read when a regex is compiled and run: set before the first user pattern is made.
-  v8.setFlagsFromString('--enable-experimental-regexp-engine');
-  v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-  fallbackEnabled = true;
 }
 
 /** The "l" flag compiles only what V8's linear engine can run (it is the fallback's engine too). */

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { OpsError, ToolError, ToolMissingError } from '../errors.js';
 import { formatCommand, type Command } from './command.js';
 import { abortReason } from './delay.js';
@@ -109,7 +108,8 @@ export function createRunner(options: RunnerOptions): Runner {
       }
       if (!signal) return { ...SKIPPED };
       const cancel = new AbortController();
-      const { execa } = await loadExeca();
+      // Both loaded on the first streamed run, not at start-up (execa, and stream/promises' few ms).
+      const [{ execa }, { pipeline }] = await Promise.all([loadExeca(), import('node:stream/promises')]);
       const subprocess = execa(cmd.file, [...cmd.args], {
         cwd: cmd.cwd,
         env: cmd.env,

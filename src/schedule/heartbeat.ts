@@ -1,6 +1,3 @@
-import { fstatSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { postThrough } from '../alerts/webhook.js';
 import { requireResolved } from '../config/interpolate.js';
 import type { SelectedEnvironment } from '../config/select.js';
@@ -16,41 +13,8 @@ export interface Heartbeat {
   finish(exitCode: number): Promise<void>;
 }
 
-/**
- * The schedule this process runs for, or undefined when it was started by hand. An entry opsctl wrote
- * appends stdout to <stateDir>/logs/<name>.log, so the run is one whose stdout is that very file
- * (same device and inode: no change to the entries, and no path to compare). OPSCTL_SCHEDULE names it
- * for an entry written by hand.
- */
-export async function scheduleOfThisRun(stateDir: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
-  if (env.OPSCTL_SCHEDULE) return env.OPSCTL_SCHEDULE;
-  let out;
-  try {
-    out = fstatSync(1);
-  } catch {
-    return undefined;
-  }
-  if (!out.isFile()) return undefined;
-  const dir = path.join(stateDir, 'logs');
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.endsWith('.log'))) {
-    const file = await stat(path.join(dir, name)).catch(() => undefined);
-    if (file && file.ino === out.ino && file.dev === out.dev) return name.slice(0, -'.log'.length);
-  }
-  return undefined;
-}
-
-/** Starts the heartbeat of a scheduled run: the /start ping now, the journal entry and closing ping at finish. */
-export async function startHeartbeat(ctx: Context, command: string): Promise<Heartbeat | undefined> {
-  let env: SelectedEnvironment | undefined;
-  try {
-    env = ctx.environmentIfChosen();
-  } catch {
-    return undefined;
-  }
-  if (!env) return undefined;
-  const schedule = await scheduleOfThisRun(env.stateDir, ctx.env);
-  if (!schedule) return undefined;
+/** Starts the heartbeat of a run of `schedule` (this-run.ts found it): the /start ping now, the journal entry and closing ping at finish. */
+export async function startHeartbeat(ctx: Context, env: SelectedEnvironment, schedule: string, command: string): Promise<Heartbeat> {
   const started = Date.now();
   const pingUrl = pingOf(ctx, env, schedule);
   if (pingUrl) await ping(ctx, pingUrl, 'start', schedule, `${command} started`);

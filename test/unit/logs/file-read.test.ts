@@ -56,6 +56,16 @@ describe('reading a log file', () => {
     for (const batch of batches) expect(batch[0]!.startsWith('ERROR')).toBe(true);
   });
 
+  it('backward: multi-byte characters and CRLF across the edges of small first reads; the latest batch is a small read', async () => {
+    const file = path.join(tempDir(), 'f.log');
+    const lines = Array.from({ length: 30_000 }, (_, i) => `${'€'.repeat(i % 40)} line ${i} ${'z'.repeat(i % 89)}`);
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const batches = await collectBackward(file);
+    expect([...batches].reverse().flat().map((line) => line.replace(/\r$/, ''))).toEqual(lines);
+    // `-n 20` of a 3 MB log must not split and check a whole MiB of lines first.
+    expect(Buffer.byteLength(batches[0]!.join('\n'))).toBeLessThanOrEqual(64 * 1024);
+  });
+
   it('backward: a file without a final newline and one of a single line', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'd.log'), 'a\nb\nc');

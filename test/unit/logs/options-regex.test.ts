@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { createMatcher } from '../../../src/logs/matcher.js';
 import { parseLogsOptions } from '../../../src/logs/options.js';
+import { loadLinearRegex } from '../../../src/process/linear-regex.js';
+
+// The commands that compile user regexes load the engine first (commands/logs.ts, runbook.ts, monitor, health).
+beforeAll(loadLinearRegex);
 
 describe('--grep runs in linear time', () => {
   it("'(a+)+$' on a line of 40 a and a '!' returns no match, and the next line still matches", () => {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { compileLinear, NotLinearError } from '../../../src/process/linear-regex.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileLinear, loadLinearRegex, NotLinearError } from '../../../src/process/linear-regex.js';
+
+// The commands that compile user regexes load the engine first (commands/logs.ts, runbook.ts, monitor, health).
+beforeAll(loadLinearRegex);
 
 // Each of these takes longer than the test timeout on a backtracking engine (2^40 paths, or 5,000^2).
 const HOSTILE = 'a'.repeat(40) + '!';

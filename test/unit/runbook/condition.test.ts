@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeCondition, evaluate, lookup } from '../../../src/runbook/condition.js';
+import { loadLinearRegex } from '../../../src/process/linear-regex.js';
 import type { Condition } from '../../../src/runbook/schema.js';
+
+// The commands that compile user regexes load the engine first (commands/logs.ts, runbook.ts, monitor, health).
+beforeAll(loadLinearRegex);
 
 const status = { backup: { ageMs: 3 * 3_600_000, id: '20261123T020000Z' }, probes: [{ state: 'healthy' }, { state: 'degraded' }], count: 0, state: 'healthy' };
 const check = (c: Omit<Condition, 'message'> & { message?: string }) => evaluate(c as Condition, status);
