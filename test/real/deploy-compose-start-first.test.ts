@@ -1,8 +1,12 @@
 /**
  * compose updateOrder: start-first against the real engine (docker-compose v1 here, or the v2 plugin): new
- * containers beside the old ones, gated, then the old ones removed by id; a fixed host port is refused.
+ * containers beside the old ones, gated, then the old ones removed by id; a fixed host port is refused. What a
+ * proxy in front relies on: an old container's address answers (serves or refuses at once) until docker reports
+ * the container dead; only after that can a connection attempt to it go unanswered (its veth is gone).
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComposeTarget } from '../../src/config/schema.js';
@@ -14,6 +18,38 @@ import { requireTools } from '../support/real-tools.js';
 
 const available = requireTools('docker-compose', 'busybox', 'git');
 const never = new AbortController().signal;
+
+interface Attempt { ip: string; at: number; result: string }
+
+/** Connection attempts to `ips` every 50 ms (each given 1 s, none waiting for another) until stopped. */
+function probeAddresses(ips: readonly string[]) {
+  const attempts: Attempt[] = [];
+  const pending: Promise<void>[] = [];
+  const attempt = (ip: string) => new Promise<void>((resolve) => {
+    const at = Date.now();
+    const socket = net.connect({ host: ip, port: 8080, timeout: 1000 });
+    const done = (result: string) => (socket.destroy(), attempts.push({ ip, at, result }), resolve());
+    socket.once('connect', () => done('connected'));
+    socket.once('timeout', () => done('no answer within 1 s'));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+  });
+  const timer = setInterval(() => pending.push(...ips.map(attempt)), 50);
+  return { stop: async () => (clearInterval(timer), await Promise.all(pending), attempts) };
+}
+
+/** `docker events` of a compose project as they come: time (ms), action, container id. */
+function watchEvents(project: string) {
+  const events: { at: number; action: string; id: string }[] = [];
+  const child = spawn('docker', ['events', '--format', '{{.TimeNano}} {{.Action}} {{.Actor.ID}}', '--filter', 'type=container', '--filter', `label=com.docker.compose.project=${project}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  child.stdout.setEncoding('utf8');
+  let rest = '';
+  child.stdout.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const [nano, action, id] of lines.map((l) => l.split(' '))) events.push({ at: Number(BigInt(nano!) / 1_000_000n), action: action!, id: id! });
+  });
+  return { events, stop: () => child.kill() };
+}
 
 describe.skipIf(!available)('compose start-first: real engine, busybox releases', () => {
   const suffix = uniqueSuffix();
@@ -41,8 +77,9 @@ describe.skipIf(!available)('compose start-first: real engine, busybox releases'
   });
 
   /** A project whose web service publishes `ports`, deployed with start-first. */
+  const setupProject = (name: string) => `opsctlsf${name}${suffix}`;
   function setup(name: string, ports: string[]) {
-    const project = `opsctlsf${name}${suffix}`;
+    const project = setupProject(name);
     projects.push(project);
     const file = `${name}.yml`;
     const web = { image: `${image}:\${OPSCTL_RELEASE}`, ports, stop_grace_period: '2s' };
@@ -62,6 +99,10 @@ describe.skipIf(!available)('compose start-first: real engine, busybox releases'
     await waitFor('v1 ready', async () => (await driver.sample(release(shas[0]!))).ready, 60_000, 300);
     const old = await ids();
     expect(old).toHaveLength(2);
+    const oldIps = await Promise.all(old.map(addressOf));
+    const events = watchEvents(setupProject('eph'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const probes = probeAddresses(oldIps);
 
     // Every 100 ms: ask each running container of the service on its own address; a look where none answers
     // is a gap. A look the watcher itself could not make (docker ps or inspect failing under load, a container
@@ -85,8 +126,23 @@ describe.skipIf(!available)('compose start-first: real engine, busybox releases'
     await driver.activate(release(shas[1]!), never);
     stop = true;
     await watcher;
+    const attempts = await probes.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    events.stop();
     expect(looks).toBeGreaterThan(5);
     expect(gaps).toEqual([]);
+
+    // Each old container got its stop signal (kill), then died: stopped, not removed by force.
+    const at = (action: string, id: string) => events.events.find((e) => e.action === action && e.id.startsWith(id))?.at;
+    for (const [i, id] of old.entries()) {
+      const [kill, die] = [at('kill', id), at('die', id)];
+      expect(kill, `kill event of ${id}: ${JSON.stringify(events.events)}`).toBeDefined();
+      expect(die!).toBeGreaterThanOrEqual(kill!);
+      // Until docker reports it dead, its address answers: a proxy that follows docker's events never waits on it.
+      const beforeDeath = attempts.filter((a) => a.ip === oldIps[i] && a.at < die!);
+      expect(beforeDeath.length).toBeGreaterThan(5);
+      expect(beforeDeath.filter((a) => a.result !== 'connected' && a.result !== 'ECONNREFUSED')).toEqual([]);
+    }
 
     const now = await ids();
     expect(now).toHaveLength(2);
