@@ -42,6 +42,8 @@ export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
     format: 'esm',
     target: 'node20',
     banner: { js: BANNER },
+    plugins: [...baseOptions(root, version).plugins, coreInject(root)],
+    inject: [CORE],
   });
   try {
     assertNoImportMeta(result);
@@ -54,6 +56,24 @@ export async function npmBundle(root, outdir = path.join(root, 'bundle')) {
   writeLicenses(root, Object.keys(result.metafile.inputs), partial);
   swapIn(partial, outdir);
   return { modules: Object.keys(result.metafile.inputs).length, files: Object.keys(result.metafile.outputs).length };
+}
+
+/**
+ * What runs every command (cli/execute.ts and everything it imports statically: context, config cache,
+ * logger, runner, redaction...) is injected into every entry, so esbuild gives it one chunk shared by all
+ * instead of a dozen small ones split by which commands use which: each ES module file costs start-up
+ * (about 0.4 ms here), and `logs -n 20` loaded 26 files; now 10.
+ */
+const CORE = 'opsctl-core-inject';
+
+function coreInject(root) {
+  return {
+    name: 'core-inject',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${CORE}$`) }, () => ({ path: CORE, namespace: CORE }));
+      build.onLoad({ filter: /.*/, namespace: CORE }, () => ({ contents: "export * as __opsctlCore from './cli/execute.js';\n", resolveDir: path.join(root, 'src'), loader: 'ts' }));
+    },
+  };
 }
 
 /**

@@ -2,23 +2,37 @@ import { CommanderError, Option, type Command } from 'commander';
 import { COMMANDS, type CommandName, type CommandSpec } from '../registry/commands.js';
 import { baseProgram, type GlobalOptions } from '../registry/program.js';
 
-export function buildProgram(): Command {
+/**
+ * The whole program; given the argv it will parse, only the command that argv runs gets its options and
+ * examples (the other 22 cost start-up for nothing). Without a command there (`--help`, `help logs`, a
+ * typo) every command gets them, so help and suggestions read as always.
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = baseProgram()
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addHelpText('after', '\nExit codes: 0 ok, 1 failed/unhealthy, 2 usage or config, 3 degraded, 4 locked, 127 tool missing, 130 interrupted.');
-  for (const spec of COMMANDS) addCommand(program, spec);
+  const running = argv && commandIn(program, argv.slice(2));
+  for (const spec of COMMANDS) addCommand(program, spec, running === undefined || running === spec.name);
   return program;
 }
 
-function addCommand(program: Command, spec: CommandSpec & { name: CommandName }): void {
-  const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
-  for (const option of spec.options ?? []) {
-    const added = new Option(option.flags, option.description).default(option.defaultValue);
-    sub.addOption(option.hidden ? added.hideHelp() : added);
+/** The command argv names: its first word that is not a global option or an option's value. */
+function commandIn(program: Command, args: readonly string[]): CommandName | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]));
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return COMMANDS.find((spec) => spec.name === arg)?.name;
+    if (takesValue.has(arg)) i += 1;
   }
-  sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
+  return undefined;
+}
+
+function addCommand(program: Command, spec: CommandSpec & { name: CommandName }, withOptions: boolean): void {
+  const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
+  if (withOptions) defineOptions(sub, spec);
   sub.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const args = params.slice(0, -2).flat().filter((arg) => arg !== undefined).map(String);
@@ -26,6 +40,14 @@ function addCommand(program: Command, spec: CommandSpec & { name: CommandName })
     const code = await executeCommand(spec.name, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
     process.exitCode = code;
   });
+}
+
+function defineOptions(sub: Command, spec: CommandSpec): void {
+  for (const option of spec.options ?? []) {
+    const added = new Option(option.flags, option.description).default(option.defaultValue);
+    sub.addOption(option.hidden ? added.hideHelp() : added);
+  }
+  sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -37,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
   // stderr closed under us (`2>&1 | head -1`, a dropped session): progress has no reader any more, but
   // the operation must still finish, release its lock and write its journal entry.
   process.stderr.on('error', () => undefined);
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {
