@@ -10,5 +10,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   // Node 22.1+ keeps compiled bytecode of the bundle between runs (a no-op on Node 20).
   require('node:module').enableCompileCache?.();
-  import('../bundle/opsctl.mjs').then(({ main }) => main(process.argv));
+  import('../bundle/opsctl.mjs').then(
+    ({ main }) => main(process.argv),
+    (error) => {
+      // A checkout after `npm install` alone: the bundle is made by `npm run build` (npm pack runs it too).
+      if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('opsctl.mjs')) throw error;
+      process.stderr.write('opsctl is not built: bundle/opsctl.mjs is missing.\nRun `npm run build` in this checkout (an installed package always has it).\n');
+      process.exitCode = 1;
+    },
+  );
 }
