@@ -6,7 +6,7 @@ import { createSet } from '../backup/create.js';
 import { planParts } from '../backup/parts.js';
 import { prepareRelease, ROLLBACK_SKIPS_CHECKS } from './build.js';
 import { rollbackTarget } from './ledger.js';
-import { migrateStep } from './migrate.js';
+import { migratedState, migrateStep, schemaStaysHint } from './migrate.js';
 import { keepReleases, withRelease } from './operation.js';
 import { preparedAt, resolveRef, type ResolvedRef } from './releases.js';
 import type { DeployResult } from './result.js';
@@ -24,6 +24,7 @@ export interface DeployRequest {
 export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRequest, makeDriver: DriverFactory): Promise<DeployResult> {
   const label = `opsctl deploy${request.ref ? ` --ref ${request.ref}` : ''}`;
   return withRelease(ctx, env, { operation: 'deploy', label, makeDriver }, async (session, result) => {
+    result.database = null;
     const s = await session.steps.run('preflight', 'config, repository, target, disk', () => preflight(session));
     const refName = request.ref ?? s.source.ref;
     const ref = await s.steps.run('resolve', refName, () => resolveRef(ctx.runner, s.layout.repo, refName), (r) => `${refName} is ${r.shortSha} ${clip(r.subject, 60)}`);
@@ -35,7 +36,11 @@ export function deploy(ctx: Context, env: SelectedEnvironment, request: DeployRe
     }
     result.backup = await backupFirst(s, ref);
     const release = await prepareRelease(s, ref, { skipTests: request.skipTests ? '--skip-tests' : false });
-    if (s.source.migrate.length > 0) await migrateStep(s, release, (result.migrations = []));
+    if (s.source.migrate.length > 0) {
+      await migrateStep(s, release, (result.migrations = []));
+      // A dry run only said what it would run: the database is as it was.
+      if (!ctx.dryRun) result.database = await migratedState(env, release.sha, result.backup);
+    }
     // From the switch on, the target may run the release even if opsctl is stopped mid-way.
     result.running = release.sha;
     const switched = await switchTo(s, release);
@@ -63,6 +68,8 @@ async function afterFailure(s: SourceSession, ref: ResolvedRef, error: string, r
   else if (!request.autoRollback) ctx.log.error(`release ${ref.shortSha} failed (${error}); --no-rollback: it stays in place for you to look at`);
   else if (!back) ctx.log.error(`release ${ref.shortSha} failed (${error}) and there is no earlier good release to roll back to`);
   else await rollBackTo(s, back, result);
+  // The rollback switched the code only: the schema the migrations applied stays, and the result says so.
+  if (result.rollback && result.database?.migrated) result.hint = schemaStaysHint(s.env, ref.sha, result.rollback, result.database);
 }
 
 /**

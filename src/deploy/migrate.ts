@@ -61,6 +61,36 @@ export async function migrateStep(session: SourceSession, release: PreparedRelea
   });
 }
 
+/** What a deploy's migrations left in the database, for the result, the journal and a CI job reading --json. */
+export interface DatabaseState {
+  /** Every source.migrate command of the release exited 0: its schema is applied. */
+  migrated: boolean;
+  /** Whether opsctl put the database back: an automatic rollback never does (restore or rollback --restore-db do). */
+  rolledBack: boolean;
+  /** The set holding the database as it was before the release first migrated; null: none was taken. */
+  backup: string | null;
+}
+
+/**
+ * After the migrate step: the schema of `sha` is applied. The set that undoes it is the one taken before the
+ * release's oldest journaled migration (a forced redeploy's own backup already holds the migrated schema).
+ */
+export async function migratedState(env: SelectedEnvironment, sha: string, backup: string | null): Promise<DatabaseState> {
+  const earlier = migrationsOf(await readEntries(env.stateDir, { environment: env.name, types: ['deploy', 'migrate'] }), sha);
+  return { migrated: true, rolledBack: false, backup: earlier.length > 0 ? earlier.at(-1)!.backup : backup };
+}
+
+/** An automatic rollback switches the code back (or fails to), never the schema: say so, and how to undo it too. */
+export function schemaStaysHint(env: { name: string; config: { backup?: { databases: string[] } } }, release: string, back: { to: string; ok: boolean }, database: DatabaseState): string {
+  const [sha, old] = [release.slice(0, 7), back.to.slice(0, 7)];
+  const only = env.config.backup?.databases.length ? ` --only ${env.config.backup.databases.join(',')}` : '';
+  const undo = database.backup
+    ? `To undo it too, restore backup set ${database.backup}, taken before ${sha} migrated (data written since is lost): opsctl restore ${database.backup} -e ${env.name}${only}.`
+    : `No backup was taken before ${sha} migrated: restore an older set yourself (opsctl backup list, opsctl restore <id>), and set backup.beforeDeploy: true so the next deploy takes one.`;
+  const what = back.ok ? 'Only the code was rolled back: the database' : 'Whatever runs now, the database';
+  return `${what} keeps the schema of ${sha} (its migrations ran and were not undone). Whether ${old} works with that schema is up to the app. ${undo}`;
+}
+
 /** A release on the way back that changed the database: when and how, and the backup taken before. */
 export interface CrossedMigration {
   sha: string;

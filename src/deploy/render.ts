@@ -17,7 +17,9 @@ export function headline(result: DeployResult): string {
     case 'deployed':
     case 'rolled-back':
       if (result.operation === 'deploy' && result.outcome === 'rolled-back') {
-        return `Release ${release} failed on ${where}: ${error}. Rolled back to ${short(result.rollback?.to)}, which passed the health gate.`;
+        // The code only: a schema the release's migrations applied stays (see the hint).
+        const schema = result.database?.migrated ? ` The database keeps the schema of ${short(result.release?.sha)}: its migrations were not undone.` : '';
+        return `Release ${release} failed on ${where}: ${error}. Rolled back to ${short(result.rollback?.to)}, which passed the health gate.${schema}`;
       }
       return `${verb} ${release} to ${where} in ${took}; before: ${short(result.previous)}.`;
     case 'unchanged':

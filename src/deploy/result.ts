@@ -2,7 +2,7 @@ import { toOpsError } from '../errors.js';
 import type { OperationResult } from '../history/journal.js';
 import type { GateResult } from './gate.js';
 import type { ReleaseDetails } from './ledger.js';
-import type { MigrationRun } from './migrate.js';
+import type { DatabaseState, MigrationRun } from './migrate.js';
 import { VERDICT_STEPS, type StepRecord } from './steps.js';
 
 export type DeployOutcome = 'deployed' | 'unchanged' | 'planned' | 'failed' | 'rolled-back' | 'rollback-failed' | 'interrupted';
@@ -25,6 +25,8 @@ export interface DeployResult {
   restored: string | null;
   /** source.migrate as it ran (deploy only): command, exit code and output. */
   migrations?: MigrationRun[];
+  /** deploy: the schema its migrations left (null: none ran to the end). An automatic rollback leaves it applied. */
+  database?: DatabaseState | null;
   steps: StepRecord[];
   health: GateResult | null;
   /** The automatic rollback after a failed deploy. */
@@ -85,6 +87,7 @@ export function journalDetailsOf(result: DeployResult): Record<string, unknown> 
     health: result.health && gateDetails(result.health),
     rollback: result.rollback && { to: result.rollback.to, ok: result.rollback.ok, error: result.rollback.error },
     restored: result.restored,
+    ...(result.database ? { database: result.database } : {}),
     // The ledger's mark: rollback across this release needs --restore-db or --force (deploy/migrate.ts).
     ...(result.migrations?.length && result.migrations.every((m) => m.exitCode === 0) ? { migrations: result.migrations.map((m) => m.command) } : {}),
     error: result.error,

@@ -26,7 +26,9 @@ function releaseSummary(e: HistoryEntry): string | undefined {
   if (outcome === 'unchanged') return `${release} (already running, nothing changed)`;
   // A redeploy of what runs has itself as previous: "from" says nothing then.
   const from = d.previous && !d.previous.startsWith(d.shortSha) ? ` (from ${d.previous.slice(0, 7)})` : '';
-  if (e.result === 'rolled-back' && d.running) return `${release}, back on ${d.running.slice(0, 7)}`;
+  // An automatic rollback switches the code, not the schema its migrations applied (deploy/migrate.ts).
+  const schema = (e.details as { database?: { migrated?: boolean } }).database?.migrated ? `; the schema of ${d.shortSha} stays applied` : '';
+  if (e.result === 'rolled-back' && d.running) return `${release}, back on ${d.running.slice(0, 7)}${schema}`;
   return `${release}${from}`;
 }
 

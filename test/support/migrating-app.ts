@@ -63,3 +63,16 @@ export async function makeMigratingApp(repo: string): Promise<MigratingApp> {
   }
   return { repo, app, shas };
 }
+
+/** The environment the migrate tests deploy to: pm2 app `name` on `port`, DATABASE_URL from .env, a backup before each deploy, a quick gate. */
+export function migratingEnvironment(dir: string, name: string, port: number, migrate: string[] = ['node migrate.cjs']): Record<string, unknown> {
+  return {
+    stateDir: path.join(dir, 'state'),
+    target: { pm2: { name, script: 'server.cjs', env: { PORT: String(port) } } },
+    source: { repo: '..', migrate },
+    databases: { main: { type: 'postgres', url: '${DATABASE_URL}' } },
+    backup: { dir: path.join(dir, 'backups'), databases: ['main'], beforeDeploy: true },
+    health: { host: false, endpoints: [{ name: 'app', url: `http://127.0.0.1:${port}/` }] },
+    deploy: { gate: { passes: 1, interval: '200ms', timeout: '30s', settle: '0s' } },
+  };
+}

@@ -21,4 +21,10 @@ describe('history details read as sentences', () => {
     expect(detailsOf(entry('deploy', { shortSha: 'abcdef1', subject: 'fix', previous: sha }))).not.toContain('(from');
     expect(detailsOf(entry('deploy', { shortSha: 'abcdef1', subject: 'fix', previous: '1234567aaaa' }))).toContain('(from 1234567)');
   });
+  it('an automatic rollback after migrations says the schema stayed', () => {
+    const back = { ...entry('deploy', { shortSha: 'bbbbbbb', subject: 'v4', previous: 'a'.repeat(40), running: 'a'.repeat(40) }), result: 'rolled-back' as const };
+    expect(detailsOf(back)).toContain('bbbbbbb v4, back on aaaaaaa');
+    expect(detailsOf(back)).not.toContain('schema');
+    expect(detailsOf({ ...back, details: { ...back.details, database: { migrated: true, rolledBack: false, backup: null } } })).toContain('back on aaaaaaa; the schema of bbbbbbb stays applied');
+  });
 });
