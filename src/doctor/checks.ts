@@ -43,7 +43,7 @@ export async function checkTool(tool: ToolInfo, runner: Runner, env: Env): Promi
   const version = parseVersion(result.stdout);
   if (minimum && version && isOlder(version, minimum.version)) {
     const detail = `${executable} is ${version}: opsctl needs ${minimum.version} or newer (${minimum.because})`;
-    return { ...base, status: 'fail', version, detail, hint: `Install ${tool.name} ${minimum.version} or newer. ${tool.install}` };
+    return { ...base, status: 'fail', version, detail, hint: `${tool.name} ${minimum.version} or newer is needed. ${tool.install}` };
   }
   return { ...base, status: 'ok', version, detail: minimum ? `${executable} (${minimum.version} or newer needed)` : executable };
 }

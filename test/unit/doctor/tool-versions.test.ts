@@ -40,7 +40,7 @@ describe('checkTool: rclone and the oldest version opsctl works with', () => {
     const result = await check(captured.replace('v1.60.1-DEV', 'v1.45'));
     expect(result).toMatchObject({ status: 'fail', version: '1.45', minimum: '1.51' });
     expect(result.detail).toContain('is 1.45: opsctl needs 1.51 or newer (lsjson --no-mimetype)');
-    expect(result.hint).toMatch(/^Install rclone 1\.51 or newer\. .*apt-get install rclone/);
+    expect(result.hint).toMatch(/^rclone 1\.51 or newer is needed\. Install rclone .*apt-get install rclone/);
   });
   it('names no minimum for a tool without one', async () => {
     const git = await checkWith(TOOLS.find((tool) => tool.name === 'git')!, fixture('versions/git.txt'));
