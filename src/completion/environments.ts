@@ -14,13 +14,29 @@ export function environmentNames(ctx: Pick<Context, 'config'>): string[] {
 }
 
 /** The names of a list a completion script asks for (`opsctl completion --words runbooks`); none on any error. */
-export async function listWords(ctx: Pick<Context, 'config'>, list: string): Promise<string[]> {
+export async function listWords(ctx: Pick<Context, 'config' | 'environmentIfChosen'>, list: string): Promise<string[]> {
+  if (list === 'environments') return environmentNames(ctx);
+  if (list === 'remotes') return remoteNames(ctx);
   if (list !== 'runbooks') return [];
   try {
     const { loadRunbooks } = await import('../runbook/load.js');
     const loaded = configOrNone(ctx);
     const userDir = loaded?.runbooks === undefined ? undefined : path.resolve(loaded.dir, loaded.runbooks);
     return [...loadRunbooks(userDir).keys()];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The backup.remotes names of the environment chosen on the line (-e, else OPSCTL_ENV, else the only one): what
+ * restore --from and backup --remote accept. With none chosen, those of every environment, each once.
+ */
+function remoteNames(ctx: Pick<Context, 'config' | 'environmentIfChosen'>): string[] {
+  try {
+    const chosen = ctx.environmentIfChosen();
+    const configs = chosen ? [chosen.config] : [...ctx.config().environments.values()];
+    return [...new Set(configs.flatMap((config) => (config.backup?.remotes ?? []).map((remote) => remote.name)))];
   } catch {
     return [];
   }

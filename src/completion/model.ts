@@ -9,6 +9,8 @@ export interface CompletionOption {
   takesValue: boolean;
   /** The values it takes (cleanup --only: docker, temp, ...). */
   choices?: string[];
+  /** Its value is a name of this list, asked of `opsctl completion --words <list>` at completion time (restore --from: remotes). */
+  words?: string;
 }
 
 export interface CompletionCommand {
@@ -31,7 +33,7 @@ export interface CompletionModel {
   commandGlobals: CompletionOption[];
   /** Global options followed by a value: the word after one is its value, not the command. */
   valueFlags: string[];
-  /** The options whose value is an environment name and a config file. */
+  /** The options whose value is an environment name and a config file (both passed on to `completion --words`). */
   environmentFlags: string[];
   configFlags: string[];
 }
@@ -42,7 +44,7 @@ export function completionModel(): CompletionModel {
   const commands = COMMANDS.map((spec) => ({
     name: spec.name,
     summary: spec.summary,
-    options: [...(spec.options ?? []).map((o) => toOption(new Option(o.flags, o.description), o.choices)), helpOption(program)],
+    options: [...(spec.options ?? []).map((o) => toOption(new Option(o.flags, o.description), o.choices, o.words)), helpOption(program)],
     choices: argumentChoices(spec.args),
     actions: [...(spec.actions ?? [])],
     names: spec.names ? { after: [...spec.names.after], list: spec.names.list } : null,
@@ -60,8 +62,9 @@ export function completionModel(): CompletionModel {
   };
 }
 
-function toOption(option: Option, choices: readonly string[] = []): CompletionOption {
-  return { names: [option.short, option.long].filter((n): n is string => Boolean(n)), description: option.description, takesValue: option.required || option.optional, choices: [...choices] };
+function toOption(option: Option, choices: readonly string[] = [], words?: string): CompletionOption {
+  const names = [option.short, option.long].filter((n): n is string => Boolean(n));
+  return { names, description: option.description, takesValue: option.required || option.optional, choices: [...choices], ...(words ? { words } : {}) };
 }
 
 function helpOption(program: Command): CompletionOption {

@@ -6,6 +6,7 @@ import type { Runner } from '../process/runner.js';
 import { parseVersion, TOOLS, type ToolInfo } from '../process/tools.js';
 import { which } from '../process/which.js';
 import { readPm2Version } from '../targets/pm2/version.js';
+import { isOlder, MINIMUMS } from './tool-versions.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'missing';
 
@@ -17,6 +18,8 @@ export interface Check {
   required: boolean;
   detail: string;
   version?: string;
+  /** The oldest version opsctl works with, for a tool where an older one is around. */
+  minimum?: string;
   /** What to do when the check is not ok. */
   hint?: string;
 }
@@ -24,7 +27,8 @@ export interface Check {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export async function checkTool(tool: ToolInfo, runner: Runner, env: Env): Promise<Check> {
-  const base = { name: tool.name, kind: 'tool' as const, required: false };
+  const minimum = MINIMUMS[tool.name];
+  const base = { name: tool.name, kind: 'tool' as const, required: false, ...(minimum ? { minimum: minimum.version } : {}) };
   const executable = which(tool.versionCommand.file, env);
   if (!executable) return { ...base, status: 'missing', detail: 'not found on PATH', hint: tool.install };
   if (tool.name === 'pm2') {
@@ -36,7 +40,12 @@ export async function checkTool(tool: ToolInfo, runner: Runner, env: Env): Promi
     // `docker compose` is a plugin: the docker binary exists but the subcommand may not.
     return { ...base, status: 'missing', detail: `${executable} has no such command`, hint: tool.install };
   }
-  return { ...base, status: 'ok', version: parseVersion(result.stdout), detail: executable };
+  const version = parseVersion(result.stdout);
+  if (minimum && version && isOlder(version, minimum.version)) {
+    const detail = `${executable} is ${version}: opsctl needs ${minimum.version} or newer (${minimum.because})`;
+    return { ...base, status: 'fail', version, detail, hint: `${tool.name} ${minimum.version} or newer is needed. ${tool.install}` };
+  }
+  return { ...base, status: 'ok', version, detail: minimum ? `${executable} (${minimum.version} or newer needed)` : executable };
 }
 
 export function checkAllTools(runner: Runner, env: Env): Promise<Check[]> {

@@ -1,6 +1,9 @@
 // The commands as data: names, arguments, options, summaries, examples. A leaf: cli/ builds the program
 // from it, completion and schedule read it; the modules themselves are loaded by cli/loaders.ts.
 
+/** Lists of names read from the config (or the runbooks) at completion time: `opsctl completion --words <list>`. */
+export type WordList = 'runbooks' | 'environments' | 'remotes';
+
 export interface OptionSpec {
   flags: string;
   description: string;
@@ -9,6 +12,8 @@ export interface OptionSpec {
   hidden?: boolean;
   /** The values it takes, for shell completion (each of a comma-separated list). */
   choices?: readonly string[];
+  /** Its value is a name of this list, for shell completion (remotes: of the environment chosen on the line). */
+  words?: WordList;
 }
 
 export interface CommandSpec {
@@ -148,8 +153,8 @@ const TABLE = [
     options: [
       { flags: '--restore-test', description: 'backup verify: also restore each PostgreSQL part into a scratch database, count its rows, drop it' },
       { flags: '--identity <file>', description: 'backup verify: the age identity that decrypts encrypted parts (else OPSCTL_AGE_IDENTITY)' },
-      { flags: '--remote [name]', description: 'backup list / prune: the sets on backup.remotes (all, or this one) instead of the local folder' },
-      { flags: '--from <remote>', description: 'backup pull: the remote to download the set from (needed when there are several)' },
+      { flags: '--remote [name]', description: 'backup list / prune: the sets on backup.remotes (all, or this one) instead of the local folder', words: 'remotes' },
+      { flags: '--from <remote>', description: 'backup pull: the remote to download the set from (needed when there are several)', words: 'remotes' },
     ],
     actions: ['list', 'verify', 'prune', 'pull', 'upload'],
     examples: [
@@ -171,10 +176,10 @@ const TABLE = [
       { flags: '--only <parts>', description: 'only these parts, comma-separated (database names, files; <database>.globals, the cluster roles of databases.<database>.globals, is restored only when named here)' },
       { flags: '--to <database>', description: 'restore the one database part into another database: a name under databases, or a URL' },
       { flags: '--tables <tables>', description: 'only these tables of the one --only PostgreSQL part, comma-separated (schema.table where a name is in several schemas), with their indexes, constraints and sequences; other tables stay as they are' },
-      { flags: '--from-env <environment>', description: 'restore a set of that environment (its databases; its files only when --only names them) into the databases of the one chosen with -e, with that one\'s confirmation, safety backup and lock' },
+      { flags: '--from-env <environment>', description: 'restore a set of that environment (its databases; its files only when --only names them) into the databases of the one chosen with -e, with that one\'s confirmation, safety backup and lock', words: 'environments' },
       { flags: '--no-safety-backup', description: 'do not back up the current state first' },
       { flags: '--identity <file>', description: 'the age identity that decrypts an encrypted set (else OPSCTL_AGE_IDENTITY)' },
-      { flags: '--from <remote>', description: 'download the set from this backup.remotes entry first (when the local copy is gone)' },
+      { flags: '--from <remote>', description: 'download the set from this backup.remotes entry first (when the local copy is gone)', words: 'remotes' },
     ],
     examples: [
       'opsctl restore latest -e production',
@@ -284,7 +289,7 @@ const TABLE = [
     summary: 'Print a shell completion script: commands, options, and the environment names of the opsctl.yaml in use',
     options: [
       { flags: '--environments', description: 'print the environment names of the config found from here, one a line (the scripts call this)', hidden: true },
-      { flags: '--words <list>', description: 'print the names of a list (runbooks), one a line (the scripts call this)', hidden: true },
+      { flags: '--words <list>', description: 'print the names of a list (runbooks, environments, remotes), one a line (the scripts call this)', hidden: true },
     ],
     examples: [
       'source <(opsctl completion bash)        # add to ~/.bashrc',

@@ -22,7 +22,8 @@ beforeAll(async () => {
   project = path.join(root, 'project', 'sub');
   mkdirSync(project, { recursive: true });
   const pm2 = { target: { pm2: { script: 'app.js' } } };
-  writeConfig(path.dirname(project), { version: 1, app: 'shop', environments: { production: pm2, staging: pm2, 'eu-west': pm2 } });
+  const remotes = (...names: string[]) => ({ ...pm2, backup: { remotes: names.map((name) => ({ name, type: 'rclone', remote: `${name}:sets` })) } });
+  writeConfig(path.dirname(project), { version: 1, app: 'shop', environments: { production: remotes('nas', 'offsite'), staging: remotes('staging-nas'), 'eu-west': pm2 } });
   writeConfig(root, { version: 1, app: 'other', environments: { qa: pm2 } });
 });
 afterAll(removeTempDirs);
@@ -87,6 +88,26 @@ describe.skipIf(!hasBash)('bash completion (real bash, the script sourced)', () 
   it('offers --help once after a command', () => {
     expect(complete('opsctl deploy --').filter((o) => o === '--help')).toEqual(['--help']);
   });
+  it('completes remote names from backup.remotes of the environment chosen on the line (-e before or after the command)', () => {
+    expect(complete('opsctl -e production restore latest --from ')).toEqual(['nas', 'offsite']);
+    expect(complete('opsctl restore latest -e staging --from ')).toEqual(['staging-nas']);
+    expect(complete('opsctl -e production backup list --remote o')).toEqual(['offsite']);
+    expect(complete('opsctl -e production backup pull latest --from ')).toEqual(['nas', 'offsite']);
+    expect(complete('opsctl backup prune --env production --remote ')).toEqual(['nas', 'offsite']);
+    expect(complete('opsctl -e eu-west restore latest --from ')).toEqual([]);
+  });
+  it('offers every environment\'s remotes when none is chosen, and nothing for an unknown environment', () => {
+    expect(complete('opsctl restore latest --from ')).toEqual(['nas', 'offsite', 'staging-nas']);
+    expect(complete('opsctl -e nowhere restore latest --from ')).toEqual([]);
+  });
+  it('an option after backup --remote (its name is optional) completes as an option', () => {
+    expect(complete('opsctl -e production backup list --remote --js')).toEqual(['--json']);
+  });
+  it('completes environment names after restore --from-env, following -c', () => {
+    expect(complete('opsctl restore latest -e staging --from-env ')).toEqual(['production', 'staging', 'eu-west']);
+    expect(complete('opsctl restore latest -e staging --from-env p')).toEqual(['production']);
+    expect(complete(`opsctl -c ${path.join(root, 'opsctl.yaml')} restore latest --from-env `)).toEqual(['qa']);
+  });
 });
 
 describe('completion --environments', () => {
@@ -95,6 +116,11 @@ describe('completion --environments', () => {
     expect(found).toMatchObject({ exitCode: 0, stdout: 'production\nstaging\neu-west', stderr: '' });
     const none = await runCli(['completion', '--environments'], { cwd: path.parse(root).root });
     expect(none).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+  });
+  it('--words remotes and --words environments print names one a line; nothing with exit 0 when no config is found', async () => {
+    expect(await runCli(['-e', 'production', 'completion', '--words', 'remotes'], { cwd: project })).toMatchObject({ exitCode: 0, stdout: 'nas\noffsite', stderr: '' });
+    expect(await runCli(['completion', '--words', 'environments'], { cwd: project })).toMatchObject({ exitCode: 0, stdout: 'production\nstaging\neu-west', stderr: '' });
+    expect(await runCli(['completion', '--words', 'remotes'], { cwd: path.parse(root).root })).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
   });
   it('refuses an unknown shell with exit 2', async () => {
     const result = await runCli(['completion', 'fish'], { cwd: root });
@@ -137,6 +163,12 @@ describe.skipIf(!hasZsh)('zsh completion script', () => {
     expect(complete('opsctl backup --')).toEqual(expect.arrayContaining(['--restore-test', '--dry-run', '--json']));
     expect(complete('opsctl status -e ')).toEqual(['production', 'staging', 'eu-west']);
     expect(complete('opsctl completion ')).toEqual(['bash', 'zsh', 'powershell']);
+  });
+  it('offers remote names of the environment on the line after restore --from and backup --remote, environments after --from-env', () => {
+    expect(complete('opsctl -e production restore latest --from ')).toEqual(['nas', 'offsite']);
+    expect(complete('opsctl backup list -e staging --remote ')).toEqual(['staging-nas']);
+    expect(complete('opsctl restore latest -e staging --from-env ')).toEqual(['production', 'staging', 'eu-west']);
+    expect(complete('opsctl -e production backup list --remote --')).toEqual(expect.arrayContaining(['--json', '--from']));
   });
   it('offers actions, runbook names and --help once', () => {
     expect(complete('opsctl backup ')).toEqual(['list', 'verify', 'prune', 'pull', 'upload']);

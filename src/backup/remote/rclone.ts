@@ -6,6 +6,9 @@ import type { RemoteSpec } from './spec.js';
  * remote's own environment (S3 keys) travels in `env` only. `--config` stays rclone's own, so a
  * generic remote (`mybackup:path`) uses the user's rclone.conf.
  */
+/** The oldest rclone that takes every flag below (doctor checks it): lsjson's --no-mimetype came last, in 1.51. */
+export const RCLONE_MINIMUM = { version: '1.51', because: 'lsjson --no-mimetype' } as const;
+
 // A remote that is down fails in seconds, not minutes (rclone's defaults retry 10 times with backoff at each level).
 const LIMITS = ['--low-level-retries', '3', '--contimeout', '15s', '--timeout', '5m'];
 const QUIET = ['--retries', '3', '--retries-sleep', '2s', ...LIMITS, '--stats', '0'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/main.js';
-import { COMMANDS } from '../../../src/registry/commands.js';
+import { COMMANDS, type OptionSpec } from '../../../src/registry/commands.js';
 import { bashScript } from '../../../src/completion/bash.js';
 import { completionModel } from '../../../src/completion/model.js';
 import { powershellScript } from '../../../src/completion/powershell.js';
@@ -41,6 +41,14 @@ describe('actions and option values come from the COMMANDS table', () => {
     }
     expect(model.commandGlobals.flatMap((o) => o.names)).not.toContain('--help');
   });
+  it('every option\'s list of names (words): remotes after restore --from and backup --remote/--from, environments after --from-env', () => {
+    for (const spec of COMMANDS) {
+      const command = model.commands.find((c) => c.name === spec.name)!;
+      for (const option of spec.options ?? []) expect(command.options.find((o) => option.flags.includes(o.names.at(-1)!))!.words).toBe((option as OptionSpec).words);
+    }
+    const words = (command: string, flag: string) => model.commands.find((c) => c.name === command)!.options.find((o) => o.names.includes(flag))!.words;
+    expect([words('restore', '--from'), words('restore', '--from-env'), words('backup', '--remote'), words('backup', '--from')]).toEqual(['remotes', 'environments', 'remotes', 'remotes']);
+  });
 });
 
 describe('scripts', () => {
@@ -52,6 +60,19 @@ describe('scripts', () => {
     expect(script).toContain(registers);
     for (const spec of COMMANDS) expect(script).toContain(spec.name);
     expect(script).toContain('completion --environments');
+    expect(script).toContain('completion --words');
+  });
+  it('bash and zsh: each option with a list asks for it, unless the word being completed is an option', () => {
+    expect(bashScript(model)).toContain(`'restore --from-env') [[ "$cur" == -* ]] || { _opsctl_words 'environments'; return 0; } ;;`);
+    expect(bashScript(model)).toContain(`'backup --remote') [[ "$cur" == -* ]] || { _opsctl_words 'remotes'; return 0; } ;;`);
+    expect(zshScript(model)).toContain(`('restore --from') [[ $cur == -* ]] || { _opsctl_words 'remotes'; return } ;;`);
+  });
+  it('powershell: maps "<command> <option>" to its list and passes the -c and -e of the line', () => {
+    const script = powershellScript(model);
+    expect(script).toContain("'restore --from' = 'remotes'");
+    expect(script).toContain("'restore --from-env' = 'environments'");
+    expect(script).toContain('completion --words $list');
+    expect(script).toContain("$envArgs = @('-e', $words[$i + 1])");
   });
   it('powershell: quotes with doubled single quotes and lists options per command', () => {
     const script = powershellScript({ ...model, commands: [{ name: 'status', summary: "it's", options: [{ names: ['-n', '--history'], description: '', takesValue: true }], choices: [] }] });
