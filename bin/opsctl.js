@@ -8,8 +8,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.on('error', () => process.exit(0)); // a reader that closed early (`| head -0`) is not an error
   process.stdout.write(`${require('../package.json').version}\n`);
 } else {
-  // Node 22.1+ keeps compiled bytecode of the bundle between runs (a no-op on Node 20).
-  require('node:module').enableCompileCache?.();
+  // Node 22.1+ keeps compiled bytecode of the bundle between runs; Node 20 has no such cache (and loading
+  // node:module there costs a few ms for nothing).
+  if (Number(process.versions.node.split('.')[0]) >= 22) require('node:module').enableCompileCache?.();
   import('../bundle/opsctl.mjs').then(
     ({ main }) => main(process.argv),
     (error) => {

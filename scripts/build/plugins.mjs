@@ -100,7 +100,28 @@ export function lazyCommanderChildProcess(root) {
   };
 }
 
+/**
+ * `import process from 'node:process'` (chalk, execa) makes Node build that builtin's ES module facade,
+ * which reads every export once, so process.stdin, stdout and stderr are all created at import: a pipe or
+ * terminal stdin costs a socket, and this about 8 ms of every start. The bundles get the global process
+ * instead, with the named exports the dependencies import (the build fails on any other name).
+ */
+export function globalProcess() {
+  const NAMED = ['execPath', 'execArgv', 'hrtime', 'platform'];
+  return {
+    name: 'global-process',
+    setup(build) {
+      // Only ES imports build a facade; a require() (commander) gets the module itself, as before.
+      build.onResolve({ filter: /^(node:)?process$/ }, (args) => (args.kind === 'import-statement' ? { path: 'process', namespace: 'opsctl-global-process' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'opsctl-global-process' }, () => ({
+        contents: `const p = globalThis.process;\nexport default p;\nexport const { ${NAMED.join(', ')} } = p;\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** The esbuild options both bundles share: all of src/ and its dependencies, for Node, with the plugins above. */
 export function baseOptions(root, version) {
-  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), inlineCodeId(root, version), moduleUrls(root), lazyCommanderChildProcess(root)], legalComments: 'none', metafile: true, logLevel: 'silent' };
+  return { bundle: true, platform: 'node', plugins: [inlineVersion(root, version), inlineCodeId(root, version), moduleUrls(root), lazyCommanderChildProcess(root), globalProcess()], legalComments: 'none', metafile: true, logLevel: 'silent' };
 }
