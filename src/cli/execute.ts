@@ -4,7 +4,7 @@ import { durationOption } from '../config/duration.js';
 import { runCleanupsSync } from '../process/cleanup.js';
 import { redact, redactData } from '../process/redact.js';
 import { columnsOf, setOutputColumns } from '../output/fit.js';
-import { colorEnabled, createStyle, type Style } from '../output/style.js';
+import { colorEnabled, loadStyle, type Style } from '../output/style.js';
 import type { CommandName } from '../registry/commands.js';
 import type { GlobalOptions } from '../registry/program.js';
 import { createContext } from './context.js';
@@ -18,8 +18,8 @@ const ABORT_GRACE_MS = 5000;
 
 /** Runs one command: the only place that maps errors to exit codes and writes results to stdout. */
 export async function executeCommand(name: CommandName, globals: GlobalOptions, options: Record<string, unknown>, args: string[]): Promise<number> {
-  const outStyle = createStyle(colorEnabled(process.stdout, { noColorFlag: !globals.color, env: process.env }));
-  const errStyle = createStyle(colorEnabled(process.stderr, { noColorFlag: !globals.color, env: process.env }));
+  const outStyle = await loadStyle(colorEnabled(process.stdout, { noColorFlag: !globals.color, env: process.env }));
+  const errStyle = await loadStyle(colorEnabled(process.stderr, { noColorFlag: !globals.color, env: process.env }));
   setOutputColumns(columnsOf(process.env, process.stdout));
   const controller = new AbortController();
   // Every running child and probe listens to this one signal: dozens at once are expected, not a leak.

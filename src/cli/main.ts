@@ -3,9 +3,9 @@ import { COMMANDS, type CommandName, type CommandSpec } from '../registry/comman
 import { baseProgram, type GlobalOptions } from '../registry/program.js';
 
 /**
- * The whole program; given the argv it will parse, only the command that argv runs gets its options and
- * examples (the other 22 cost start-up for nothing). Without a command there (`--help`, `help logs`, a
- * typo) every command gets them, so help and suggestions read as always.
+ * The whole program; given the argv it will parse, only the command that argv runs (the other 22 cost
+ * start-up for nothing: nothing lists or suggests them once a command is named). Without a command there
+ * (`--help`, `help logs`, a typo) every command is defined, so help and suggestions read as always.
  */
 export function buildProgram(argv?: readonly string[]): Command {
   const program = baseProgram()
@@ -14,7 +14,7 @@ export function buildProgram(argv?: readonly string[]): Command {
     .exitOverride();
   program.addHelpText('after', '\nExit codes: 0 ok, 1 failed/unhealthy, 2 usage or config, 3 degraded, 4 locked, 127 tool missing, 130 interrupted.');
   const running = argv && commandIn(program, argv.slice(2));
-  for (const spec of COMMANDS) addCommand(program, spec, running === undefined || running === spec.name);
+  for (const spec of COMMANDS) if (running === undefined || running === spec.name) addCommand(program, spec);
   return program;
 }
 
@@ -30,9 +30,9 @@ function commandIn(program: Command, args: readonly string[]): CommandName | und
   return undefined;
 }
 
-function addCommand(program: Command, spec: CommandSpec & { name: CommandName }, withOptions: boolean): void {
+function addCommand(program: Command, spec: CommandSpec & { name: CommandName }): void {
   const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
-  if (withOptions) defineOptions(sub, spec);
+  defineOptions(sub, spec);
   sub.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const args = params.slice(0, -2).flat().filter((arg) => arg !== undefined).map(String);

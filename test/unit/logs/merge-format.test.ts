@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatHumanLine, formatJsonLine } from '../../../src/logs/format.js';
 import type { LogEntry } from '../../../src/logs/entry.js';
 import { lastOf, mergeByTime, reorder } from '../../../src/logs/merge.js';
-import { createStyle } from '../../../src/output/style.js';
+import { createStyle, loadStyle } from '../../../src/output/style.js';
 
 const entry = (source: string, time: number | undefined, text = `${source}@${time}`): LogEntry => ({ source, time, text });
 
@@ -71,8 +71,8 @@ describe('formatting', () => {
     expect(formatHumanLine({ source: 'f', text: '2024-01-15T10:00:00Z ERROR x', time: 1 }, style)).toBe('f 2024-01-15T10:00:00Z ERROR x');
   });
 
-  it('colours by level on a terminal', () => {
-    const colour = createStyle(true);
+  it('colours by level on a terminal', async () => {
+    const colour = await loadStyle(true);
     expect(formatHumanLine(json, colour)).toContain(colour.red('ERROR'));
     expect(formatHumanLine({ source: 'f', text: 'WARN slow', level: 40 }, colour)).toContain(colour.yellow('WARN slow'));
   });

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildLogger, type LoggerOptions } from '../../../src/output/logger.js';
-import { colorEnabled, createStyle, paintState } from '../../../src/output/style.js';
+import { colorEnabled, createStyle, paintState, loadStyle } from '../../../src/output/style.js';
 import { formatBytes, renderPairs, renderTable } from '../../../src/output/table.js';
 import { registerSecret } from '../../../src/process/redact.js';
 
@@ -141,8 +141,8 @@ describe('renderTable', () => {
     expect(text.split('\n')[1]).toMatch(/^│ name +│ state +│ memory +│$/);
   });
 
-  it('takes its colour only from the style', () => {
-    expect(renderTable(createStyle(true), ['name'], [['x']])).toContain(ESC);
+  it('takes its colour only from the style', async () => {
+    expect(renderTable(await loadStyle(true), ['name'], [['x']])).toContain(ESC);
   });
 
   it('renderPairs pads keys to one column', () => {
@@ -162,4 +162,19 @@ describe('formatBytes', () => {
     [1_261_646_643, '1.2 GB'],
     [5 * 1024 ** 4, '5.0 TB'],
   ])('%s -> %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+});
+
+describe('the plain style (no colour) without chalk', () => {
+  it('gives what chalk at level 0 gives, chained styles and several arguments included', async () => {
+    const { Chalk } = await import('chalk');
+    const chalk = new Chalk({ level: 0 });
+    const plain = createStyle(false);
+    for (const [name, args] of [['dim', ['a']], ['red', ['a', 'b']], ['green', ['']], ['yellow', [3]], ['cyan', ['x\ny']]] as const) {
+      expect((plain[name] as (...a: unknown[]) => string)(...args)).toBe((chalk[name] as (...a: unknown[]) => string)(...args));
+    }
+    expect(plain.bold.red('x')).toBe(chalk.bold.red('x'));
+    // What execute.ts awaits: a style that looked like a promise would never resolve, and print nothing.
+    expect((await loadStyle(false)).dim('x')).toBe('x');
+    expect((await loadStyle(true)).red('x')).not.toBe('x');
+  });
 });
