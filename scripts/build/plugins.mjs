@@ -102,8 +102,8 @@ export function lazyCommanderChildProcess(root) {
 
 /**
  * `import process from 'node:process'` (chalk, execa) makes Node build that builtin's ES module facade,
- * which reads every export once, so process.stdin, stdout and stderr are all created at import: a pipe or
- * terminal stdin costs a socket, and this about 8 ms of every start. The bundles get the global process
+ * which reads every export once, so process.stdin, stdout and stderr are all created and the report module
+ * loaded at import (about 3 ms of every start here). The bundles get the global process
  * instead, with the named exports the dependencies import (the build fails on any other name).
  */
 export function globalProcess() {

@@ -32,7 +32,11 @@ function commandIn(program: Command, args: readonly string[]): CommandName | und
 
 function addCommand(program: Command, spec: CommandSpec & { name: CommandName }): void {
   const sub = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).summary(spec.summary).description(spec.summary);
-  defineOptions(sub, spec);
+  for (const option of spec.options ?? []) {
+    const added = new Option(option.flags, option.description).default(option.defaultValue);
+    sub.addOption(option.hidden ? added.hideHelp() : added);
+  }
+  sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
   sub.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const args = params.slice(0, -2).flat().filter((arg) => arg !== undefined).map(String);
@@ -40,14 +44,6 @@ function addCommand(program: Command, spec: CommandSpec & { name: CommandName })
     const code = await executeCommand(spec.name, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
     process.exitCode = code;
   });
-}
-
-function defineOptions(sub: Command, spec: CommandSpec): void {
-  for (const option of spec.options ?? []) {
-    const added = new Option(option.flags, option.description).default(option.defaultValue);
-    sub.addOption(option.hidden ? added.hideHelp() : added);
-  }
-  sub.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`);
 }
 
 export async function main(argv: string[]): Promise<void> {
