@@ -60,7 +60,8 @@ export async function createContext({ globals, signal, style, outStyle }: Contex
     dryRun: Boolean(globals.dryRun),
     json: Boolean(globals.json),
     assumeYes: Boolean(globals.yes),
-    interactive: Boolean(process.stdin.isTTY) && interactiveStderr,
+    // stderr first: reading process.stdin creates its stream (a socket or a file stream), for nothing when stderr is no terminal.
+    interactive: interactiveStderr && Boolean(process.stdin.isTTY),
     config,
     environment,
     environmentIfChosen: () => (chosenEnvironmentName(config(), requested, env.OPSCTL_ENV) ? environment() : undefined),

@@ -1,6 +1,7 @@
 import { CommanderError, Option, type Command } from 'commander';
 import { COMMANDS, type CommandName, type CommandSpec } from '../registry/commands.js';
 import { baseProgram, type GlobalOptions } from '../registry/program.js';
+import { executeCommand } from './execute.js';
 
 /**
  * The whole program; given the argv it will parse, only the command that argv runs (the other 22 cost
@@ -40,7 +41,6 @@ function addCommand(program: Command, spec: CommandSpec & { name: CommandName })
   sub.action(async (...params: unknown[]) => {
     const command = params.at(-1) as Command;
     const args = params.slice(0, -2).flat().filter((arg) => arg !== undefined).map(String);
-    const { executeCommand } = await import('./execute.js');
     const code = await executeCommand(spec.name, command.optsWithGlobals<GlobalOptions>(), command.opts(), args);
     process.exitCode = code;
   });
