@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, isAlive, makeTempDir, parseJson, removeTempDirs, runCli, startCli, uniqueSuffix, waitFor, writeConfig } from '../support/real-cli.js';
-import { makeMigratingApp, type MigratingApp } from '../support/migrating-app.js';
+import { makeMigratingApp, type MigratingApp, migratingEnvironment } from '../support/migrating-app.js';
 import { freePort, getOnce, jlist, killPm2, pathWithPm2 } from '../support/real-pm2.js';
 import { startPostgres, stopAllPostgres, type PostgresServer } from '../support/real-postgres.js';
 import { requireTools } from '../support/real-tools.js';
@@ -36,21 +36,7 @@ describe.skipIf(!available)('Ctrl-C during source.migrate: real migrations on re
     repo = await makeMigratingApp(path.join(dir, 'repo'));
     port = await freePort();
     writeFileSync(path.join(repo.app, '.env'), `DATABASE_URL=${pg.urlFor('shop')}\n`);
-    writeConfig(repo.app, {
-      version: 1,
-      app: 'intmig',
-      environments: {
-        prod: {
-          stateDir: path.join(dir, 'state'),
-          target: { pm2: { name, script: 'server.cjs', env: { PORT: String(port) } } },
-          source: { repo: '..', migrate: ['node migrate.cjs', blocker.line('migrate')] },
-          databases: { main: { type: 'postgres', url: '${DATABASE_URL}' } },
-          backup: { dir: path.join(dir, 'backups'), databases: ['main'], beforeDeploy: true },
-          health: { host: false, endpoints: [{ name: 'app', url: `http://127.0.0.1:${port}/` }] },
-          deploy: { gate: { passes: 1, interval: '200ms', timeout: '30s', settle: '0s' } },
-        },
-      },
-    });
+    writeConfig(repo.app, { version: 1, app: 'intmig', environments: { prod: migratingEnvironment(dir, name, port, ['node migrate.cjs', blocker.line('migrate')]) } });
   }, 300_000);
 
   afterAll(async () => {
