@@ -63,7 +63,14 @@ describe.skipIf(!crontabHere)('schedule (Linux, scripted crontab)', () => {
     expect(t.runner.ran).toEqual([]);
   });
 
-  it('--platform windows --print gives the schtasks command; without --print it refuses here', async () => {
+  it('--platform windows --print gives the schtasks command; without --print it refuses here', async (context) => {
+    // The entry names opsctl by this process's script (vitest's, inside the checkout): a short stand-in keeps
+    // the command under schtasks' 261 characters wherever the checkout lives (a long clone path failed CI).
+    const script = process.argv[1];
+    process.argv[1] = '/o/opsctl.js';
+    context.onTestFinished(() => {
+      process.argv[1] = script!;
+    });
     const t = createTestContext({ config: CONFIG, environment: 'production' });
     const { data } = await run(t.ctx, { daily: '02:00', print: true, platform: 'windows' }, ['backup']);
     expect((data as InstalledData).entry).toMatch(/^schtasks \/Create \/TN opsctl\\shop-production-backup \/SC DAILY \/ST 02:00 \/TR "cmd \/c cd \/d /);
